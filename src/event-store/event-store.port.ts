@@ -49,7 +49,11 @@ export interface AppendResult {
   /** Position of the last event written. */
   readonly position: Position;
   /** One entry per appended event, in order. */
-  readonly events: ReadonlyArray<{ readonly id: string; readonly revision: bigint; readonly position: Position }>;
+  readonly events: ReadonlyArray<{
+    readonly id: string;
+    readonly revision: bigint;
+    readonly position: Position;
+  }>;
   /** True when every event was already stored with identical content and nothing was written. */
   readonly idempotent: boolean;
 }

@@ -13,7 +13,10 @@ export interface OpenOptions {
 /** Opens a SQLite file with the pragmas every database of the service uses. */
 export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   db.pragma('busy_timeout = 5000');
   db.pragma('trusted_schema = OFF');
   if (!options.readonly) {

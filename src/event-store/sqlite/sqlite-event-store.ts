@@ -72,7 +72,9 @@ export class SqliteEventStore implements EventStore {
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.appended.setMaxListeners(0);
     const last = this.sql.lastRecordedAt.get();
-    this.lastRecordedMs = last ? Date.parse((JSON.parse(last.metadata) as { recordedAt: string }).recordedAt) : 0;
+    this.lastRecordedMs = last
+      ? Date.parse((JSON.parse(last.metadata) as { recordedAt: string }).recordedAt)
+      : 0;
   }
 
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -118,7 +120,11 @@ export class SqliteEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions): Subscription {
     this.assertOpen();
     const after =
-      options.from === 'start' ? 0n : options.from === 'end' ? (this.head()?.commit ?? 0n) : options.from.commit;
+      options.from === 'start'
+        ? 0n
+        : options.from === 'end'
+          ? (this.head()?.commit ?? 0n)
+          : options.from.commit;
     return new SqliteSubscription(
       {
         readAfter: (cursor, max) => (this.closed ? [] : this.readFrom(cursor + 1n, max)),
@@ -216,7 +222,13 @@ export class SqliteEventStore implements EventStore {
       return { id: event.id, revision, position: positionOf(row.position) };
     });
     const last = written[written.length - 1]!;
-    return { stream, nextExpectedRevision: last.revision, position: last.position, events: written, idempotent: false };
+    return {
+      stream,
+      nextExpectedRevision: last.revision,
+      position: last.position,
+      events: written,
+      idempotent: false,
+    };
   }
 
   /** Some ids are already stored: a faithful retry returns the original result; anything else is refused. */
@@ -230,7 +242,8 @@ export class SqliteEventStore implements EventStore {
       const id = events[i]!.id;
       if (!row) throw new DuplicateEvent(id, stream, 'part of this append was stored before, part was not');
       if (row.stream !== stream) throw new DuplicateEvent(id, row.stream, 'the id belongs to another stream');
-      if (row.content_hash !== hashes[i]) throw new DuplicateEvent(id, row.stream, 'stored with different content');
+      if (row.content_hash !== hashes[i])
+        throw new DuplicateEvent(id, row.stream, 'stored with different content');
       if (i > 0 && row.revision !== stored[i - 1]!.revision + 1n) {
         throw new DuplicateEvent(id, row.stream, 'the ids were stored in another order');
       }
@@ -241,7 +254,13 @@ export class SqliteEventStore implements EventStore {
       position: positionOf(row!.position),
     }));
     const last = written[written.length - 1]!;
-    return { stream, nextExpectedRevision: last.revision, position: last.position, events: written, idempotent: true };
+    return {
+      stream,
+      nextExpectedRevision: last.revision,
+      position: last.position,
+      events: written,
+      idempotent: true,
+    };
   }
 
   private nextRecordedAt(): string {

@@ -100,7 +100,11 @@ export function eventStoreContract(name: string, open: () => Promise<ContractFix
           type: 'DiplomatExpelled',
           schemaVersion: 1,
           data: event.data,
-          metadata: { principal: 'contract-suite', correlationId: event.metadata.correlationId, causationId: null },
+          metadata: {
+            principal: 'contract-suite',
+            correlationId: event.metadata.correlationId,
+            causationId: null,
+          },
         });
         expect(comparePositions(read!.position, result.position)).toBe(0);
         const recordedAt = Date.parse(read!.metadata.recordedAt);
@@ -110,7 +114,11 @@ export function eventStoreContract(name: string, open: () => Promise<ContractFix
 
       it('reads backwards, from a revision, and at most maxCount events', async () => {
         const s = stream();
-        await store.append(s, ['A', 'B', 'C', 'D'].map((t) => testEvent(t)), { expectedRevision: 'no_stream' });
+        await store.append(
+          s,
+          ['A', 'B', 'C', 'D'].map((t) => testEvent(t)),
+          { expectedRevision: 'no_stream' },
+        );
         const back = await store.readStream(s, { direction: 'backwards' });
         expect(back.map((e) => e.type)).toEqual(['D', 'C', 'B', 'A']);
         const from = await store.readStream(s, { fromRevision: 1n, maxCount: 2 });
@@ -160,8 +168,12 @@ export function eventStoreContract(name: string, open: () => Promise<ContractFix
         expect(isWrongExpectedRevision(e) && e.actual).toBe(0n);
         const missing = await rejection(store.append(stream(), [testEvent()], { expectedRevision: 0n }));
         expect(isWrongExpectedRevision(missing) && missing.actual).toBe('no_stream');
-        expect((await store.append(s, [testEvent()], { expectedRevision: 0n })).nextExpectedRevision).toBe(1n);
-        expect((await store.append(s, [testEvent()], { expectedRevision: 'any' })).nextExpectedRevision).toBe(2n);
+        expect((await store.append(s, [testEvent()], { expectedRevision: 0n })).nextExpectedRevision).toBe(
+          1n,
+        );
+        expect((await store.append(s, [testEvent()], { expectedRevision: 'any' })).nextExpectedRevision).toBe(
+          2n,
+        );
       });
 
       it('a rejected append writes nothing', async () => {
@@ -291,7 +303,11 @@ export function eventStoreContract(name: string, open: () => Promise<ContractFix
           seen.push(next.value as SubscriptionItem);
           if ((next.value as SubscriptionItem).kind === 'caught-up') break;
         }
-        expect(eventsOf(seen).filter((e) => e.stream === s).map((e) => e.type)).toEqual(['Old1', 'Old2']);
+        expect(
+          eventsOf(seen)
+            .filter((e) => e.stream === s)
+            .map((e) => e.type),
+        ).toEqual(['Old1', 'Old2']);
         const live = store.append(s, [testEvent('New1')], { expectedRevision: 1n });
         const rest: SubscriptionItem[] = [];
         for (;;) {
@@ -302,10 +318,14 @@ export function eventStoreContract(name: string, open: () => Promise<ContractFix
         await live;
         await store.append(s, [testEvent('New2')], { expectedRevision: 2n });
         const after = await iterator.next();
-        expect((after.value as SubscriptionItem).kind === 'event' && (after.value as { event: RecordedEvent }).event.type).toBe('New2');
+        expect(
+          (after.value as SubscriptionItem).kind === 'event' &&
+            (after.value as { event: RecordedEvent }).event.type,
+        ).toBe('New2');
         await sub.close();
         const all = [...eventsOf(seen), ...eventsOf(rest)];
-        for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
+        for (let i = 1; i < all.length; i++)
+          expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
       });
 
       it('starts strictly after a given position', async () => {

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type EventStoreConfig =
+  | { readonly driver: 'sqlite'; readonly file: string }
+  | { readonly driver: 'eventstoredb'; readonly connectionString: string };
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Where every SQLite file of this instance lives. */
+  readonly dataDir: string;
+  readonly eventStore: EventStoreConfig;
+  /** The read models (projections) of this instance: disposable, rebuilt from the log. */
+  readonly readDbFile: string;
+  /** Load the sample chronology when the log is empty. */
+  readonly loadSample: boolean;
+  readonly sampleFile: string;
+  /** Allow GET requests without an API key. */
+  readonly publicReads: boolean;
+  /** An admin key to install at start (hashed); otherwise one is generated on an empty store. */
+  readonly adminApiKey: string | null;
+  readonly bodyLimitBytes: number;
+  /** How long a read with minPosition waits for the projections before answering 503. */
+  readonly readWaitTimeoutMs: number;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+/** The folder holding package.json, found from this file whether it runs from src/ or dist/. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = up;
+  }
+  return dir;
+}

@@ -1,0 +1,2 @@
+export { APP_CONFIG, packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
+export { ConfigError, loadConfig } from './load-config';

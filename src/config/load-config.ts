@@ -1,0 +1,74 @@
+import { join, resolve } from 'node:path';
+import { packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** The one place that reads environment variables. Every problem is reported at once. */
+export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return fallback;
+  };
+
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const driver = env.EVENT_STORE || 'sqlite';
+  let eventStore: EventStoreConfig = { driver: 'sqlite', file: join(dataDir, 'events.db') };
+  if (driver === 'eventstoredb') {
+    const connectionString = env.EVENTSTORE_CONNECTION_STRING;
+    if (!connectionString)
+      problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
+    else if (!/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(connectionString)) {
+      problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://');
+    }
+    eventStore = { driver: 'eventstoredb', connectionString: connectionString ?? '' };
+  } else if (driver !== 'sqlite') {
+    problems.push(`EVENT_STORE must be sqlite or eventstoredb (got "${driver}")`);
+  }
+
+  const logLevel = (env.LOG_LEVEL || 'log') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminApiKey = env.ADMIN_API_KEY || null;
+  if (adminApiKey !== null && adminApiKey.length < 24)
+    problems.push('ADMIN_API_KEY must be at least 24 characters');
+
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    eventStore,
+    readDbFile: join(dataDir, 'read-models.db'),
+    loadSample: bool('LOAD_SAMPLE', true),
+    sampleFile: resolve(env.SAMPLE_FILE || join(packageRoot(), 'sample', 'chronology.json')),
+    publicReads: bool('PUBLIC_READS', true),
+    adminApiKey,
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    readWaitTimeoutMs: int('READ_WAIT_TIMEOUT_MS', 5000, 0, 60000),
+    logLevel,
+    ...overrides,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
