@@ -1,7 +1,7 @@
 // Three projects: unit specs beside the code, integration specs on real files / real gRPC,
 // and HTTP end-to-end specs that boot the app on a temporary data dir.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['reflect-metadata'] };
 
 /** @type {import('jest').Config} */
 module.exports = {

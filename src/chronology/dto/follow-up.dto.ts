@@ -1,0 +1,39 @@
+import { IsIn, IsObject, IsOptional, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import { CREDIBILITY, type Credibility } from '../events/vocabulary';
+import { IsSlug, Text } from './common.dto';
+
+/** Follow-ups name the entry they apply to; they are appended to that entry's stream. */
+export class EntryFollowUpDto {
+  @IsUUID() entryId!: string;
+}
+
+export class EntryCorroboratedDto extends EntryFollowUpDto {
+  @IsSlug() sourceId!: string;
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2000)
+  url?: string;
+  @IsOptional() @Text(1000) note?: string;
+}
+
+export class EntryDisputedDto extends EntryFollowUpDto {
+  @IsSlug() byActorId!: string;
+  /** The entry holding the counter-claim, when it is in the chronology. */
+  @IsOptional() @IsUUID() counterEntryId?: string;
+  @Text(1000) reason!: string;
+}
+
+export class EntryCorrectedDto extends EntryFollowUpDto {
+  /** Correctable fields of the report (its type and id never change); checked against the entry's type. */
+  @IsObject() changes!: Record<string, unknown>;
+  @Text(1000) reason!: string;
+}
+
+export class EntryRetractedDto extends EntryFollowUpDto {
+  @Text(1000) reason!: string;
+}
+
+export class CredibilityAssessedDto extends EntryFollowUpDto {
+  @IsIn(CREDIBILITY) credibility!: Credibility;
+  @Text(1000) rationale!: string;
+}

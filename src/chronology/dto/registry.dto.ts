@@ -1,0 +1,63 @@
+import { IsIn, IsISO31661Alpha2, IsOptional, IsUrl, MaxLength } from 'class-validator';
+import {
+  ACTOR_KINDS,
+  RELIABILITY,
+  SOURCE_KINDS,
+  type ActorKind,
+  type Reliability,
+  type SourceKind,
+} from '../events/vocabulary';
+import { IsSlug, IsSlugList, List, Text } from './common.dto';
+
+/** Actors, sources and crises: the registries entries refer to. */
+
+export class ActorRegisteredDto {
+  @IsSlug() actorId!: string;
+  @Text(200) name!: string;
+  @IsIn(ACTOR_KINDS) kind!: ActorKind;
+  @IsOptional() @IsISO31661Alpha2() countryCode?: string;
+  /** The actor this one belongs to (Zakharova -> Russian Foreign Ministry -> Russia). */
+  @IsOptional() @IsSlug() parentId?: string;
+  /** Organisations it is a member of (e.g. NATO). */
+  @IsOptional() @List(20, 64) @IsSlugList() memberOf?: string[];
+  @IsOptional() @List(20) aliases?: string[];
+}
+
+export class ActorAliasAddedDto {
+  @IsSlug() actorId!: string;
+  @Text(200) alias!: string;
+}
+
+export class ActorDetailsChangedDto {
+  @IsSlug() actorId!: string;
+  @IsOptional() @Text(200) name?: string;
+  @IsOptional() @IsIn(ACTOR_KINDS) kind?: ActorKind;
+  @IsOptional() @IsISO31661Alpha2() countryCode?: string;
+  @IsOptional() @IsSlug() parentId?: string;
+  @IsOptional() @List(20, 64) @IsSlugList() memberOf?: string[];
+}
+
+export class SourceRegisteredDto {
+  @IsSlug() sourceId!: string;
+  @Text(200) name!: string;
+  @IsIn(SOURCE_KINDS) kind!: SourceKind;
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2000)
+  url?: string;
+  /** The actor the source speaks for or is owned by (a ministry's press office, state media). */
+  @IsOptional() @IsSlug() affiliatedActorId?: string;
+}
+
+export class SourceGradedDto {
+  @IsSlug() sourceId!: string;
+  @IsIn(RELIABILITY) reliability!: Reliability;
+  @Text(1000) rationale!: string;
+}
+
+export class CrisisRegisteredDto {
+  @IsSlug() crisisId!: string;
+  @Text(200) name!: string;
+  @IsOptional() @Text(2000) description?: string;
+  @IsOptional() @List(20, 2) @IsISO31661Alpha2({ each: true }) countries?: string[];
+}

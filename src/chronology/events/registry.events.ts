@@ -1,0 +1,61 @@
+import {
+  ActorAliasAddedDto,
+  ActorDetailsChangedDto,
+  ActorRegisteredDto,
+  CrisisRegisteredDto,
+  SourceGradedDto,
+  SourceRegisteredDto,
+} from '../dto/registry.dto';
+import { eventType } from './event-type';
+
+export const ActorRegistered = eventType({
+  name: 'ActorRegistered',
+  schemaVersion: 1,
+  family: 'actor',
+  dto: ActorRegisteredDto,
+  description: 'A state, body, force, group, person or organisation entries can name.',
+});
+
+export const ActorAliasAdded = eventType({
+  name: 'ActorAliasAdded',
+  schemaVersion: 1,
+  family: 'actor',
+  dto: ActorAliasAddedDto,
+  description: 'Another name the actor is known by.',
+});
+
+export const ActorDetailsChanged = eventType({
+  name: 'ActorDetailsChanged',
+  schemaVersion: 1,
+  family: 'actor',
+  dto: ActorDetailsChangedDto,
+  description: "The actor's name, kind, country or place in a hierarchy changed.",
+});
+
+export const SourceRegistered = eventType({
+  name: 'SourceRegistered',
+  schemaVersion: 1,
+  family: 'source',
+  dto: SourceRegisteredDto,
+  description: 'An outlet, official channel, intelligence service or other source of claims.',
+});
+
+export const SourceGraded = eventType({
+  name: 'SourceGraded',
+  schemaVersion: 1,
+  family: 'source',
+  dto: SourceGradedDto,
+  description: 'Source reliability graded A (completely reliable) to F (cannot be judged).',
+});
+
+export const CrisisRegistered = eventType({
+  name: 'CrisisRegistered',
+  schemaVersion: 1,
+  family: 'crisis',
+  dto: CrisisRegisteredDto,
+  description: 'A crisis that entries belong to.',
+});
+
+export const ACTOR_TYPES = [ActorRegistered, ActorAliasAdded, ActorDetailsChanged] as const;
+export const SOURCE_TYPES = [SourceRegistered, SourceGraded] as const;
+export const CRISIS_TYPES = [CrisisRegistered] as const;

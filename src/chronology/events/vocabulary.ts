@@ -1,0 +1,83 @@
+/** Closed vocabularies of the domain (domain.md). */
+
+export const ACTOR_ROLES = ['agent', 'target', 'claimant', 'subject', 'participant'] as const;
+export type ActorRole = (typeof ACTOR_ROLES)[number];
+
+export const ACTOR_KINDS = [
+  'state',
+  'government-body',
+  'armed-force',
+  'armed-group',
+  'person',
+  'international-org',
+  'media',
+  'other',
+] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export const SOURCE_KINDS = ['outlet', 'official', 'intelligence', 'social', 'ngo', 'other'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** NATO Admiralty system: source reliability A (completely reliable) .. F (cannot be judged). */
+export const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export type Reliability = (typeof RELIABILITY)[number];
+
+/** Information credibility 1 (confirmed) .. 6 (cannot be judged). */
+export const CREDIBILITY = [1, 2, 3, 4, 5, 6] as const;
+export type Credibility = (typeof CREDIBILITY)[number];
+
+export const QUANTITY_KINDS = [
+  'troops',
+  'btg',
+  'aircraft',
+  'helicopters',
+  'ships',
+  'vehicles',
+  'tanks',
+  'violations',
+  'injured',
+  'killed',
+  'displaced',
+  'detained',
+  'diplomats',
+  'other',
+] as const;
+export type QuantityKind = (typeof QUANTITY_KINDS)[number];
+
+/** PLOVER root event types (Open Event Data Alliance), plus ACCUSE as the team's domain uses it. */
+export const PLOVER_TYPES = [
+  'AGREE',
+  'CONSULT',
+  'SUPPORT',
+  'CONCEDE',
+  'COOPERATE',
+  'AID',
+  'RETREAT',
+  'INVESTIGATE',
+  'DEMAND',
+  'DISAPPROVE',
+  'ACCUSE',
+  'REJECT',
+  'THREATEN',
+  'PROTEST',
+  'CRIME',
+  'SANCTION',
+  'MOBILIZE',
+  'COERCE',
+  'ASSAULT',
+] as const;
+export type PloverType = (typeof PLOVER_TYPES)[number];
+
+export const CONTACT_MODES = [
+  'phone',
+  'visit',
+  'host-visit',
+  'third-location',
+  'letter',
+  'video',
+  'meeting',
+] as const;
+export type ContactMode = (typeof CONTACT_MODES)[number];
+
+export const SANCTION_STATUSES = ['threatened', 'imposed'] as const;
+export type SanctionStatus = (typeof SANCTION_STATUSES)[number];

@@ -1,0 +1,107 @@
+import type { FieldError } from './errors';
+import { parseInstant, parseTemporal } from './time';
+
+describe('parseTemporal', () => {
+  it('normalises a minute value with an IANA zone to a UTC interval of one minute', () => {
+    const { value, errors } = parseTemporal(
+      { start: '2022-02-17T08:30', timezone: 'Europe/Kyiv' },
+      'occurred',
+    );
+    expect(errors).toEqual([]);
+    expect(value).toEqual({
+      start: '2022-02-17T06:30:00.000Z',
+      end: '2022-02-17T06:31:00.000Z',
+      precision: 'minute',
+      approximate: false,
+      timezone: 'Europe/Kyiv',
+      startLocal: '2022-02-17T08:30:00.000+02:00',
+    });
+  });
+
+  it('treats a date-only value with a zone as a whole day in that zone', () => {
+    const { value } = parseTemporal({ start: '2022-02-16', timezone: 'Europe/London' }, 'occurred');
+    expect(value).toMatchObject({
+      start: '2022-02-16T00:00:00.000Z',
+      end: '2022-02-17T00:00:00.000Z',
+      precision: 'day',
+    });
+  });
+
+  it('derives the zone from an explicit offset when no timezone is given', () => {
+    const { value } = parseTemporal({ start: '2022-02-17T09:00:00+03:00' }, 'occurred');
+    expect(value).toMatchObject({ start: '2022-02-17T06:00:00.000Z', timezone: 'UTC+3' });
+    const utc = parseTemporal({ start: '2022-02-17T09:00:00Z' }, 'occurred').value;
+    expect(utc?.timezone).toBe('UTC');
+  });
+
+  it('keeps "around eight or nine in the morning" as an approximate two-hour interval', () => {
+    const { value } = parseTemporal(
+      {
+        start: '2022-02-17T08',
+        end: '2022-02-17T09',
+        precision: 'hour',
+        approximate: true,
+        timezone: 'Europe/Kyiv',
+      },
+      'occurred',
+    );
+    expect(value).toMatchObject({
+      start: '2022-02-17T06:00:00.000Z',
+      end: '2022-02-17T08:00:00.000Z',
+      precision: 'hour',
+      approximate: true,
+    });
+  });
+
+  it('reads month and ISO week values', () => {
+    expect(parseTemporal({ start: '2022-02', timezone: 'UTC' }, 'o').value).toMatchObject({
+      start: '2022-02-01T00:00:00.000Z',
+      end: '2022-03-01T00:00:00.000Z',
+      precision: 'month',
+    });
+    expect(parseTemporal({ start: '2022-W07', timezone: 'UTC' }, 'o').value).toMatchObject({
+      start: '2022-02-14T00:00:00.000Z',
+      end: '2022-02-21T00:00:00.000Z',
+      precision: 'week',
+    });
+  });
+
+  it('truncates to a coarser precision than the value carries', () => {
+    const { value } = parseTemporal({ start: '2022-02-17T13:45', precision: 'day', timezone: 'UTC' }, 'o');
+    expect(value).toMatchObject({ start: '2022-02-17T00:00:00.000Z', end: '2022-02-18T00:00:00.000Z' });
+  });
+
+  it('extends a day interval to a later end day ("within several days")', () => {
+    const { value } = parseTemporal({ start: '2022-02-17', end: '2022-02-20', timezone: 'UTC' }, 'o');
+    expect(value).toMatchObject({ start: '2022-02-17T00:00:00.000Z', end: '2022-02-21T00:00:00.000Z' });
+  });
+
+  it.each([
+    [{ start: '2022-02-17T08:00' }, 'occurred.start', /no time zone/],
+    [{ start: '2022-02-17', timezone: 'Mars/Olympus' }, 'occurred.timezone', /IANA/],
+    [{ start: '17/02/2022', timezone: 'UTC' }, 'occurred.start', /ISO 8601/],
+    [{ start: '2022-02-17T10:00Z', end: '2022-02-17T09:00Z' }, 'occurred.end', /before start/],
+    [{ start: '2022-02-17', precision: 'minute' as const, timezone: 'UTC' }, 'occurred.precision', /finer/],
+  ])('rejects %j naming %s', (input, path, message) => {
+    const { value, errors } = parseTemporal(input, 'occurred');
+    expect(value).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.path).toBe(path);
+    expect(errors[0]!.message).toMatch(message);
+  });
+});
+
+describe('parseInstant', () => {
+  it('accepts an instant with an offset and returns UTC', () => {
+    const errors: FieldError[] = [];
+    expect(parseInstant('2022-02-17T12:00:00+02:00', 'reportedAt', errors)).toBe('2022-02-17T10:00:00.000Z');
+    expect(errors).toEqual([]);
+  });
+
+  it('rejects a local time or a date', () => {
+    const errors: FieldError[] = [];
+    expect(parseInstant('2022-02-17T12:00:00', 'reportedAt', errors)).toBeUndefined();
+    expect(parseInstant('2022-02-17', 'publishedAt', errors)).toBeUndefined();
+    expect(errors.map((e) => e.path)).toEqual(['reportedAt', 'publishedAt']);
+  });
+});

@@ -1,0 +1,159 @@
+import { DateTime, FixedOffsetZone, IANAZone, type DateTimeUnit } from 'luxon';
+import type { FieldError } from './errors';
+
+export const PRECISIONS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+const RANK: Record<Precision, number> = { minute: 0, hour: 1, day: 2, week: 3, month: 4 };
+
+export interface TemporalInput {
+  readonly start: string;
+  readonly end?: string;
+  readonly precision?: Precision;
+  readonly approximate?: boolean;
+  readonly timezone?: string;
+}
+
+/** A normalised reported time: a half-open interval [start, end) in UTC, with its zone and precision. */
+export interface Temporal {
+  /** Earliest instant (UTC, ISO 8601 with milliseconds): what the timeline orders by. */
+  readonly start: string;
+  /** Exclusive end (UTC). A value with no explicit end covers one unit of its precision. */
+  readonly end: string;
+  readonly precision: Precision;
+  readonly approximate: boolean;
+  /** IANA zone, or a fixed offset such as UTC+2 when only an offset was given. */
+  readonly timezone: string;
+  /** The start as local time in that zone, for display. */
+  readonly startLocal: string;
+}
+
+const OFFSET_SUFFIX = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const MONTH = /^\d{4}-\d{2}$/;
+const WEEK = /^\d{4}-W\d{2}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
+
+function granularityOf(local: string): Precision {
+  if (MONTH.test(local)) return 'month';
+  if (WEEK.test(local)) return 'week';
+  if (DAY.test(local)) return 'day';
+  if (HOUR.test(local)) return 'hour';
+  return 'minute';
+}
+
+export function isValidZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null;
+}
+
+interface Parsed {
+  readonly value: DateTime;
+  readonly granularity: Precision;
+  readonly hadOffset: boolean;
+}
+
+function parseLocal(
+  text: string,
+  zone: string | undefined,
+  path: string,
+  errors: FieldError[],
+): Parsed | null {
+  const trimmed = text.trim();
+  const hadOffset = trimmed.includes('T') && OFFSET_SUFFIX.test(trimmed);
+  const local = hadOffset ? trimmed.replace(OFFSET_SUFFIX, '') : trimmed;
+  if (!hadOffset && !zone) {
+    errors.push({
+      path,
+      message: `"${text}" has no time zone: add an offset (e.g. +02:00) or occurred.timezone`,
+    });
+    return null;
+  }
+  const value = DateTime.fromISO(trimmed, hadOffset ? { setZone: true } : { zone });
+  if (!value.isValid) {
+    errors.push({
+      path,
+      message: `"${text}" is not an ISO 8601 date or date-time (${value.invalidExplanation ?? value.invalidReason})`,
+    });
+    return null;
+  }
+  return { value, granularity: granularityOf(local), hadOffset };
+}
+
+const unitOf = (p: Precision): DateTimeUnit => p;
+
+/**
+ * Parses and normalises a reported time with luxon. Rules:
+ * - a zone is required or derivable: an explicit offset in the value, or `timezone` (IANA);
+ * - the precision defaults to the value's own granularity ("2022-02-17" is a day, "2022-02" a month,
+ *   "2022-W07" a week); a finer precision than the value carries is an error;
+ * - the interval is [start of the start unit, end of the end unit); `end` must not be before `start`.
+ */
+export function parseTemporal(
+  input: TemporalInput,
+  path: string,
+): { value?: Temporal; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (input.timezone !== undefined && !isValidZone(input.timezone)) {
+    errors.push({ path: `${path}.timezone`, message: `"${input.timezone}" is not an IANA time zone` });
+    return { errors };
+  }
+  const start = parseLocal(input.start, input.timezone, `${path}.start`, errors);
+  if (!start) return { errors };
+  const zone = input.timezone ?? start.value.zone;
+  const zoneName = input.timezone ?? (start.value.offset === 0 ? 'UTC' : start.value.zone.name);
+  const end = input.end === undefined ? null : parseLocal(input.end, zoneName, `${path}.end`, errors);
+  if (input.end !== undefined && !end) return { errors };
+
+  const precision = input.precision ?? start.granularity;
+  if (RANK[precision] < RANK[start.granularity]) {
+    errors.push({
+      path: `${path}.precision`,
+      message: `precision ${precision} is finer than "${input.start}" (${start.granularity})`,
+    });
+    return { errors };
+  }
+  if (end && end.value.toMillis() < start.value.toMillis()) {
+    errors.push({ path: `${path}.end`, message: `end (${input.end}) is before start (${input.start})` });
+    return { errors };
+  }
+  const startDt = start.value.setZone(zone).startOf(unitOf(precision));
+  const endBase = end ? end.value.setZone(zone) : startDt;
+  const endPrecision = end && RANK[end.granularity] > RANK[precision] ? end.granularity : precision;
+  const endDt = endBase.startOf(unitOf(endPrecision)).plus({ [endPrecision]: 1 });
+  return {
+    errors,
+    value: {
+      start: startDt.toUTC().toISO()!,
+      end: endDt.toUTC().toISO()!,
+      precision,
+      approximate: input.approximate ?? false,
+      timezone: zoneName,
+      startLocal: startDt.toISO()!,
+    },
+  };
+}
+
+/** An instant must carry its offset (e.g. "2022-02-17T10:00:00Z"); returns UTC ISO or an error. */
+export function parseInstant(text: string, path: string, errors: FieldError[]): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.includes('T') || !OFFSET_SUFFIX.test(trimmed)) {
+    errors.push({
+      path,
+      message: `"${text}" must be an ISO 8601 date-time with an offset (e.g. 2022-02-17T10:00:00Z)`,
+    });
+    return undefined;
+  }
+  const value = DateTime.fromISO(trimmed, { setZone: true });
+  if (!value.isValid) {
+    errors.push({ path, message: `"${text}" is not a valid ISO 8601 date-time` });
+    return undefined;
+  }
+  return value.toUTC().toISO()!;
+}
+
+/** Parses a query-string instant (offset required) to epoch milliseconds. */
+export function instantMillis(text: string): number | null {
+  const errors: FieldError[] = [];
+  const iso = parseInstant(text, 'x', errors);
+  return iso === undefined ? null : Date.parse(iso);
+}

@@ -1,0 +1,44 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppError, type FieldError } from './errors';
+
+/** Flattens class-validator's tree into `{ path, message }` pairs, one per failed constraint. */
+export function flattenValidationErrors(errors: ValidationError[], prefix: string): FieldError[] {
+  const out: FieldError[] = [];
+  const walk = (list: ValidationError[], base: string): void => {
+    for (const e of list) {
+      const path = base ? `${base}.${e.property}` : e.property;
+      for (const message of Object.values(e.constraints ?? {})) out.push({ path, message });
+      if (e.children?.length) walk(e.children, path);
+    }
+  };
+  walk(errors, prefix);
+  return out;
+}
+
+/**
+ * Turns a plain object into a validated DTO instance, or throws a 400 naming every bad field.
+ * Unknown fields are rejected (forbidNonWhitelisted), so typos never pass silently.
+ */
+export function validateInto<T extends object>(cls: ClassConstructor<T>, plain: unknown, prefix = ''): T {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    throw AppError.validation([{ path: prefix || '(body)', message: 'must be a JSON object' }]);
+  }
+  const instance = plainToInstance(cls, plain, {
+    enableImplicitConversion: false,
+    exposeDefaultValues: false,
+  });
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) throw AppError.validation(flattenValidationErrors(errors, prefix));
+  return instance;
+}
+
+/** Removes undefined members so stored JSON is canonical and small. */
+export function toPlain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
