@@ -1,3 +1,4 @@
+import type { PipeTransform } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppError, type FieldError } from './errors';
@@ -41,4 +42,12 @@ export function validateInto<T extends object>(cls: ClassConstructor<T>, plain: 
 /** Removes undefined members so stored JSON is canonical and small. */
 export function toPlain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A pipe that validates a query object into a DTO (400 naming every bad parameter). */
+export class ValidQuery<T extends object> implements PipeTransform<unknown, T> {
+  constructor(private readonly cls: ClassConstructor<T>) {}
+  transform(value: unknown): T {
+    return validateInto(this.cls, value ?? {});
+  }
 }

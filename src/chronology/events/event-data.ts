@@ -53,8 +53,22 @@ export interface ReportData {
   readonly [typeSpecific: string]: unknown;
 }
 
-/** Fields a correction may change: everything but the entry id, crisis, codes and type. */
-export type CorrectableReport = Partial<Omit<ReportData, 'entryId' | 'crisisId' | 'codes'>>;
+/**
+ * Fields a correction may change: everything but the entry id, the crisis and the type. Codes are
+ * never given by a client; the server recomputes them when a correction changes what they depend on.
+ */
+export interface CorrectableReport {
+  readonly summary?: string;
+  readonly quote?: string;
+  readonly occurred?: Temporal;
+  readonly reportedAt?: string;
+  readonly location?: Location;
+  readonly actors?: readonly ActorRef[];
+  readonly attribution?: Attribution;
+  readonly quantities?: readonly Quantity[];
+  readonly codes?: Codes;
+  readonly [typeSpecific: string]: unknown;
+}
 
 export interface EntryCorroboratedData {
   readonly entryId: string;

@@ -22,7 +22,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { positionOf, type Position } from '../position';
-import { openSqlite, type SqliteDatabase } from './sqlite-database';
+import { openSqlite, type SqliteDatabase } from '../../shared/sqlite';
 import { migrateEventsSchema } from './sqlite-schema';
 import { EventStatements, rowToEvent, type EventRow } from './sqlite-statements';
 import { SqliteSubscription } from './sqlite-subscription';

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './sqlite-database';
+import type { SqliteDatabase } from '../../shared/sqlite';
 
 /** Version of the events schema, kept in PRAGMA user_version. */
 export const EVENTS_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { EventMetadata, JsonObject, RecordedEvent } from '../event-store.port';
 import { positionOf } from '../position';
-import type { SqliteDatabase } from './sqlite-database';
+import type { SqliteDatabase } from '../../shared/sqlite';
 
 /** A row of the events table as better-sqlite3 returns it (integers as bigint). */
 export interface EventRow {

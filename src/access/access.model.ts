@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+export const ROLES = ['reader', 'contributor', 'editor', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = ['read', 'report', 'edit', 'audit', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** reader: reads; contributor: + reports; editor: + follow-ups, actors, sources; auditor: reads + audit; admin: all. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  reader: ['read'],
+  contributor: ['read', 'report'],
+  editor: ['read', 'report', 'edit'],
+  auditor: ['read', 'audit'],
+  admin: ['read', 'report', 'edit', 'audit', 'admin'],
+};
+
+export interface Principal {
+  /** What appended events record as their principal: `key:<keyId>`, or `system:<what>` for the service itself. */
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role | null;
+  readonly permissions: ReadonlySet<Permission>;
+}
+
+export const ANONYMOUS: Principal = {
+  id: 'anonymous',
+  name: 'anonymous',
+  role: null,
+  permissions: new Set(),
+};
+
+export function systemPrincipal(what: string): Principal {
+  return { id: `system:${what}`, name: what, role: 'admin', permissions: new Set(PERMISSIONS) };
+}
+
+export function principalOfKey(keyId: string, name: string, role: Role): Principal {
+  return { id: `key:${keyId}`, name, role, permissions: new Set(ROLE_PERMISSIONS[role]) };
+}
+
+/** Stored with a key: never the key itself. Keys carry 256 random bits, so a plain SHA-256 suffices. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function newApiKey(): { keyId: string; key: string } {
+  return { keyId: randomBytes(5).toString('hex'), key: `cc_${randomBytes(32).toString('base64url')}` };
+}
+
+export interface ApiKeyIssuedData {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly keyHash: string;
+}
+
+export interface ApiKeyRevokedData {
+  readonly keyId: string;
+  readonly reason: string;
+}
+
+export const ACCESS_EVENT_TYPES = ['ApiKeyIssued', 'ApiKeyRevoked'] as const;
+export const keyStream = (keyId: string): string => `apikey-${keyId}`;

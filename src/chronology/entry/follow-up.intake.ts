@@ -1,0 +1,119 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
+import type { ClassConstructor } from 'class-transformer';
+import { canonicalJson } from '../../shared/canonical-json';
+import { AppError, type FieldError } from '../../shared/errors';
+import { toPlain, validateInto } from '../../shared/validation';
+import { planWith, streamOf, type CommandPlan, type Reference } from '../command-plan';
+import type { ReportBaseDto } from '../dto/common.dto';
+import type {
+  CredibilityAssessedDto,
+  EntryCorrectedDto,
+  EntryCorroboratedDto,
+  EntryDisputedDto,
+  EntryFollowUpDto,
+  EntryRetractedDto,
+} from '../dto/follow-up.dto';
+import { lookupEventType } from '../events/catalogue';
+import type { CorrectableReport } from '../events/event-data';
+import type { EventType } from '../events/event-type';
+import type { FollowUpTypeName } from '../events/report-type-names';
+import { entryDecider, type EntryCommand, type EntryState, type RecordedEntry } from './entry.decider';
+import { normaliseReportFields, reportReferences } from './report.intake';
+
+/** Reads an entry's current state (the write side's own stream, never a read model). */
+export type EntryLoader = (entryId: string) => Promise<EntryState>;
+
+const correctionDtos = new Map<string, ClassConstructor<object>>();
+
+/** The correctable fields of a report type: all of its fields but the crisis, each optional. */
+function correctionDto(type: EventType): ClassConstructor<object> {
+  let dto = correctionDtos.get(type.name);
+  if (!dto) {
+    dto = PartialType(OmitType(type.dto as ClassConstructor<ReportBaseDto>, ['crisisId'] as const));
+    correctionDtos.set(type.name, dto);
+  }
+  return dto;
+}
+
+async function planCorrection(
+  dto: EntryCorrectedDto,
+  load: EntryLoader,
+): Promise<{ command: EntryCommand; refs: Reference[] }> {
+  const entry = await load(dto.entryId);
+  if (!entry.exists) throw unknownEntry(dto.entryId);
+  const type = lookupEventType(entry.type)!;
+  const changesDto = validateInto(
+    correctionDto(type),
+    dto.changes,
+    'data.changes',
+  ) as Partial<ReportBaseDto> & Record<string, unknown>;
+  if (Object.keys(changesDto).length === 0) {
+    throw AppError.validation([
+      { path: 'data.changes', message: 'changes must name at least one correctable field' },
+    ]);
+  }
+  const errors: FieldError[] = [];
+  const normalised = normaliseReportFields(changesDto, 'data.changes', errors);
+  if (errors.length > 0) throw AppError.validation(errors);
+  const changes = toPlain({ ...changesDto, ...normalised }) as CorrectableReport & Record<string, unknown>;
+  withRecomputedCodes(type, entry, changes);
+  return {
+    command: { kind: 'CorrectEntry', data: { entryId: dto.entryId, changes, reason: dto.reason } },
+    refs: reportReferences(changesDto, 'data.changes'),
+  };
+}
+
+/** Codes follow the data (a contact's mode, a sanction's status): a correction carries the new ones. */
+function withRecomputedCodes(type: EventType, entry: RecordedEntry, changes: Record<string, unknown>): void {
+  if (!type.codes) return;
+  const codes = type.codes({ ...entry.report, ...changes } as never);
+  if (canonicalJson(codes) !== canonicalJson(entry.report.codes)) changes.codes = toPlain(codes);
+}
+
+function unknownEntry(entryId: string): AppError {
+  return new AppError('unknown_reference', `entry ${entryId} does not exist`, {
+    errors: [{ path: 'data.entryId', message: `entry ${entryId} does not exist` }],
+    unknown: { entryId: [entryId] },
+  });
+}
+
+/** Plans a follow-up on an existing entry; the entry's own stream decides. */
+export async function planFollowUp(
+  type: EventType,
+  dto: EntryFollowUpDto,
+  load: EntryLoader,
+): Promise<CommandPlan> {
+  const name = type.name as FollowUpTypeName;
+  let command: EntryCommand;
+  let refs: Reference[] = [];
+  switch (name) {
+    case 'EntryCorroborated': {
+      const d = dto as EntryCorroboratedDto;
+      command = { kind: 'CorroborateEntry', data: toPlain({ ...d }) };
+      refs = [{ kind: 'source', id: d.sourceId, path: 'data.sourceId' }];
+      break;
+    }
+    case 'EntryDisputed': {
+      const d = dto as EntryDisputedDto;
+      command = { kind: 'DisputeEntry', data: toPlain({ ...d }) };
+      refs = [{ kind: 'actor', id: d.byActorId, path: 'data.byActorId' }];
+      if (d.counterEntryId) refs.push({ kind: 'entry', id: d.counterEntryId, path: 'data.counterEntryId' });
+      break;
+    }
+    case 'EntryCorrected':
+      ({ command, refs } = await planCorrection(dto as EntryCorrectedDto, load));
+      break;
+    case 'EntryRetracted':
+      command = { kind: 'RetractEntry', data: toPlain({ ...(dto as EntryRetractedDto) }) };
+      break;
+    case 'CredibilityAssessed':
+      command = { kind: 'AssessCredibility', data: toPlain({ ...(dto as CredibilityAssessedDto) }) };
+      break;
+  }
+  return planWith(entryDecider, command, {
+    stream: streamOf('entry', dto.entryId),
+    candidate: { type: name, data: command.data },
+    references: refs,
+    entryId: dto.entryId,
+  });
+}

@@ -1,0 +1,89 @@
+import { AppError, type FieldError } from '../../shared/errors';
+import { parseInstant, parseTemporal } from '../../shared/time';
+import { toPlain } from '../../shared/validation';
+import { planWith, streamOf, type CommandPlan, type Reference } from '../command-plan';
+import type { AttributionDto, ReportBaseDto } from '../dto/common.dto';
+import type { EventType } from '../events/event-type';
+import type { Attribution, ReportData } from '../events/event-data';
+import type { ReportTypeName } from '../events/report-type-names';
+import { entryDecider } from './entry.decider';
+
+/** Normalises the common report fields that need more than a shape check; collects every problem. */
+export function normaliseReportFields(
+  dto: Partial<ReportBaseDto>,
+  prefix: string,
+  errors: FieldError[],
+): Partial<Pick<ReportData, 'occurred' | 'reportedAt' | 'attribution'>> {
+  const out: { -readonly [K in 'occurred' | 'reportedAt' | 'attribution']?: ReportData[K] } = {};
+  if (dto.occurred) {
+    const parsed = parseTemporal(dto.occurred, `${prefix}.occurred`);
+    errors.push(...parsed.errors);
+    if (parsed.value) out.occurred = parsed.value;
+  }
+  if (dto.reportedAt !== undefined)
+    out.reportedAt = parseInstant(dto.reportedAt, `${prefix}.reportedAt`, errors);
+  if (dto.attribution)
+    out.attribution = normaliseAttribution(dto.attribution, `${prefix}.attribution`, errors);
+  if (dto.actors) {
+    if (!dto.actors.some((a) => a.role === 'claimant')) {
+      errors.push({
+        path: `${prefix}.actors`,
+        message: 'actors must name at least one claimant (who asserts this)',
+      });
+    }
+    const seen = new Set<string>();
+    dto.actors.forEach((a, i) => {
+      const key = `${a.actorId}/${a.role}`;
+      if (seen.has(key))
+        errors.push({ path: `${prefix}.actors.${i}`, message: `${a.actorId} is listed twice as ${a.role}` });
+      seen.add(key);
+    });
+  }
+  return out;
+}
+
+function normaliseAttribution(a: AttributionDto, path: string, errors: FieldError[]): Attribution {
+  const publishedAt =
+    a.publishedAt === undefined ? undefined : parseInstant(a.publishedAt, `${path}.publishedAt`, errors);
+  return { ...a, ...(publishedAt ? { publishedAt } : {}) };
+}
+
+/** Every id a report (or a correction of one) refers to. */
+export function reportReferences(
+  dto: Partial<ReportBaseDto> & Record<string, unknown>,
+  prefix: string,
+): Reference[] {
+  const refs: Reference[] = [];
+  if (dto.crisisId) refs.push({ kind: 'crisis', id: dto.crisisId, path: `${prefix}.crisisId` });
+  dto.actors?.forEach((a, i) =>
+    refs.push({ kind: 'actor', id: a.actorId, path: `${prefix}.actors.${i}.actorId` }),
+  );
+  if (dto.attribution)
+    refs.push({ kind: 'source', id: dto.attribution.sourceId, path: `${prefix}.attribution.sourceId` });
+  for (const [key, value] of Object.entries(dto)) {
+    if (typeof value !== 'string' || key === 'entryId') continue;
+    if (key.endsWith('ActorId')) refs.push({ kind: 'actor', id: value, path: `${prefix}.${key}` });
+    if (key.endsWith('EntryId')) refs.push({ kind: 'entry', id: value, path: `${prefix}.${key}` });
+  }
+  return refs;
+}
+
+/** Plans a report: a new entry whose id is given (derived from the event id by the caller). */
+export function planReport(type: EventType, dto: ReportBaseDto, entryId: string): CommandPlan {
+  const errors: FieldError[] = [];
+  const normalised = normaliseReportFields(dto, 'data', errors);
+  if (errors.length > 0) throw AppError.validation(errors);
+  const codes = type.codes ? type.codes(dto) : { cameo: [] };
+  const data = toPlain({ ...dto, ...normalised, entryId, codes }) as unknown as ReportData;
+  const name = type.name as ReportTypeName;
+  return planWith(
+    entryDecider,
+    { kind: 'ReportEntry', type: name, data },
+    {
+      stream: streamOf('entry', entryId),
+      candidate: { type: name, data },
+      references: reportReferences(dto as ReportBaseDto & Record<string, unknown>, 'data'),
+      entryId,
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../event-store';
+import { AppError } from '../shared/errors';
+import { streamOf, type Reference } from './command-plan';
+
+const FIELD: Record<Reference['kind'], string> = {
+  actor: 'actorId',
+  source: 'sourceId',
+  crisis: 'crisisId',
+  entry: 'entryId',
+};
+const NOUN: Record<Reference['kind'], string> = {
+  actor: 'actor',
+  source: 'source',
+  crisis: 'crisis',
+  entry: 'entry',
+};
+const MAX_KNOWN = 100_000;
+
+/**
+ * Checks that referenced actors, sources, crises and entries exist, by asking the event store for
+ * their streams (the write side never reads a read model). Streams are never deleted, so a stream
+ * seen once is remembered.
+ */
+@Injectable()
+export class ReferenceChecker {
+  private readonly known = new Set<string>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async assertExist(references: readonly Reference[]): Promise<void> {
+    const missing: Reference[] = [];
+    const checked = new Map<string, boolean>();
+    for (const ref of references) {
+      const stream = streamOf(ref.kind, ref.id);
+      let exists = this.known.has(stream) || checked.get(stream);
+      if (exists === undefined) {
+        exists = (await this.store.streamRevision(stream)) !== null;
+        checked.set(stream, exists);
+        if (exists) this.remember(stream);
+      }
+      if (!exists) missing.push(ref);
+    }
+    if (missing.length === 0) return;
+    const unknown: Record<string, string[]> = {};
+    for (const ref of missing)
+      (unknown[FIELD[ref.kind]] ??= []).includes(ref.id) || unknown[FIELD[ref.kind]]!.push(ref.id);
+    const names = missing.map((r) => `${NOUN[r.kind]} "${r.id}"`);
+    throw new AppError('unknown_reference', `unknown ${[...new Set(names)].join(', ')}`, {
+      errors: missing.map((r) => ({ path: r.path, message: `${NOUN[r.kind]} "${r.id}" does not exist` })),
+      unknown,
+    });
+  }
+
+  private remember(stream: string): void {
+    if (this.known.size >= MAX_KNOWN) this.known.clear();
+    this.known.add(stream);
+  }
+}

@@ -1,0 +1,77 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Access } from '../../access/access.guard';
+import { ACTOR_KINDS } from '../../chronology/events';
+import { AppError } from '../../shared/errors';
+import { ValidQuery } from '../../shared/validation';
+import { ReadConsistency } from '../read-consistency';
+import { BooleanParam, ReadQueryDto } from '../read-query.dto';
+import { ActorsQueries } from './actors.queries';
+
+class ActorListQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ enum: ACTOR_KINDS }) @IsOptional() @IsIn(ACTOR_KINDS) kind?: string;
+  @ApiPropertyOptional({ description: 'Part of a name, alias or id.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) cursor?: string;
+}
+
+class ActorViewQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({
+    description: "Roll up the actor's members (e.g. the ministry and its spokeswoman into the state).",
+  })
+  @IsOptional()
+  @BooleanParam()
+  @IsBoolean()
+  includeMembers?: boolean;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+@ApiTags('actors')
+@Controller('v1/actors')
+@Access('read')
+export class ActorsController {
+  constructor(
+    private readonly queries: ActorsQueries,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Actors with their counts.' })
+  list(@Query(new ValidQuery(ActorListQueryDto)) query: ActorListQueryDto) {
+    return { ...this.queries.list(query), position: this.consistency.position };
+  }
+
+  @Get(':actorId')
+  @ApiOperation({
+    summary: 'The per-actor view: profile, involvement by role and type, claims, disputed claims.',
+  })
+  view(
+    @Param('actorId') actorId: string,
+    @Query(new ValidQuery(ActorViewQueryDto)) query: ActorViewQueryDto,
+  ) {
+    const view = this.queries.view(actorId, {
+      includeMembers: query.includeMembers ?? false,
+      limit: query.limit ?? 50,
+    });
+    if (!view) throw new AppError('not_found', `actor ${actorId} not found`);
+    return { ...view, position: this.consistency.position };
+  }
+}

@@ -1,0 +1,246 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import {
+  comparePositions,
+  formatPosition,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+} from '../event-store';
+import { CheckpointStore, type Checkpoint } from './checkpoint-store';
+import { dropTables, tablesOf, type Projection, type ProjectionHandler, type ReadDb } from './projection';
+
+export interface RunnerOptions {
+  /** Most events applied in one transaction. */
+  readonly batchSize?: number;
+  /** Delay before resubscribing after the store failed. */
+  readonly retryDelayMs?: number;
+}
+
+interface Bound {
+  readonly projection: Projection;
+  readonly apply: ProjectionHandler;
+  checkpoint: Checkpoint;
+}
+
+export interface AppliedBatch {
+  readonly events: readonly RecordedEvent[];
+  /** Ordinal of the first event of the batch. */
+  readonly firstSeq: number;
+}
+
+export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'stopped';
+
+/**
+ * Feeds projections from one catch-up subscription to the whole log. Each batch is applied in one
+ * read-database transaction together with every projection's checkpoint, so effects are exactly-once
+ * and a restart resumes where the last commit left off (no full replay).
+ */
+export class ProjectionRunner {
+  private readonly logger = new Logger('Projections');
+  private readonly checkpoints: CheckpointStore;
+  private readonly bound: Bound[] = [];
+  private readonly events = new EventEmitter();
+  private subscription: Subscription | null = null;
+  private pending: RecordedEvent[] = [];
+  private flushScheduled = false;
+  private cursorSeq = 0;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private runnerState: RunnerState = 'starting';
+  private lastError: string | null = null;
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadDb,
+    private readonly projections: readonly Projection[],
+    options: RunnerOptions = {},
+  ) {
+    this.checkpoints = new CheckpointStore(db);
+    this.batchSize = options.batchSize ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.events.setMaxListeners(0);
+  }
+
+  /** Prepares every projection (rebuilding those whose version changed) and starts following the log. */
+  start(): void {
+    for (const projection of this.projections) this.bound.push(this.prepare(projection));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.runnerState = 'stopped';
+    await this.subscription?.close();
+    await this.loop;
+    this.flushSafely();
+    this.events.emit('progress');
+  }
+
+  get state(): { state: RunnerState; position: Position | null; seq: number; error: string | null } {
+    const lowest = this.lowest();
+    return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
+  }
+
+  /** Position every projection has applied (the lowest checkpoint). */
+  get position(): Position | null {
+    return this.lowest().position;
+  }
+
+  /** Resolves true once every projection has applied `position`, false after `timeoutMs`. */
+  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    const reached = (): boolean => {
+      const p = this.position;
+      return p !== null && comparePositions(p, position) >= 0;
+    };
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!reached() && !this.stopped) return;
+        cleanup();
+        resolve(reached());
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        resolve(reached());
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.events.off('progress', check);
+      };
+      this.events.on('progress', check);
+    });
+  }
+
+  /** Called after each committed batch (live feeds listen here). */
+  onApplied(listener: (batch: AppliedBatch) => void): () => void {
+    this.events.on('applied', listener);
+    return () => this.events.off('applied', listener);
+  }
+
+  private prepare(projection: Projection): Bound {
+    const t = tablesOf(projection.name);
+    let checkpoint = this.checkpoints.get(projection.name);
+    if (checkpoint && checkpoint.version !== projection.version) {
+      this.logger.log(
+        `${projection.name}: version ${checkpoint.version} -> ${projection.version}, rebuilding from the log`,
+      );
+      this.db.transaction(() => {
+        dropTables(this.db, projection, t);
+        this.checkpoints.delete(projection.name);
+      })();
+      checkpoint = null;
+    }
+    this.db.exec(projection.schema(t));
+    checkpoint ??= { name: projection.name, version: projection.version, position: null, seq: 0 };
+    return { projection, apply: projection.bind(this.db, t), checkpoint };
+  }
+
+  private lowest(): Checkpoint {
+    let low: Checkpoint | null = null;
+    for (const b of this.bound) {
+      const c = b.checkpoint;
+      if (
+        !low ||
+        c.position === null ||
+        (low.position !== null && comparePositions(c.position, low.position) < 0)
+      )
+        low = c;
+    }
+    return low ?? { name: '', version: 0, position: null, seq: 0 };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const from = this.lowest();
+      this.cursorSeq = from.seq;
+      this.runnerState = 'catching-up';
+      try {
+        this.subscription = this.store.subscribeToAll({ from: from.position ?? 'start' });
+        for await (const item of this.subscription) {
+          if (item.kind === 'caught-up') {
+            this.flushSafely();
+            if (this.runnerState === 'catching-up') this.logger.log(`caught up at ${this.describe()}`);
+            this.runnerState = 'live';
+            continue;
+          }
+          this.pending.push(item.event);
+          if (this.pending.length >= this.batchSize) this.flushSafely();
+          else this.scheduleFlush();
+          if (this.stopped) break;
+        }
+        this.flushSafely();
+      } catch (e) {
+        if (this.failed) return;
+        this.flushSafely();
+        this.lastError = (e as Error).message;
+        this.runnerState = 'retrying';
+        this.logger.warn(`subscription failed (${this.lastError}); resuming from the checkpoint`);
+        await new Promise((r) => setTimeout(r, this.retryDelayMs));
+      } finally {
+        await this.subscription?.close();
+        this.subscription = null;
+      }
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushSafely());
+  }
+
+  private flushSafely(): void {
+    try {
+      this.flush();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.runnerState = 'failed';
+    this.lastError = (e as Error).message;
+    this.logger.error(`a projection failed; projections are stopped: ${(e as Error).stack ?? String(e)}`);
+    this.stopped = true;
+    void this.subscription?.close();
+  }
+
+  /** Applies the pending events and advances every checkpoint, in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || this.runnerState === 'failed') return;
+    const batch = this.pending;
+    this.pending = [];
+    const firstSeq = this.cursorSeq + 1;
+    const advanced = this.bound.map((b) => ({ ...b.checkpoint }));
+    this.db.transaction(() => {
+      batch.forEach((event, i) => {
+        const seq = firstSeq + i;
+        this.bound.forEach((b, j) => {
+          const cp = advanced[j]!;
+          if (cp.position !== null && comparePositions(event.position, cp.position) <= 0) return;
+          if (b.projection.handles.has(event.type)) b.apply(event, { seq });
+          advanced[j] = { ...cp, position: event.position, seq };
+        });
+      });
+      advanced.forEach((cp) => this.checkpoints.save(cp));
+    })();
+    this.bound.forEach((b, j) => (b.checkpoint = advanced[j]!));
+    this.cursorSeq += batch.length;
+    this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
+    this.events.emit('progress');
+  }
+
+  private get failed(): boolean {
+    return this.runnerState === 'failed';
+  }
+
+  private describe(): string {
+    const p = this.position;
+    return p ? `position ${formatPosition(p)} (${this.lowest().seq} events)` : 'an empty log';
+  }
+}

@@ -1,0 +1,42 @@
+import type { Database } from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store';
+
+/** Injection token for the read-model database (SQLite, separate from the event log). */
+export const READ_DB = Symbol('READ_DB');
+export type ReadDb = Database;
+
+/** Physical name of one of a projection's tables ("entries" -> "timeline_entries"). */
+export type TableNamer = (logical: string) => string;
+
+export const tablesOf =
+  (projection: string, generation = ''): TableNamer =>
+  (logical) =>
+    `${projection}${generation}_${logical}`;
+
+export interface ApplyContext {
+  /** 1-based ordinal of the event in the log as this runner reads it (leaf number for the audit tree). */
+  readonly seq: number;
+}
+
+export type ProjectionHandler = (event: RecordedEvent, context: ApplyContext) => void;
+
+/**
+ * A read model: pure over its own tables. It is disposable: dropped and rebuilt from the log at any
+ * time, and rebuilt on start when its version changes.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** Event types it reads; the runner skips the others without calling it. */
+  readonly handles: ReadonlySet<string>;
+  /** Logical names of its tables (dropped on rebuild). */
+  readonly tables: readonly string[];
+  /** DDL creating its tables and indexes (IF NOT EXISTS). */
+  schema(t: TableNamer): string;
+  /** Prepares its statements and returns the function that applies one event. */
+  bind(db: ReadDb, t: TableNamer): ProjectionHandler;
+}
+
+export function dropTables(db: ReadDb, projection: Projection, t: TableNamer): void {
+  for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${t(table)}"`);
+}

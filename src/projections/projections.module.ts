@@ -1,0 +1,64 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { EVENT_STORE, type EventStore } from '../event-store';
+import { openSqlite } from '../shared/sqlite';
+import { READ_DB, type Projection, type ReadDb } from './projection';
+import { ProjectionRunner } from './projection-runner';
+import { ReadConsistency } from './read-consistency';
+import { ReadConsistencyInterceptor } from './read-consistency.interceptor';
+
+@Injectable()
+class ProjectionsLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_DB) private readonly db: ReadDb,
+  ) {}
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+  onApplicationShutdown(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The read side: the read-model database, the runner feeding it, and read-your-writes. */
+@Module({})
+export class ProjectionsModule {
+  static forRoot(projections: readonly Projection[]): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      global: true,
+      providers: [
+        {
+          provide: READ_DB,
+          inject: [APP_CONFIG],
+          // Read models are rebuildable from the log, so NORMAL durability is enough here.
+          useFactory: (config: AppConfig) => openSqlite(config.readDbFile, { synchronous: 'NORMAL' }),
+        },
+        {
+          provide: ProjectionRunner,
+          inject: [EVENT_STORE, READ_DB],
+          useFactory: (store: EventStore, db: ReadDb) => new ProjectionRunner(store, db, projections),
+        },
+        ReadConsistency,
+        ProjectionsLifecycle,
+        { provide: APP_INTERCEPTOR, useClass: ReadConsistencyInterceptor },
+      ],
+      exports: [READ_DB, ProjectionRunner, ReadConsistency],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Access } from '../../access/access.guard';
+import { RELIABILITY } from '../../chronology/events';
+import { AppError } from '../../shared/errors';
+import { ValidQuery } from '../../shared/validation';
+import { ReadConsistency } from '../read-consistency';
+import { ReadQueryDto } from '../read-query.dto';
+import { SourcesQueries } from './sources.queries';
+
+class SourceListQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ enum: RELIABILITY }) @IsOptional() @IsIn(RELIABILITY) reliability?: string;
+}
+
+class SourceViewQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+@ApiTags('sources')
+@Controller('v1/sources')
+@Access('read')
+export class SourcesController {
+  constructor(
+    private readonly queries: SourcesQueries,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Sources with their current reliability grade and counts.' })
+  list(@Query(new ValidQuery(SourceListQueryDto)) query: SourceListQueryDto) {
+    return { items: this.queries.list(query.reliability), position: this.consistency.position };
+  }
+
+  @Get(':sourceId')
+  @ApiOperation({ summary: 'A source: grading history, entries it carried, corroborations it gave.' })
+  view(
+    @Param('sourceId') sourceId: string,
+    @Query(new ValidQuery(SourceViewQueryDto)) query: SourceViewQueryDto,
+  ) {
+    const view = this.queries.view(sourceId, query.limit ?? 50);
+    if (!view) throw new AppError('not_found', `source ${sourceId} not found`);
+    return { ...view, position: this.consistency.position };
+  }
+}

@@ -1,0 +1,99 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
+import { BooleanParam, CommaList, ReadQueryDto } from '../read-query.dto';
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export class TimelineQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ example: 'russia-ukraine-2022' })
+  @IsOptional()
+  @Matches(SLUG, { message: 'crisis must be a crisis id (slug)' })
+  crisis?: string;
+
+  @ApiPropertyOptional({
+    description: 'Entries still happening at or after this instant (ISO 8601 with offset, or a date in UTC).',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(4, 40)
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Entries that began before this instant (a date includes the whole day, UTC).',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(4, 40)
+  to?: string;
+
+  @ApiPropertyOptional({
+    description: 'Report types, comma-separated.',
+    example: 'ShellingAlleged,DenialIssued',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsIn(REPORT_TYPE_NAMES, { each: true })
+  type?: string[];
+
+  @ApiPropertyOptional({ example: 'russia' })
+  @IsOptional()
+  @Matches(SLUG, { message: 'actor must be an actor id (slug)' })
+  actor?: string;
+
+  @ApiPropertyOptional({
+    description: "With actor: also entries of the actor's members (parent and memberOf links).",
+  })
+  @IsOptional()
+  @BooleanParam()
+  @IsBoolean()
+  includeMembers?: boolean;
+
+  @ApiPropertyOptional({ description: 'Statuses, comma-separated.', example: 'disputed,refuted' })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsIn(ENTRY_STATUSES, { each: true })
+  status?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Only sources graded this reliable or better (A best).',
+    enum: RELIABILITY,
+  })
+  @IsOptional()
+  @IsIn(RELIABILITY)
+  minReliability?: string;
+
+  @ApiPropertyOptional({ description: 'Words to find in summary, quote or place.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}

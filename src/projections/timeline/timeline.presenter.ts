@@ -1,0 +1,76 @@
+import type { ReportData } from '../../chronology/events';
+import type { TimelineDoc } from './timeline.doc';
+
+/** Names and grades the timeline shows beside ids. */
+export interface NameBook {
+  actor(id: string): string | null;
+  source(id: string): { name: string; reliability: string | null } | null;
+}
+
+const COMMON_FIELDS = new Set([
+  'entryId',
+  'crisisId',
+  'summary',
+  'quote',
+  'occurred',
+  'reportedAt',
+  'location',
+  'actors',
+  'attribution',
+  'quantities',
+  'codes',
+]);
+
+/** The type's own fields of a report (diplomat, destination, mode...). */
+export function detailsOf(report: ReportData): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(report).filter(([k]) => !COMMON_FIELDS.has(k)));
+}
+
+/** One timeline item: the entry as it stands, with claimant, source, grade and status. */
+export function presentEntry(doc: TimelineDoc, names: NameBook) {
+  const r = doc.report;
+  const source = names.source(r.attribution.sourceId);
+  const reliability = source?.reliability ?? null;
+  const credibility = doc.credibility?.value ?? null;
+  const actor = (actorId: string) => ({ actorId, name: names.actor(actorId) });
+  return {
+    entryId: doc.entryId,
+    type: doc.type,
+    crisisId: r.crisisId,
+    status: doc.status,
+    summary: r.summary,
+    ...(r.quote ? { quote: r.quote } : {}),
+    occurred: r.occurred,
+    ...(r.reportedAt ? { reportedAt: r.reportedAt } : {}),
+    ...(r.location ? { location: r.location } : {}),
+    claimants: r.actors.filter((a) => a.role === 'claimant').map((a) => actor(a.actorId)),
+    actors: r.actors.map((a) => ({ ...actor(a.actorId), role: a.role })),
+    source: { sourceId: r.attribution.sourceId, name: source?.name ?? null, reliability },
+    attribution: r.attribution,
+    grade: {
+      reliability,
+      credibility,
+      // Admiralty code; an unknown part is shown as "cannot be judged" (F / 6).
+      code: `${reliability ?? 'F'}${credibility ?? 6}`,
+      ...(doc.credibility ? { rationale: doc.credibility.rationale } : {}),
+    },
+    ...(r.quantities ? { quantities: r.quantities } : {}),
+    details: detailsOf(r),
+    codes: r.codes,
+    corroborations: doc.corroborations.length,
+    disputes: doc.disputes.length,
+    corroboratedBy: doc.corroborations.map((c) => ({ ...c, name: names.source(c.sourceId)?.name ?? null })),
+    disputedBy: doc.disputes.map((d) => ({ ...d, name: names.actor(d.byActorId) })),
+    counters: doc.counters,
+    counteredBy: doc.counteredBy,
+    corrections: doc.corrections,
+    retracted: doc.retraction !== null,
+    ...(doc.retraction ? { retraction: doc.retraction } : {}),
+    recordedAt: doc.recordedAt,
+    updatedAt: doc.updatedAt,
+    revision: doc.revision,
+    position: doc.position,
+  };
+}
+
+export type TimelineItem = ReturnType<typeof presentEntry>;
