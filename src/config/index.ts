@@ -1,2 +1,3 @@
 export { APP_CONFIG, packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
 export { ConfigError, loadConfig } from './load-config';
+export { ConfigModule } from './config.module';

@@ -15,6 +15,12 @@ import { READ_DB, type Projection, type ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ReadConsistency } from './read-consistency';
 import { ReadConsistencyInterceptor } from './read-consistency.interceptor';
+import { ActorsController } from './actors/actors.controller';
+import { ActorsQueries } from './actors/actors.queries';
+import { SourcesController } from './sources/sources.controller';
+import { SourcesQueries } from './sources/sources.queries';
+import { TimelineController } from './timeline/timeline.controller';
+import { TimelineQueries } from './timeline/timeline.queries';
 
 @Injectable()
 class ProjectionsLifecycle
@@ -42,7 +48,11 @@ export class ProjectionsModule {
     return {
       module: ProjectionsModule,
       global: true,
+      controllers: [TimelineController, ActorsController, SourcesController],
       providers: [
+        TimelineQueries,
+        ActorsQueries,
+        SourcesQueries,
         {
           provide: READ_DB,
           inject: [APP_CONFIG],

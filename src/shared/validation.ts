@@ -44,8 +44,8 @@ export function toPlain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** A pipe that validates a query object into a DTO (400 naming every bad parameter). */
-export class ValidQuery<T extends object> implements PipeTransform<unknown, T> {
+/** A pipe that validates a query or body into a DTO (400 naming every bad field); missing counts as {}. */
+export class Valid<T extends object> implements PipeTransform<unknown, T> {
   constructor(private readonly cls: ClassConstructor<T>) {}
   transform(value: unknown): T {
     return validateInto(this.cls, value ?? {});

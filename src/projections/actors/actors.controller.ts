@@ -5,7 +5,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from '
 import { Access } from '../../access/access.guard';
 import { ACTOR_KINDS } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
-import { ValidQuery } from '../../shared/validation';
+import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { BooleanParam, ReadQueryDto } from '../read-query.dto';
 import { ActorsQueries } from './actors.queries';
@@ -55,7 +55,7 @@ export class ActorsController {
 
   @Get()
   @ApiOperation({ summary: 'Actors with their counts.' })
-  list(@Query(new ValidQuery(ActorListQueryDto)) query: ActorListQueryDto) {
+  list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto) {
     return { ...this.queries.list(query), position: this.consistency.position };
   }
 
@@ -63,10 +63,7 @@ export class ActorsController {
   @ApiOperation({
     summary: 'The per-actor view: profile, involvement by role and type, claims, disputed claims.',
   })
-  view(
-    @Param('actorId') actorId: string,
-    @Query(new ValidQuery(ActorViewQueryDto)) query: ActorViewQueryDto,
-  ) {
+  view(@Param('actorId') actorId: string, @Query(new Valid(ActorViewQueryDto)) query: ActorViewQueryDto) {
     const view = this.queries.view(actorId, {
       includeMembers: query.includeMembers ?? false,
       limit: query.limit ?? 50,

@@ -73,8 +73,8 @@ function statements(db: ReadDb, t: TableNamer) {
     >(`SELECT * FROM ${t('profiles')} WHERE actor_id = ?`),
     seen: db.prepare(
       `UPDATE ${t('profiles')} SET
-       first_seen_ms = (SELECT min(start_ms) FROM ${t('involvement')} WHERE actor_id = ?1),
-       last_seen_ms = (SELECT max(start_ms) FROM ${t('involvement')} WHERE actor_id = ?1) WHERE actor_id = ?1`,
+       first_seen_ms = (SELECT min(start_ms) FROM ${t('involvement')} WHERE actor_id = @id),
+       last_seen_ms = (SELECT max(start_ms) FROM ${t('involvement')} WHERE actor_id = @id) WHERE actor_id = @id`,
     ),
     insertEntry: db.prepare(
       `INSERT OR REPLACE INTO ${t('entries')} (entry_id, type, crisis_id, seq, summary, start_ms, actors, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -128,7 +128,7 @@ export const actorsProjection: Projection = {
       }
     };
     const touchSeen = (actors: Iterable<string>): void => {
-      for (const id of new Set(actors)) sql.seen.run(id);
+      for (const id of new Set(actors)) sql.seen.run({ id });
     };
 
     const actorEvent = (event: RecordedEvent): void => {

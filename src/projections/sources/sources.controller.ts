@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Access } from '../../access/access.guard';
 import { RELIABILITY } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
-import { ValidQuery } from '../../shared/validation';
+import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { ReadQueryDto } from '../read-query.dto';
 import { SourcesQueries } from './sources.queries';
@@ -35,16 +35,13 @@ export class SourcesController {
 
   @Get()
   @ApiOperation({ summary: 'Sources with their current reliability grade and counts.' })
-  list(@Query(new ValidQuery(SourceListQueryDto)) query: SourceListQueryDto) {
+  list(@Query(new Valid(SourceListQueryDto)) query: SourceListQueryDto) {
     return { items: this.queries.list(query.reliability), position: this.consistency.position };
   }
 
   @Get(':sourceId')
   @ApiOperation({ summary: 'A source: grading history, entries it carried, corroborations it gave.' })
-  view(
-    @Param('sourceId') sourceId: string,
-    @Query(new ValidQuery(SourceViewQueryDto)) query: SourceViewQueryDto,
-  ) {
+  view(@Param('sourceId') sourceId: string, @Query(new Valid(SourceViewQueryDto)) query: SourceViewQueryDto) {
     const view = this.queries.view(sourceId, query.limit ?? 50);
     if (!view) throw new AppError('not_found', `source ${sourceId} not found`);
     return { ...view, position: this.consistency.position };

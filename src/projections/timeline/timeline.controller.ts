@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../access/access.guard';
 import { AppError } from '../../shared/errors';
-import { ValidQuery } from '../../shared/validation';
+import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { ReadQueryDto } from '../read-query.dto';
 import { TimelineQueries } from './timeline.queries';
@@ -19,7 +19,7 @@ export class TimelineController {
 
   @Get('timeline')
   @ApiOperation({ summary: 'Entries ordered by when they happened (occurred start), then log position.' })
-  timeline(@Query(new ValidQuery(TimelineQueryDto)) query: TimelineQueryDto) {
+  timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto) {
     const page = this.queries.page(query);
     return { ...page, position: this.consistency.position };
   }
@@ -34,7 +34,7 @@ export class TimelineController {
       }),
     )
     entryId: string,
-    @Query(new ValidQuery(ReadQueryDto)) _query: ReadQueryDto,
+    @Query(new Valid(ReadQueryDto)) _query: ReadQueryDto,
   ) {
     const found = this.queries.entry(entryId);
     if (!found) throw new AppError('not_found', `entry ${entryId} not found`);
@@ -43,7 +43,7 @@ export class TimelineController {
 
   @Get('crises')
   @ApiOperation({ summary: 'Crises, with their entry counts.' })
-  crises(@Query(new ValidQuery(ReadQueryDto)) _query: ReadQueryDto) {
+  crises(@Query(new Valid(ReadQueryDto)) _query: ReadQueryDto) {
     return { items: this.queries.crises(), position: this.consistency.position };
   }
 }

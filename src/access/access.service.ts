@@ -1,0 +1,160 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../config';
+import {
+  EVENT_STORE,
+  formatPosition,
+  isWrongExpectedRevision,
+  type EventStore,
+  type JsonObject,
+} from '../event-store';
+import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
+import { ProjectionRunner } from '../projections/projection-runner';
+import { AppError } from '../shared/errors';
+import { deriveId } from '../shared/ids';
+import {
+  hashKey,
+  keyStream,
+  newApiKey,
+  systemPrincipal,
+  type ApiKeyIssuedData,
+  type ApiKeyRevokedData,
+  type Principal,
+  type Role,
+} from './access.model';
+
+export interface KeyInfo {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly issuedAt: string;
+  readonly issuedBy: string;
+  readonly revokedAt: string | null;
+}
+
+/** Issues and revokes API keys as events; the access projection is what the guard reads. */
+@Injectable()
+export class AccessService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Access');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: ReadDb,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  /** First start: an admin key from ADMIN_API_KEY, or a new one printed once. */
+  async onApplicationBootstrap(): Promise<void> {
+    const by = systemPrincipal('bootstrap');
+    if (this.config.adminApiKey) {
+      const keyId = `env-${hashKey(this.config.adminApiKey).slice(0, 10)}`;
+      await this.append(
+        keyId,
+        'ApiKeyIssued',
+        { keyId, name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: hashKey(this.config.adminApiKey) },
+        by,
+        'any',
+      );
+      return;
+    }
+    if ((await this.store.streamRevision(keyStream('root'))) !== null) return;
+    const { key } = newApiKey();
+    try {
+      await this.append(
+        'root',
+        'ApiKeyIssued',
+        { keyId: 'root', name: 'first admin', role: 'admin', keyHash: hashKey(key) },
+        by,
+        'no_stream',
+      );
+    } catch (e) {
+      if (isWrongExpectedRevision(e)) return; // another instance created it first
+      throw e;
+    }
+    const line = '-'.repeat(72);
+    console.log(
+      `${line}\nFirst start: an admin API key was created. It is shown this once; keep it safe:\n\n  ${key}\n\nUse it as "Authorization: Bearer <key>"; create other keys with POST /v1/admin/keys.\n${line}`,
+    );
+  }
+
+  async issue(
+    name: string,
+    role: Role,
+    by: Principal,
+  ): Promise<{ keyId: string; key: string; name: string; role: Role; position: string }> {
+    const { keyId, key } = newApiKey();
+    const position = await this.append(
+      keyId,
+      'ApiKeyIssued',
+      { keyId, name, role, keyHash: hashKey(key) },
+      by,
+      'no_stream',
+    );
+    await this.runner.waitFor(position, this.config.readWaitTimeoutMs);
+    return { keyId, key, name, role, position: formatPosition(position) };
+  }
+
+  async revoke(
+    keyId: string,
+    reason: string,
+    by: Principal,
+  ): Promise<{ keyId: string; revoked: true; position: string }> {
+    const key = this.list().find((k) => k.keyId === keyId);
+    if (!key) throw new AppError('not_found', `API key ${keyId} not found`);
+    if (key.revokedAt) throw new AppError('conflict', `API key ${keyId} was already revoked`);
+    const position = await this.append(keyId, 'ApiKeyRevoked', { keyId, reason }, by, 'stream_exists');
+    await this.runner.waitFor(position, this.config.readWaitTimeoutMs);
+    return { keyId, revoked: true, position: formatPosition(position) };
+  }
+
+  list(): KeyInfo[] {
+    return this.db
+      .prepare<
+        [],
+        {
+          key_id: string;
+          name: string;
+          role: Role;
+          issued_at: string;
+          issued_by: string;
+          revoked_at: string | null;
+        }
+      >(
+        `SELECT key_id, name, role, issued_at, issued_by, revoked_at FROM ${tablesOf('access')('keys')} ORDER BY issued_at, key_id`,
+      )
+      .all()
+      .map((k) => ({
+        keyId: k.key_id,
+        name: k.name,
+        role: k.role,
+        issuedAt: k.issued_at,
+        issuedBy: k.issued_by,
+        revokedAt: k.revoked_at,
+      }));
+  }
+
+  private async append(
+    keyId: string,
+    type: 'ApiKeyIssued' | 'ApiKeyRevoked',
+    data: ApiKeyIssuedData | ApiKeyRevokedData,
+    by: Principal,
+    expectedRevision: 'any' | 'no_stream' | 'stream_exists',
+  ) {
+    const id = type === 'ApiKeyIssued' ? deriveId('apikey', keyId) : randomUUID();
+    const result = await this.store.append(
+      keyStream(keyId),
+      [
+        {
+          id,
+          type,
+          schemaVersion: 1,
+          data: data as unknown as JsonObject,
+          metadata: { principal: by.id, correlationId: randomUUID(), causationId: null },
+        },
+      ],
+      { expectedRevision },
+    );
+    return result.position;
+  }
+}

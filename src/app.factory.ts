@@ -1,0 +1,56 @@
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config';
+import { Metrics } from './health/metrics';
+import type { Clock } from './shared/clock';
+import { registerJsonParser } from './shared/json-body';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the whole service (used by main.ts and by the end-to-end tests), initialised but not listening. */
+export async function createApp(
+  config: AppConfig,
+  options: { clock?: Clock } = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.clock),
+    adapter,
+    {
+      logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+      abortOnError: false,
+    },
+  );
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonParser(fastify);
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Crisis Chronology')
+      .setDescription(
+        'Immutable, attributed events of an unfolding crisis; timeline, actors, sources, live feeds and audit.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+  });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { accessProjection } from './access/access.projection';
+import { AccessModule } from './access/access.module';
+import { ChronologyModule } from './chronology/chronology.module';
+import { ConfigModule, type AppConfig } from './config';
+import { EventStoreModule } from './event-store';
+import { HealthModule } from './health/health.module';
+import { actorsProjection } from './projections/actors/actors.projection';
+import { ProjectionsModule } from './projections/projections.module';
+import { sourcesProjection } from './projections/sources/sources.projection';
+import { timelineProjection } from './projections/timeline/timeline.projection';
+import type { Clock } from './shared/clock';
+import { ProblemDetailsFilter } from './shared/problem-details.filter';
+
+/** Composition root: which modules, which projections, which adapter (chosen by config). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        EventStoreModule.forRoot(config.eventStore),
+        ProjectionsModule.forRoot([
+          timelineProjection,
+          actorsProjection,
+          sourcesProjection,
+          accessProjection,
+        ]),
+        AccessModule,
+        ChronologyModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

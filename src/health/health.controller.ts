@@ -1,0 +1,58 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Access } from '../access/access.guard';
+import { EVENT_STORE, comparePositions, formatPosition, type EventStore } from '../event-store';
+import { ProjectionRunner } from '../projections/projection-runner';
+
+@ApiTags('health')
+@Controller('health')
+@Access('public')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  /** Liveness: answers 200 while the process serves; the body says how the parts are. */
+  @Get()
+  @ApiOperation({ summary: 'Liveness, with the state of the event store and the projections (lag).' })
+  async health() {
+    return this.report();
+  }
+
+  /** Readiness: 503 until the store is up and the read models follow the log live. */
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 when the store is up and projections are live, else 503.' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const report = await this.report();
+    if (!report.ready) void reply.status(503).header('retry-after', '1');
+    return report;
+  }
+
+  private async report() {
+    const store = await this.store.health();
+    const head = store.up ? await this.store.headPosition().catch(() => null) : null;
+    const state = this.runner.state;
+    const behind = head !== null && (state.position === null || comparePositions(state.position, head) < 0);
+    const lagEvents =
+      this.store.driver === 'sqlite' && head
+        ? Number(head.commit - (state.position?.commit ?? 0n))
+        : undefined;
+    const ready = store.up && state.state === 'live';
+    return {
+      status: !store.up || state.state === 'failed' ? 'down' : ready ? 'ok' : 'degraded',
+      ready,
+      store,
+      projections: {
+        state: state.state,
+        position: state.position ? formatPosition(state.position) : null,
+        events: state.seq,
+        head: head ? formatPosition(head) : null,
+        behind,
+        ...(lagEvents !== undefined ? { lagEvents } : {}),
+        ...(state.error ? { error: state.error } : {}),
+      },
+    };
+  }
+}
