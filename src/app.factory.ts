@@ -22,6 +22,8 @@ export async function createApp(
     {
       logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
       abortOnError: false,
+      // Our own JSON parser only (see registerJsonParser): no urlencoded bodies, coded errors.
+      bodyParser: false,
     },
   );
   app.enableShutdownHooks();

@@ -34,6 +34,8 @@ export class ChronologyController {
         `send JSON (Content-Type: application/json), not "${contentType || 'nothing'}"`,
       );
     }
+    if (body === undefined || body === null)
+      throw new AppError('malformed_json', 'the body is empty; send a JSON object');
     const correlationId = headerId(request, 'x-correlation-id') ?? randomUUID();
     const result = await this.chronology.post(body, ifMatch, {
       principal: request.principal ?? ANONYMOUS,

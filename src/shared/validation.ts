@@ -3,18 +3,19 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppError, type FieldError } from './errors';
 
-/** Flattens class-validator's tree into `{ path, message }` pairs, one per failed constraint. */
+/** Flattens class-validator's tree into one `{ path, message }` per bad field (its messages joined). */
 export function flattenValidationErrors(errors: ValidationError[], prefix: string): FieldError[] {
-  const out: FieldError[] = [];
+  const byPath = new Map<string, string[]>();
   const walk = (list: ValidationError[], base: string): void => {
     for (const e of list) {
       const path = base ? `${base}.${e.property}` : e.property;
-      for (const message of Object.values(e.constraints ?? {})) out.push({ path, message });
+      const messages = Object.values(e.constraints ?? {});
+      if (messages.length > 0) byPath.set(path, [...(byPath.get(path) ?? []), ...messages]);
       if (e.children?.length) walk(e.children, path);
     }
   };
   walk(errors, prefix);
-  return out;
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsISO31661Alpha2,
   IsNumber,
@@ -113,7 +114,7 @@ export class ReportBaseDto {
   @IsSlug() crisisId!: string;
   @Text(1000) summary!: string;
   @IsOptional() @Text(4000) quote?: string;
-  @ValidateNested() @Type(() => OccurredDto) occurred!: OccurredDto;
+  @IsDefined() @ValidateNested() @Type(() => OccurredDto) occurred!: OccurredDto;
   @IsOptional() @IsString() @Length(4, 40) reportedAt?: string;
   @IsOptional() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
   @IsArray()
@@ -122,7 +123,7 @@ export class ReportBaseDto {
   @ValidateNested({ each: true })
   @Type(() => ActorRefDto)
   actors!: ActorRefDto[];
-  @ValidateNested() @Type(() => AttributionDto) attribution!: AttributionDto;
+  @IsDefined() @ValidateNested() @Type(() => AttributionDto) attribution!: AttributionDto;
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)

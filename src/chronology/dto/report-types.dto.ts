@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import {
   CONTACT_MODES,
   PLOVER_TYPES,
@@ -34,7 +44,7 @@ export class DiplomatDto {
 }
 
 export class DiplomatExpelledDto extends ReportBaseDto {
-  @ValidateNested() @Type(() => DiplomatDto) diplomat!: DiplomatDto;
+  @IsDefined() @ValidateNested() @Type(() => DiplomatDto) diplomat!: DiplomatDto;
   @IsSlug() expellingActorId!: string;
   @IsSlug() sendingActorId!: string;
 }
@@ -94,7 +104,7 @@ export class PloverCodeDto {
 }
 
 export class IncidentReportedDto extends ReportBaseDto {
-  @ValidateNested() @Type(() => PloverCodeDto) plover!: PloverCodeDto;
+  @IsDefined() @ValidateNested() @Type(() => PloverCodeDto) plover!: PloverCodeDto;
   /** Optional CAMEO code given by the poster (2 to 4 digits). */
   @IsOptional()
   @Matches(/^\d{2,4}$/, { message: 'cameo must be a CAMEO code of 2 to 4 digits' })
