@@ -43,8 +43,10 @@ export class ReferenceChecker {
     }
     if (missing.length === 0) return;
     const unknown: Record<string, string[]> = {};
-    for (const ref of missing)
-      (unknown[FIELD[ref.kind]] ??= []).includes(ref.id) || unknown[FIELD[ref.kind]]!.push(ref.id);
+    for (const ref of missing) {
+      const ids = (unknown[FIELD[ref.kind]] ??= []);
+      if (!ids.includes(ref.id)) ids.push(ref.id);
+    }
     const names = missing.map((r) => `${NOUN[r.kind]} "${r.id}"`);
     throw new AppError('unknown_reference', `unknown ${[...new Set(names)].join(', ')}`, {
       errors: missing.map((r) => ({ path: r.path, message: `${NOUN[r.kind]} "${r.id}" does not exist` })),

@@ -13,7 +13,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
       key.length === arity &&
       key.every((k) => typeof k === 'number' || typeof k === 'string')
     ) {
-      return key as (string | number)[];
+      return key;
     }
   } catch {
     // fall through

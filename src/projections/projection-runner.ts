@@ -161,15 +161,15 @@ export class ProjectionRunner {
       try {
         this.subscription = this.store.subscribeToAll({ from: from.position ?? 'start' });
         for await (const item of this.subscription) {
-          if (item.kind === 'caught-up') {
+          if (item.kind === 'event') {
+            this.pending.push(item.event);
+            if (this.pending.length >= this.batchSize) this.flushSafely();
+            else this.scheduleFlush();
+          } else {
             this.flushSafely();
             if (this.runnerState === 'catching-up') this.logger.log(`caught up at ${this.describe()}`);
-            this.runnerState = 'live';
-            continue;
+            if (!this.failed) this.runnerState = 'live';
           }
-          this.pending.push(item.event);
-          if (this.pending.length >= this.batchSize) this.flushSafely();
-          else this.scheduleFlush();
           if (this.stopped) break;
         }
         this.flushSafely();
@@ -202,6 +202,7 @@ export class ProjectionRunner {
   }
 
   private fail(e: unknown): void {
+    this.pending = [];
     this.runnerState = 'failed';
     this.lastError = (e as Error).message;
     this.logger.error(`a projection failed; projections are stopped: ${(e as Error).stack ?? String(e)}`);

@@ -17,7 +17,7 @@ export function registerJsonParser(fastify: FastifyInstance): void {
         done(new AppError('malformed_json', 'the body is empty; send a JSON object'), undefined);
         return;
       }
-      parse(request, text, (error, value) => {
+      void parse(request, text, (error, value) => {
         if (error)
           done(new AppError('malformed_json', `the body is not valid JSON: ${error.message}`), undefined);
         else done(null, value);

@@ -148,7 +148,7 @@ export function parseInstant(text: string, path: string, errors: FieldError[]): 
     errors.push({ path, message: `"${text}" is not a valid ISO 8601 date-time` });
     return undefined;
   }
-  return value.toUTC().toISO()!;
+  return value.toUTC().toISO();
 }
 
 /** Parses a query-string instant (offset required) to epoch milliseconds. */

@@ -66,7 +66,7 @@ async function planCorrection(
 /** Codes follow the data (a contact's mode, a sanction's status): a correction carries the new ones. */
 function withRecomputedCodes(type: EventType, entry: RecordedEntry, changes: Record<string, unknown>): void {
   if (!type.codes) return;
-  const codes = type.codes({ ...entry.report, ...changes } as never);
+  const codes = type.codes({ ...entry.report, ...changes });
   if (canonicalJson(codes) !== canonicalJson(entry.report.codes)) changes.codes = toPlain(codes);
 }
 

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreUnavailable } from '../event-store.errors';
+import { testEvent } from '../testing/event-store.contract';
+import { SqliteEventStore } from './sqlite-event-store';
+
+describe('SQLite event store specifics', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chronology-sqlite-'));
+    file = join(dir, 'events.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens the log durable: WAL, synchronous=FULL, trusted_schema off, schema version 1', async () => {
+    const store = new SqliteEventStore({ file });
+    const db = store.database;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('trusted_schema', { simple: true })).toBe(0);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    await store.close();
+  });
+
+  it('keeps the events table append-only', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
+    expect(() => store.database.prepare("UPDATE events SET data = '{}'").run()).toThrow(/append-only/);
+    expect(() => store.database.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    await store.close();
+  });
+
+  it('keeps acknowledged events across a reopen, with recordedAt still non-decreasing', async () => {
+    let store = new SqliteEventStore({ file });
+    const first = await store.append('entry-x', [testEvent('A'), testEvent('B')], {
+      expectedRevision: 'no_stream',
+    });
+    await store.close();
+    store = new SqliteEventStore({ file });
+    const read = await store.readStream('entry-x');
+    expect(read.map((e) => e.type)).toEqual(['A', 'B']);
+    expect(read[1]!.position).toEqual(first.position);
+    const next = await store.append('entry-x', [testEvent('C')], { expectedRevision: 1n });
+    const [c] = await store.readAll({ fromPosition: next.position, maxCount: 1 });
+    expect(Date.parse(c!.metadata.recordedAt)).toBeGreaterThanOrEqual(
+      Date.parse(read[1]!.metadata.recordedAt),
+    );
+    await store.close();
+  });
+
+  it('group-commits concurrent appends in one transaction, each failing or succeeding on its own', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.append('entry-taken', [testEvent()], { expectedRevision: 'no_stream' });
+    const commits = { n: 0 };
+    store.database.function('count_commit', () => ++commits.n);
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 50 }, (_, i) =>
+        store.append(`entry-${i}`, [testEvent()], { expectedRevision: 'no_stream' }),
+      ),
+      store.append('entry-taken', [testEvent()], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+    expect(results[50]!.status).toBe('rejected');
+    const positions = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.position.commit] : []));
+    expect(new Set(positions).size).toBe(50);
+    const head = await store.headPosition();
+    expect(head!.commit).toBe(51n); // contiguous: the failed append left no gap
+    await store.close();
+  });
+
+  it('refuses a file written by a newer schema version', () => {
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new SqliteEventStore({ file })).toThrow(/schema version 99/);
+  });
+
+  it('answers appends with EventStoreUnavailable once closed, and health says down', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.close();
+    await expect(store.append('entry-x', [testEvent()], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+      EventStoreUnavailable,
+    );
+    expect((await store.health()).up).toBe(false);
+  });
+
+  it('acknowledges nothing when the database cannot be written (read-only file)', async () => {
+    let store = new SqliteEventStore({ file });
+    await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
+    await store.close();
+    store = new SqliteEventStore({ file });
+    store.database.pragma('query_only = ON'); // writes now fail inside the transaction
+    const error = await store
+      .append('entry-x', [testEvent('B')], { expectedRevision: 0n })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventStoreUnavailable);
+    store.database.pragma('query_only = OFF');
+    expect((await store.readStream('entry-x')).map((e) => e.type)).toEqual(['A']);
+    await store.append('entry-x', [testEvent('C')], { expectedRevision: 0n }); // recovers
+    await store.close();
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppendResult, RecordedEvent } from '../event-store';
+import { positionOf } from '../event-store';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
+import { testEvent } from '../event-store/testing/event-store.contract';
+import { openSqlite } from '../shared/sqlite';
+import type { Projection, ReadDb } from './projection';
+import { ProjectionRunner } from './projection-runner';
+
+/** A projection that counts the events of type "Counted" per stream, and fails on type "Poison". */
+function counter(version = 1, seen: string[] = []): Projection {
+  return {
+    name: 'counter',
+    version,
+    handles: new Set(['Counted', 'Poison']),
+    tables: ['counts'],
+    schema: (t) =>
+      `CREATE TABLE IF NOT EXISTS ${t('counts')} (stream TEXT PRIMARY KEY, n INTEGER NOT NULL, last_seq INTEGER NOT NULL)`,
+    bind(db, t) {
+      const up = db.prepare(
+        `INSERT INTO ${t('counts')} (stream, n, last_seq) VALUES (?, 1, ?) ON CONFLICT (stream) DO UPDATE SET n = n + 1, last_seq = excluded.last_seq`,
+      );
+      return (event: RecordedEvent, { seq }) => {
+        if (event.type === 'Poison') throw new Error('poisoned');
+        seen.push(event.id);
+        up.run(event.stream, seq);
+      };
+    },
+  };
+}
+
+describe('ProjectionRunner (real SQLite files)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let db: ReadDb;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chronology-runner-'));
+    store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 20 });
+    db = openSqlite(join(dir, 'read.db'), { synchronous: 'NORMAL' });
+  });
+  afterEach(async () => {
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = (stream: string) =>
+    (db.prepare('SELECT n FROM counter_counts WHERE stream = ?').get(stream) as { n: number } | undefined)
+      ?.n ?? 0;
+
+  async function append(stream: string, n: number, type = 'Counted') {
+    let last: AppendResult | undefined;
+    for (let i = 0; i < n; i++)
+      last = await store.append(stream, [testEvent(type)], { expectedRevision: 'any' });
+    if (!last) throw new Error('append at least one event');
+    return last.position;
+  }
+
+  it('applies the log, then follows it live; restarting resumes from the checkpoint', async () => {
+    await append('a', 3);
+    const seen: string[] = [];
+    let runner = new ProjectionRunner(store, db, [counter(1, seen)]);
+    runner.start();
+    const p = await append('b', 2);
+    expect(await runner.waitFor(p, 5000)).toBe(true);
+    expect([count('a'), count('b')]).toEqual([3, 2]);
+    expect(runner.state).toMatchObject({ state: 'live', seq: 5 });
+    await runner.stop();
+
+    const q = await append('b', 1);
+    runner = new ProjectionRunner(store, db, [counter(1, seen)]);
+    runner.start();
+    expect(await runner.waitFor(q, 5000)).toBe(true);
+    expect([count('a'), count('b')]).toEqual([3, 3]);
+    expect(seen).toHaveLength(6); // each event applied exactly once across both runs
+    expect(db.prepare('SELECT last_seq FROM counter_counts WHERE stream = ?').get('b')).toEqual({
+      last_seq: 6,
+    });
+    await runner.stop();
+  });
+
+  it('rebuilds a projection from the log when its version changes', async () => {
+    const p = await append('a', 4);
+    let runner = new ProjectionRunner(store, db, [counter(1)]);
+    runner.start();
+    await runner.waitFor(p, 5000);
+    db.prepare("UPDATE counter_counts SET n = 999 WHERE stream = 'a'").run(); // damage the read model
+    await runner.stop();
+
+    runner = new ProjectionRunner(store, db, [counter(2)]);
+    runner.start();
+    expect(await runner.waitFor(p, 5000)).toBe(true);
+    expect(count('a')).toBe(4);
+    await runner.stop();
+  });
+
+  it('a failing projection stops the runner and its batch is not applied', async () => {
+    await append('a', 2);
+    const poison = await append('a', 1, 'Poison');
+    const runner = new ProjectionRunner(store, db, [counter(1)]);
+    runner.start();
+    expect(await runner.waitFor(poison, 300)).toBe(false);
+    expect(runner.state).toMatchObject({ state: 'failed', error: 'poisoned' });
+    // The two good events came in the same batch as the poison: the whole batch rolled back.
+    expect(count('a')).toBe(0);
+    expect(runner.position).toBeNull();
+    await runner.stop();
+  });
+
+  it('waitFor gives up after its timeout for a position not yet in the log', async () => {
+    const runner = new ProjectionRunner(store, db, [counter(1)]);
+    runner.start();
+    expect(await runner.waitFor(positionOf(1000n), 100)).toBe(false);
+    await runner.stop();
+  });
+});
