@@ -7,6 +7,7 @@ import { ConfigModule, type AppConfig } from './config';
 import { EventStoreModule } from './event-store';
 import { HealthModule } from './health/health.module';
 import { actorsProjection } from './projections/actors/actors.projection';
+import { logProjection } from './projections/log/log.projection';
 import { ProjectionsModule } from './projections/projections.module';
 import { sourcesProjection } from './projections/sources/sources.projection';
 import { timelineProjection } from './projections/timeline/timeline.projection';
@@ -23,6 +24,7 @@ export class AppModule {
         ConfigModule.forRoot(config, clock),
         EventStoreModule.forRoot(config.eventStore),
         ProjectionsModule.forRoot([
+          logProjection,
           timelineProjection,
           actorsProjection,
           sourcesProjection,

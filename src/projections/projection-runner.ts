@@ -9,7 +9,14 @@ import {
   type Subscription,
 } from '../event-store';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
-import { dropTables, tablesOf, type Projection, type ProjectionHandler, type ReadDb } from './projection';
+import {
+  dropTables,
+  handlesType,
+  tablesOf,
+  type Projection,
+  type ProjectionHandler,
+  type ReadDb,
+} from './projection';
 
 export interface RunnerOptions {
   /** Most events applied in one transaction. */
@@ -224,7 +231,7 @@ export class ProjectionRunner {
         this.bound.forEach((b, j) => {
           const cp = advanced[j]!;
           if (cp.position !== null && comparePositions(event.position, cp.position) <= 0) return;
-          if (b.projection.handles.has(event.type)) b.apply(event, { seq });
+          if (handlesType(b.projection, event.type)) b.apply(event, { seq });
           advanced[j] = { ...cp, position: event.position, seq };
         });
       });

@@ -27,14 +27,18 @@ export type ProjectionHandler = (event: RecordedEvent, context: ApplyContext) =>
 export interface Projection {
   readonly name: string;
   readonly version: number;
-  /** Event types it reads; the runner skips the others without calling it. */
-  readonly handles: ReadonlySet<string>;
+  /** Event types it reads ('all' for every event); the runner skips the others without calling it. */
+  readonly handles: ReadonlySet<string> | 'all';
   /** Logical names of its tables (dropped on rebuild). */
   readonly tables: readonly string[];
   /** DDL creating its tables and indexes (IF NOT EXISTS). */
   schema(t: TableNamer): string;
   /** Prepares its statements and returns the function that applies one event. */
   bind(db: ReadDb, t: TableNamer): ProjectionHandler;
+}
+
+export function handlesType(projection: Projection, type: string): boolean {
+  return projection.handles === 'all' || projection.handles.has(type);
 }
 
 export function dropTables(db: ReadDb, projection: Projection, t: TableNamer): void {

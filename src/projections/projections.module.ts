@@ -21,6 +21,8 @@ import { SourcesController } from './sources/sources.controller';
 import { SourcesQueries } from './sources/sources.queries';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineQueries } from './timeline/timeline.queries';
+import { RegistryQueries } from './registry.queries';
+import { ScopeResolver } from './scope';
 
 @Injectable()
 class ProjectionsLifecycle
@@ -52,6 +54,8 @@ export class ProjectionsModule {
       providers: [
         TimelineQueries,
         ActorsQueries,
+        RegistryQueries,
+        ScopeResolver,
         SourcesQueries,
         {
           provide: READ_DB,
@@ -68,7 +72,7 @@ export class ProjectionsModule {
         ProjectionsLifecycle,
         { provide: APP_INTERCEPTOR, useClass: ReadConsistencyInterceptor },
       ],
-      exports: [READ_DB, ProjectionRunner, ReadConsistency],
+      exports: [READ_DB, ProjectionRunner, ReadConsistency, TimelineQueries, ScopeResolver],
     };
   }
 }

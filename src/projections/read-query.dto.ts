@@ -26,3 +26,20 @@ export const BooleanParam = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>
     value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
   );
+
+/** Reads that can answer as of an earlier moment (transaction time). */
+export class AsOfQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({
+    description: 'What the chronology said at this instant (ISO 8601 with offset): events recorded by then.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(4, 40)
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'What the chronology said right after this log position.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 41)
+  atPosition?: string;
+}

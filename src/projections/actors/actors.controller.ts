@@ -7,10 +7,11 @@ import { ACTOR_KINDS } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
-import { BooleanParam, ReadQueryDto } from '../read-query.dto';
+import { AsOfQueryDto, BooleanParam } from '../read-query.dto';
+import { ScopeResolver } from '../scope';
 import { ActorsQueries } from './actors.queries';
 
-class ActorListQueryDto extends ReadQueryDto {
+class ActorListQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ enum: ACTOR_KINDS }) @IsOptional() @IsIn(ACTOR_KINDS) kind?: string;
   @ApiPropertyOptional({ description: 'Part of a name, alias or id.' })
   @IsOptional()
@@ -27,7 +28,7 @@ class ActorListQueryDto extends ReadQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) cursor?: string;
 }
 
-class ActorViewQueryDto extends ReadQueryDto {
+class ActorViewQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({
     description: "Roll up the actor's members (e.g. the ministry and its spokeswoman into the state).",
   })
@@ -51,12 +52,18 @@ export class ActorsController {
   constructor(
     private readonly queries: ActorsQueries,
     private readonly consistency: ReadConsistency,
+    private readonly scopes: ScopeResolver,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Actors with their counts.' })
   list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto) {
-    return { ...this.queries.list(query), position: this.consistency.position };
+    const { scope, asOf } = this.scopes.resolve(query);
+    return {
+      ...this.queries.list(query, scope),
+      position: this.consistency.position,
+      ...(asOf ? { asOf } : {}),
+    };
   }
 
   @Get(':actorId')
@@ -64,11 +71,17 @@ export class ActorsController {
     summary: 'The per-actor view: profile, involvement by role and type, claims, disputed claims.',
   })
   view(@Param('actorId') actorId: string, @Query(new Valid(ActorViewQueryDto)) query: ActorViewQueryDto) {
-    const view = this.queries.view(actorId, {
-      includeMembers: query.includeMembers ?? false,
-      limit: query.limit ?? 50,
-    });
-    if (!view) throw new AppError('not_found', `actor ${actorId} not found`);
-    return { ...view, position: this.consistency.position };
+    const { scope, asOf } = this.scopes.resolve(query);
+    const view = this.queries.view(
+      actorId,
+      { includeMembers: query.includeMembers ?? false, limit: query.limit ?? 50 },
+      scope,
+    );
+    if (!view)
+      throw new AppError(
+        'not_found',
+        asOf ? `actor ${actorId} was not registered at that moment` : `actor ${actorId} not found`,
+      );
+    return { ...view, position: this.consistency.position, ...(asOf ? { asOf } : {}) };
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { READ_DB, tablesOf, type ReadDb, type TableNamer } from '../projection';
+import { READ_DB, tablesOf, type ReadDb } from '../projection';
+import { RegistryQueries } from '../registry.queries';
+import { validIn, CURRENT, type Scope } from '../scope';
+
+const profiles = tablesOf('actors')('profiles');
+const versions = tablesOf('timeline')('versions');
+const links = tablesOf('timeline')('actor_links');
 
 interface ProfileRow {
   actor_id: string;
@@ -11,8 +17,6 @@ interface ProfileRow {
   member_of: string;
   aliases: string;
   registered_at: string;
-  first_seen_ms: number | null;
-  last_seen_ms: number | null;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -27,37 +31,40 @@ function profile(row: ProfileRow) {
     memberOf: JSON.parse(row.member_of) as string[],
     aliases: JSON.parse(row.aliases) as string[],
     registeredAt: row.registered_at,
-    firstSeen: iso(row.first_seen_ms),
-    lastSeen: iso(row.last_seen_ms),
   };
 }
 
 export interface ActorListQuery {
-  kind?: string;
-  q?: string;
-  limit?: number;
-  cursor?: string;
+  readonly kind?: string;
+  readonly q?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
 }
 
+/**
+ * Per-actor reads: the profile from the actors read model, and what the actor did from the
+ * timeline's versioned rows, both taken in one scope (current, or as of a moment).
+ */
 @Injectable()
 export class ActorsQueries {
-  private readonly t: TableNamer = tablesOf('actors');
+  constructor(
+    @Inject(READ_DB) private readonly db: ReadDb,
+    private readonly registry: RegistryQueries,
+  ) {}
 
-  constructor(@Inject(READ_DB) private readonly db: ReadDb) {}
-
-  list(query: ActorListQuery) {
-    const t = this.t;
-    const where: string[] = [];
-    const params: unknown[] = [];
+  list(query: ActorListQuery, scope: Scope = CURRENT) {
+    const valid = validIn('p', scope);
+    const where = [valid.sql];
+    const params: unknown[] = [...valid.params];
     if (query.kind) {
       where.push('p.kind = ?');
       params.push(query.kind);
     }
     if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(
         "(p.name LIKE ? ESCAPE '\\' OR p.aliases LIKE ? ESCAPE '\\' OR p.actor_id LIKE ? ESCAPE '\\')",
       );
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       params.push(like, like, like);
     }
     if (query.cursor) {
@@ -67,140 +74,148 @@ export class ActorsQueries {
     }
     const limit = query.limit ?? 100;
     const rows = this.db
-      .prepare<unknown[], ProfileRow & { entries: number; claims: number; disputed: number }>(
-        `SELECT p.*,
-           (SELECT count(DISTINCT entry_id) FROM ${t('involvement')} i WHERE i.actor_id = p.actor_id) AS entries,
-           (SELECT count(*) FROM ${t('involvement')} i WHERE i.actor_id = p.actor_id AND i.role = 'claimant') AS claims,
-           (SELECT count(DISTINCT entry_id) FROM ${t('disputed')} d WHERE d.claimant_id = p.actor_id) AS disputed
-         FROM ${t('profiles')} p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY p.name COLLATE NOCASE, p.actor_id LIMIT ?`,
+      .prepare<unknown[], ProfileRow>(
+        `SELECT p.* FROM ${profiles} p WHERE ${where.join(' AND ')} ORDER BY p.name COLLATE NOCASE, p.actor_id LIMIT ?`,
       )
       .all(...params, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        ...profile(r),
-        counts: { entries: r.entries, claims: r.claims, disputedClaims: r.disputed },
-      })),
+      items: page.map((r) => ({ ...profile(r), counts: this.counts([r.actor_id], scope) })),
       nextCursor: more && last ? encodeCursor([last.name, last.actor_id]) : null,
     };
   }
 
   /** The per-actor view; with includeMembers, the actor's members are rolled up into it. */
-  view(actorId: string, options: { includeMembers: boolean; limit: number }) {
-    const t = this.t;
+  view(actorId: string, options: { includeMembers: boolean; limit: number }, scope: Scope = CURRENT) {
+    const valid = validIn('p', scope);
     const row = this.db
-      .prepare<[string], ProfileRow>(`SELECT * FROM ${t('profiles')} WHERE actor_id = ?`)
-      .get(actorId);
+      .prepare<unknown[], ProfileRow>(`SELECT p.* FROM ${profiles} p WHERE p.actor_id = ? AND ${valid.sql}`)
+      .get(actorId, ...valid.params);
     if (!row) return null;
-    const members = this.members(actorId);
+    const members = this.registry.members(actorId, scope);
     const ids = options.includeMembers ? [actorId, ...members.map((m) => m.actorId)] : [actorId];
-    const inIds = `(${ids.map(() => '?').join(',')})`;
-    const count = <K extends string>(column: K) =>
+    const involved = this.involved(ids, scope);
+    const seen = this.db
+      .prepare<unknown[], { first: number | null; last: number | null }>(
+        `SELECT min(v.start_ms) AS first, max(v.start_ms) AS last ${involved.sql}`,
+      )
+      .get(...involved.params)!;
+    const grouped = (column: 'l.role' | 'v.type') =>
       Object.fromEntries(
         this.db
-          .prepare<string[], { k: string; n: number }>(
-            `SELECT ${column} AS k, count(DISTINCT entry_id) AS n FROM ${t('involvement')} WHERE actor_id IN ${inIds} GROUP BY ${column} ORDER BY ${column}`,
+          .prepare<unknown[], { k: string; n: number }>(
+            `SELECT ${column} AS k, count(DISTINCT v.entry_no) AS n ${involved.sql} GROUP BY ${column} ORDER BY ${column}`,
           )
-          .all(...ids)
+          .all(...involved.params)
           .map((r) => [r.k, r.n]),
       ) as Record<string, number>;
-    const entries = (roleClause: string) =>
-      this.db
-        .prepare<
-          unknown[],
-          {
-            entry_id: string;
-            actor_id: string;
-            role: string;
-            type: string;
-            crisis_id: string;
-            start_ms: number;
-            summary: string;
-            status: string;
-          }
-        >(
-          `SELECT entry_id, actor_id, role, type, crisis_id, start_ms, summary, status FROM ${t('involvement')}
-           WHERE actor_id IN ${inIds} AND ${roleClause} ORDER BY start_ms DESC, seq DESC LIMIT ?`,
-        )
-        .all(...ids, options.limit)
-        .map((e) => ({
-          entryId: e.entry_id,
-          actorId: e.actor_id,
-          role: e.role,
-          type: e.type,
-          crisisId: e.crisis_id,
-          occurredStart: iso(e.start_ms),
-          summary: e.summary,
-          status: e.status,
-        }));
-    const total = this.db
-      .prepare<string[], { n: number }>(
-        `SELECT count(DISTINCT entry_id) AS n FROM ${t('involvement')} WHERE actor_id IN ${inIds}`,
-      )
-      .get(...ids)!.n;
-    const seen = this.db
-      .prepare<string[], { first: number | null; last: number | null }>(
-        `SELECT min(start_ms) AS first, max(start_ms) AS last FROM ${t('involvement')} WHERE actor_id IN ${inIds}`,
-      )
-      .get(...ids)!;
-    const disputed = this.db
-      .prepare<
-        unknown[],
-        {
-          claimant_id: string;
-          entry_id: string;
-          by_actor_id: string;
-          counter_entry_id: string | null;
-          reason: string;
-          recorded_at: string;
-          summary: string | null;
-          by_name: string | null;
-        }
-      >(
-        `SELECT d.*, e.summary, p.name AS by_name FROM ${t('disputed')} d
-         LEFT JOIN ${t('entries')} e ON e.entry_id = d.entry_id
-         LEFT JOIN ${t('profiles')} p ON p.actor_id = d.by_actor_id
-         WHERE d.claimant_id IN ${inIds} ORDER BY d.seq DESC LIMIT ?`,
-      )
-      .all(...ids, options.limit)
-      .map((d) => ({
-        entryId: d.entry_id,
-        claimantId: d.claimant_id,
-        summary: d.summary,
-        disputedBy: { actorId: d.by_actor_id, name: d.by_name },
-        counterEntryId: d.counter_entry_id,
-        reason: d.reason,
-        recordedAt: d.recorded_at,
-      }));
     return {
       ...profile(row),
-      ...(options.includeMembers ? { firstSeen: iso(seen.first), lastSeen: iso(seen.last) } : {}),
       members,
       includesMembers: options.includeMembers,
-      involvement: { entries: total, byRole: count('role'), byType: count('type') },
-      claims: entries("role = 'claimant'"),
-      involvedIn: entries("role <> 'claimant'"),
-      disputedClaims: disputed,
+      firstSeen: iso(seen.first),
+      lastSeen: iso(seen.last),
+      involvement: {
+        entries: this.counts(ids, scope).entries,
+        byRole: grouped('l.role'),
+        byType: grouped('v.type'),
+      },
+      claims: this.entries(ids, scope, "l.role = 'claimant'", options.limit),
+      involvedIn: this.entries(ids, scope, "l.role <> 'claimant'", options.limit),
+      disputedClaims: this.disputedClaims(ids, scope, options.limit),
     };
   }
 
-  /** Actors below this one, by parent or membership, transitively. */
-  private members(actorId: string): Array<{ actorId: string; name: string; via: 'parent' | 'memberOf' }> {
-    const t = this.t;
+  /** FROM/WHERE of the entries (in scope) linked (in scope) to any of `ids`, rows aliased v and l. */
+  private involved(ids: string[], scope: Scope, extra = '1', join = ''): { sql: string; params: unknown[] } {
+    const v = validIn('v', scope);
+    const l = validIn('l', scope);
+    return {
+      sql: `FROM ${links} l JOIN ${versions} v ON v.entry_no = l.entry_no AND ${v.sql} ${join}
+            WHERE l.actor_id IN (${ids.map(() => '?').join(',')}) AND ${l.sql} AND ${extra}`,
+      params: [...v.params, ...ids, ...l.params],
+    };
+  }
+
+  private counts(ids: string[], scope: Scope) {
+    const all = this.involved(ids, scope);
+    const claims = this.involved(ids, scope, "l.role = 'claimant'");
+    const n = (q: { sql: string; params: unknown[] }) =>
+      this.db
+        .prepare<unknown[], { n: number }>(`SELECT count(DISTINCT v.entry_no) AS n ${q.sql}`)
+        .get(...q.params)!.n;
+    return {
+      entries: n(all),
+      claims: n(claims),
+      disputedClaims: this.disputedClaims(ids, scope, 1_000_000).length,
+    };
+  }
+
+  private entries(ids: string[], scope: Scope, role: string, limit: number) {
+    const q = this.involved(ids, scope, role);
     return this.db
-      .prepare<[string], { id: string; name: string; via: 'parent' | 'memberOf' }>(
-        `WITH RECURSIVE tree(id, via) AS (
-           SELECT ?, NULL UNION
-           SELECT p.actor_id, CASE WHEN p.parent_id = tree.id THEN 'parent' ELSE 'memberOf' END
-           FROM ${t('profiles')} p JOIN tree
-             ON p.parent_id = tree.id OR EXISTS (SELECT 1 FROM json_each(p.member_of) j WHERE j.value = tree.id))
-         SELECT tree.id, p.name, tree.via FROM tree JOIN ${t('profiles')} p ON p.actor_id = tree.id
-         WHERE tree.via IS NOT NULL ORDER BY p.name`,
+      .prepare<
+        unknown[],
+        {
+          entry_id: string;
+          actor_id: string;
+          role: string;
+          type: string;
+          crisis_id: string;
+          start_ms: number;
+          status: string;
+          summary: string;
+        }
+      >(
+        `SELECT v.entry_id, l.actor_id, l.role, v.type, v.crisis_id, v.start_ms, v.status, json_extract(v.doc, '$.report.summary') AS summary
+         ${q.sql} ORDER BY v.start_ms DESC, v.first_seq DESC LIMIT ?`,
       )
-      .all(actorId)
-      .map((m) => ({ actorId: m.id, name: m.name, via: m.via }));
+      .all(...q.params, limit)
+      .map((e) => ({
+        entryId: e.entry_id,
+        actorId: e.actor_id,
+        role: e.role,
+        type: e.type,
+        crisisId: e.crisis_id,
+        occurredStart: iso(e.start_ms),
+        summary: e.summary,
+        status: e.status,
+      }));
+  }
+
+  /** Claims made by these actors (as claimant) that others dispute, newest dispute first. */
+  private disputedClaims(ids: string[], scope: Scope, limit: number) {
+    const q = this.involved(ids, scope, "l.role = 'claimant'", `, json_each(v.doc, '$.disputes') d`);
+    const rows = this.db
+      .prepare<unknown[], { entry_id: string; claimant: string; summary: string; dispute: string }>(
+        `SELECT v.entry_id, l.actor_id AS claimant, json_extract(v.doc, '$.report.summary') AS summary, d.value AS dispute
+         ${q.sql}
+         ORDER BY json_extract(d.value, '$.recordedAt') DESC LIMIT ?`,
+      )
+      .all(...q.params, limit);
+    const parsed = rows.map((r) => ({
+      ...r,
+      dispute: JSON.parse(r.dispute) as {
+        byActorId: string;
+        counterEntryId?: string;
+        reason: string;
+        recordedAt: string;
+      },
+    }));
+    const names = this.registry.actorNames(
+      parsed.map((r) => r.dispute.byActorId),
+      scope,
+    );
+    return parsed.map((r) => ({
+      entryId: r.entry_id,
+      claimantId: r.claimant,
+      summary: r.summary,
+      disputedBy: { actorId: r.dispute.byActorId, name: names.get(r.dispute.byActorId) ?? null },
+      counterEntryId: r.dispute.counterEntryId ?? null,
+      reason: r.dispute.reason,
+      recordedAt: r.dispute.recordedAt,
+    }));
   }
 }

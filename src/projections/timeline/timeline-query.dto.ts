@@ -13,11 +13,11 @@ import {
   Min,
 } from 'class-validator';
 import { ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
-import { BooleanParam, CommaList, ReadQueryDto } from '../read-query.dto';
+import { AsOfQueryDto, BooleanParam, CommaList } from '../read-query.dto';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export class TimelineQueryDto extends ReadQueryDto {
+export class TimelineQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ example: 'russia-ukraine-2022' })
   @IsOptional()
   @Matches(SLUG, { message: 'crisis must be a crisis id (slug)' })

@@ -4,7 +4,8 @@ import { Access } from '../../access/access.guard';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
-import { ReadQueryDto } from '../read-query.dto';
+import { AsOfQueryDto } from '../read-query.dto';
+import { ScopeResolver } from '../scope';
 import { TimelineQueries } from './timeline.queries';
 import { TimelineQueryDto } from './timeline-query.dto';
 
@@ -15,13 +16,15 @@ export class TimelineController {
   constructor(
     private readonly queries: TimelineQueries,
     private readonly consistency: ReadConsistency,
+    private readonly scopes: ScopeResolver,
   ) {}
 
   @Get('timeline')
   @ApiOperation({ summary: 'Entries ordered by when they happened (occurred start), then log position.' })
   timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto) {
-    const page = this.queries.page(query);
-    return { ...page, position: this.consistency.position };
+    const { scope, asOf } = this.scopes.resolve(query);
+    const page = this.queries.page(query, scope);
+    return { ...page, position: this.consistency.position, ...(asOf ? { asOf } : {}) };
   }
 
   @Get('entries/:entryId')
@@ -34,16 +37,26 @@ export class TimelineController {
       }),
     )
     entryId: string,
-    @Query(new Valid(ReadQueryDto)) _query: ReadQueryDto,
+    @Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto,
   ) {
-    const found = this.queries.entry(entryId);
-    if (!found) throw new AppError('not_found', `entry ${entryId} not found`);
-    return { ...found.entry, history: found.history, asOfPosition: this.consistency.position };
+    const { scope, asOf } = this.scopes.resolve(query);
+    const found = this.queries.entry(entryId, scope);
+    if (!found)
+      throw new AppError(
+        'not_found',
+        asOf ? `entry ${entryId} did not exist at that moment` : `entry ${entryId} not found`,
+      );
+    return { ...found.entry, history: found.history, ...(asOf ? { asOf } : {}) };
   }
 
   @Get('crises')
   @ApiOperation({ summary: 'Crises, with their entry counts.' })
-  crises(@Query(new Valid(ReadQueryDto)) _query: ReadQueryDto) {
-    return { items: this.queries.crises(), position: this.consistency.position };
+  crises(@Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto) {
+    const { scope, asOf } = this.scopes.resolve(query);
+    return {
+      items: this.queries.crises(scope),
+      position: this.consistency.position,
+      ...(asOf ? { asOf } : {}),
+    };
   }
 }

@@ -2,8 +2,6 @@ import {
   FOLLOW_UP_TYPE_NAMES,
   REPORT_TYPE_NAMES,
   isReportType,
-  type ActorDetailsChangedData,
-  type ActorRegisteredData,
   type CredibilityAssessedData,
   type CrisisRegisteredData,
   type EntryCorrectedData,
@@ -11,112 +9,151 @@ import {
   type EntryDisputedData,
   type EntryRetractedData,
   type ReportData,
-  type SourceGradedData,
-  type SourceRegisteredData,
 } from '../../chronology/events';
 import { formatPosition, type RecordedEvent } from '../../event-store';
 import type { ApplyContext, Projection, ReadDb, TableNamer } from '../projection';
 import { corrected, newDoc, withFollowUp, type FollowUp, type TimelineDoc } from './timeline.doc';
-import { RELIABILITY_RANK, TIMELINE_TABLES, timelineSchema } from './timeline.schema';
+import { TIMELINE_TABLES, timelineSchema } from './timeline.schema';
 
-const REGISTRY_TYPES = [
-  'ActorRegistered',
-  'ActorDetailsChanged',
-  'SourceRegistered',
-  'SourceGraded',
-  'CrisisRegistered',
-];
+interface Current {
+  entry_no: number;
+  first_seq: number;
+  doc: string;
+}
 
 function statements(db: ReadDb, t: TableNamer) {
   return {
-    insertEntry: db.prepare(
-      `INSERT INTO ${t('entries')} (entry_id, crisis_id, type, status, start_ms, end_ms, seq, source_id, reliability_rank, credibility, doc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT CASE reliability ${rankCase()} END FROM ${t('sources')} WHERE source_id = ?), NULL, ?)`,
+    insertEntry: db.prepare(`INSERT INTO ${t('entries')} (entry_id, first_seq) VALUES (?, ?)`),
+    current: db.prepare<[string], Current>(
+      `SELECT e.entry_no, e.first_seq, v.doc FROM ${t('entries')} e
+       JOIN ${t('versions')} v ON v.entry_no = e.entry_no AND v.to_seq IS NULL WHERE e.entry_id = ?`,
     ),
-    selectEntry: db.prepare<[string], { entry_no: number; doc: string }>(
-      `SELECT entry_no, doc FROM ${t('entries')} WHERE entry_id = ?`,
+    closeVersion: db.prepare(`UPDATE ${t('versions')} SET to_seq = ? WHERE entry_no = ? AND to_seq IS NULL`),
+    insertVersion: db.prepare(
+      `INSERT INTO ${t('versions')} (entry_no, entry_id, from_seq, to_seq, pos_commit, pos_prepare, change, is_primary, first_seq,
+         crisis_id, type, status, start_ms, end_ms, source_id, credibility, doc)
+       VALUES (@entryNo, @entryId, @seq, NULL, @commit, @prepare, @change, @primary, @firstSeq,
+         @crisisId, @type, @status, @startMs, @endMs, @sourceId, @credibility, @doc)`,
     ),
-    updateEntry: db.prepare(
-      `UPDATE ${t('entries')} SET status = ?, start_ms = ?, end_ms = ?, source_id = ?, credibility = ?, doc = ?,
-       reliability_rank = (SELECT CASE reliability ${rankCase()} END FROM ${t('sources')} WHERE source_id = ?) WHERE entry_no = ?`,
+    closeLinks: db.prepare(`UPDATE ${t('actor_links')} SET to_seq = ? WHERE entry_no = ? AND to_seq IS NULL`),
+    insertLink: db.prepare(
+      `INSERT OR IGNORE INTO ${t('actor_links')} (entry_no, actor_id, role, from_seq, to_seq) VALUES (?, ?, ?, ?, NULL)`,
     ),
-    deleteActors: db.prepare(`DELETE FROM ${t('entry_actors')} WHERE entry_no = ?`),
-    insertActor: db.prepare(
-      `INSERT OR IGNORE INTO ${t('entry_actors')} (entry_no, actor_id, role) VALUES (?, ?, ?)`,
-    ),
-    deleteSearch: db.prepare(`DELETE FROM ${t('search')} WHERE rowid = ?`),
+    closeText: db.prepare(`UPDATE ${t('texts')} SET to_seq = ? WHERE entry_no = ? AND to_seq IS NULL`),
+    insertText: db.prepare(`INSERT INTO ${t('texts')} (entry_no, from_seq, to_seq) VALUES (?, ?, NULL)`),
     insertSearch: db.prepare(`INSERT INTO ${t('search')} (rowid, summary, quote, place) VALUES (?, ?, ?, ?)`),
     insertHistory: db.prepare(
       `INSERT OR IGNORE INTO ${t('history')} (entry_id, revision, seq, event_id, type, position, recorded_at, principal, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    upsertActor: db.prepare(
-      `INSERT INTO ${t('actors')} (actor_id, name, kind, parent_id, member_of) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_id = excluded.parent_id,
-       member_of = excluded.member_of`,
-    ),
-    selectActor: db.prepare<
-      [string],
-      { name: string; kind: string; parent_id: string | null; member_of: string }
-    >(`SELECT name, kind, parent_id, member_of FROM ${t('actors')} WHERE actor_id = ?`),
-    upsertSource: db.prepare(
-      `INSERT INTO ${t('sources')} (source_id, name, kind, reliability) VALUES (?, ?, ?, NULL)
-       ON CONFLICT (source_id) DO UPDATE SET name = excluded.name, kind = excluded.kind`,
-    ),
-    gradeSource: db.prepare(`UPDATE ${t('sources')} SET reliability = ? WHERE source_id = ?`),
-    rerankEntries: db.prepare(`UPDATE ${t('entries')} SET reliability_rank = ? WHERE source_id = ?`),
     insertCrisis: db.prepare(
-      `INSERT OR IGNORE INTO ${t('crises')} (crisis_id, name, description, countries, registered_at) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO ${t('crises')} (crisis_id, name, description, countries, from_seq, registered_at) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
   };
 }
 
-function rankCase(): string {
-  return Object.entries(RELIABILITY_RANK)
-    .map(([letter, rank]) => `WHEN '${letter}' THEN ${rank}`)
-    .join(' ');
+type Sql = ReturnType<typeof statements>;
+
+/** Writes the entry's new version at `seq`, closing the one it replaces. */
+function writeVersion(
+  sql: Sql,
+  at: { event: RecordedEvent; seq: number },
+  entry: { no: number; firstSeq: number },
+  doc: TimelineDoc,
+  primary: boolean,
+): void {
+  const r = doc.report;
+  sql.closeVersion.run(at.seq, entry.no);
+  sql.insertVersion.run({
+    entryNo: entry.no,
+    entryId: doc.entryId,
+    seq: at.seq,
+    commit: at.event.position.commit,
+    prepare: at.event.position.prepare,
+    change: primary && at.seq === entry.firstSeq ? 'added' : 'updated',
+    primary: primary ? 1 : 0,
+    firstSeq: entry.firstSeq,
+    crisisId: r.crisisId,
+    type: doc.type,
+    status: doc.status,
+    startMs: Date.parse(r.occurred.start),
+    endMs: Date.parse(r.occurred.end),
+    sourceId: r.attribution.sourceId,
+    credibility: doc.credibility?.value ?? null,
+    doc: JSON.stringify(doc),
+  });
+}
+
+/** Versions what the timeline filters on besides the row itself: actors and searchable text. */
+function writeIndexes(
+  sql: Sql,
+  entryNo: number,
+  seq: number,
+  report: ReportData,
+  parts: { actors: boolean; text: boolean },
+): void {
+  if (parts.actors) {
+    sql.closeLinks.run(seq, entryNo);
+    for (const a of report.actors) sql.insertLink.run(entryNo, a.actorId, a.role, seq);
+  }
+  if (parts.text) {
+    sql.closeText.run(seq, entryNo);
+    const { lastInsertRowid } = sql.insertText.run(entryNo, seq);
+    sql.insertSearch.run(lastInsertRowid, report.summary, report.quote ?? '', report.location?.name ?? '');
+  }
+}
+
+function followUpChanges(event: RecordedEvent, doc: TimelineDoc): FollowUp {
+  const at = event.metadata.recordedAt;
+  switch (event.type) {
+    case 'EntryCorroborated':
+      return {
+        corroborations: [
+          ...doc.corroborations,
+          { ...(event.data as unknown as EntryCorroboratedData), recordedAt: at },
+        ],
+      };
+    case 'EntryDisputed': {
+      const d = event.data as unknown as EntryDisputedData;
+      const dispute = {
+        byActorId: d.byActorId,
+        reason: d.reason,
+        recordedAt: at,
+        ...(d.counterEntryId ? { counterEntryId: d.counterEntryId } : {}),
+      };
+      return { disputes: [...doc.disputes, dispute] };
+    }
+    case 'EntryCorrected':
+      return corrected(doc, (event.data as unknown as EntryCorrectedData).changes);
+    case 'EntryRetracted':
+      return { retraction: { reason: (event.data as unknown as EntryRetractedData).reason, recordedAt: at } };
+    default: {
+      const d = event.data as unknown as CredibilityAssessedData;
+      return { credibility: { value: d.credibility, rationale: d.rationale } };
+    }
+  }
 }
 
 /**
- * One row per entry in its current state (corrections applied, status, grade, counts, links), its
- * full history, and the names and grades it shows. Ordered by when things happened, then log order.
+ * One versioned row per entry (corrections applied, status, counts, links to counter-claims), the
+ * versioned actors and text it is found by, and its full history. Ordered by when things happened.
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 1,
-  handles: new Set([...REPORT_TYPE_NAMES, ...FOLLOW_UP_TYPE_NAMES, ...REGISTRY_TYPES]),
+  version: 2,
+  handles: new Set([...REPORT_TYPE_NAMES, ...FOLLOW_UP_TYPE_NAMES, 'CrisisRegistered']),
   tables: TIMELINE_TABLES,
   schema: timelineSchema,
   bind(db, t) {
     const sql = statements(db, t);
-
-    const load = (entryId: string): { no: number; doc: TimelineDoc } | null => {
-      const row = sql.selectEntry.get(entryId);
-      return row ? { no: row.entry_no, doc: JSON.parse(row.doc) as TimelineDoc } : null;
+    const load = (entryId: string) => {
+      const row = sql.current.get(entryId);
+      return row
+        ? { entry: { no: row.entry_no, firstSeq: row.first_seq }, doc: JSON.parse(row.doc) as TimelineDoc }
+        : null;
     };
-
-    const index = (no: number, report: ReportData): void => {
-      sql.deleteActors.run(no);
-      for (const a of report.actors) sql.insertActor.run(no, a.actorId, a.role);
-      sql.deleteSearch.run(no);
-      sql.insertSearch.run(no, report.summary, report.quote ?? '', report.location?.name ?? '');
-    };
-
-    const save = (no: number, doc: TimelineDoc): void => {
-      const r = doc.report;
-      sql.updateEntry.run(
-        doc.status,
-        Date.parse(r.occurred.start),
-        Date.parse(r.occurred.end),
-        r.attribution.sourceId,
-        doc.credibility?.value ?? null,
-        JSON.stringify(doc),
-        r.attribution.sourceId,
-        no,
-      );
-    };
-
     const history = (event: RecordedEvent, entryId: string, seq: number): void => {
+      const m = event.metadata;
       sql.insertHistory.run(
         entryId,
         event.revision,
@@ -124,10 +161,33 @@ export const timelineProjection: Projection = {
         event.id,
         event.type,
         formatPosition(event.position),
-        event.metadata.recordedAt,
-        event.metadata.principal,
+        m.recordedAt,
+        m.principal,
         JSON.stringify(event.data),
       );
+    };
+    /** `from` counters `to`: both entries get a version showing the link. */
+    const link = (
+      at: { event: RecordedEvent; seq: number },
+      from: string,
+      to: string,
+      how: 'dispute' | 'denial',
+    ): void => {
+      for (const [id, other, side] of [
+        [from, to, 'counters'],
+        [to, from, 'counteredBy'],
+      ] as const) {
+        const found = load(id);
+        if (!found || found.doc[side].some((c) => c.entryId === other)) continue;
+        const primary = at.event.stream === `entry-${id}`;
+        writeVersion(
+          sql,
+          at,
+          found.entry,
+          { ...found.doc, [side]: [...found.doc[side], { entryId: other, how }] },
+          primary,
+        );
+      }
     };
 
     const report = (event: RecordedEvent, seq: number): void => {
@@ -136,139 +196,51 @@ export const timelineProjection: Projection = {
         recordedAt: event.metadata.recordedAt,
         position: formatPosition(event.position),
       });
-      const { lastInsertRowid } = sql.insertEntry.run(
-        data.entryId,
-        data.crisisId,
-        event.type,
-        doc.status,
-        Date.parse(data.occurred.start),
-        Date.parse(data.occurred.end),
-        seq,
-        data.attribution.sourceId,
-        data.attribution.sourceId,
-        JSON.stringify(doc),
-      );
-      index(Number(lastInsertRowid), data);
+      const entryNo = Number(sql.insertEntry.run(data.entryId, seq).lastInsertRowid);
+      writeVersion(sql, { event, seq }, { no: entryNo, firstSeq: seq }, doc, true);
+      writeIndexes(sql, entryNo, seq, data, { actors: true, text: true });
       history(event, data.entryId, seq);
-      const denied = data.deniedEntryId;
-      if (typeof denied === 'string') link(data.entryId, denied, 'denial');
-    };
-
-    /** `from` counters `to`: both documents show the link. */
-    const link = (from: string, to: string, how: 'dispute' | 'denial'): void => {
-      const a = load(from);
-      const b = load(to);
-      if (a && !a.doc.counters.some((c) => c.entryId === to))
-        save(a.no, { ...a.doc, counters: [...a.doc.counters, { entryId: to, how }] });
-      if (b && !b.doc.counteredBy.some((c) => c.entryId === from)) {
-        save(b.no, { ...b.doc, counteredBy: [...b.doc.counteredBy, { entryId: from, how }] });
-      }
+      if (typeof data.deniedEntryId === 'string')
+        link({ event, seq }, data.entryId, data.deniedEntryId, 'denial');
     };
 
     const followUp = (event: RecordedEvent, seq: number): void => {
       const entryId = (event.data as { entryId: string }).entryId;
       const found = load(entryId);
       if (!found) return;
-      const { no, doc } = found;
-      const at = event.metadata.recordedAt;
-      let changes: FollowUp;
-      switch (event.type) {
-        case 'EntryCorroborated': {
-          const d = event.data as unknown as EntryCorroboratedData;
-          changes = { corroborations: [...doc.corroborations, { ...d, recordedAt: at }] };
-          break;
-        }
-        case 'EntryDisputed': {
-          const d = event.data as unknown as EntryDisputedData;
-          changes = {
-            disputes: [
-              ...doc.disputes,
-              { byActorId: d.byActorId, counterEntryId: d.counterEntryId, reason: d.reason, recordedAt: at },
-            ],
-          };
-          break;
-        }
-        case 'EntryCorrected':
-          changes = corrected(doc, (event.data as unknown as EntryCorrectedData).changes);
-          break;
-        case 'EntryRetracted':
-          changes = {
-            retraction: { reason: (event.data as unknown as EntryRetractedData).reason, recordedAt: at },
-          };
-          break;
-        default: {
-          const d = event.data as unknown as CredibilityAssessedData;
-          changes = { credibility: { value: d.credibility, rationale: d.rationale } };
-        }
-      }
-      const next = withFollowUp(doc, {
+      const changes = followUpChanges(event, found.doc);
+      const doc = withFollowUp(found.doc, {
         ...changes,
-        updatedAt: at,
+        updatedAt: event.metadata.recordedAt,
         revision: Number(event.revision),
         position: formatPosition(event.position),
       });
-      save(no, next);
-      if (event.type === 'EntryCorrected') index(no, next.report);
+      writeVersion(sql, { event, seq }, found.entry, doc, true);
+      if (event.type === 'EntryCorrected') {
+        const c = (event.data as unknown as EntryCorrectedData).changes;
+        writeIndexes(sql, found.entry.no, seq, doc.report, {
+          actors: c.actors !== undefined,
+          text: c.summary !== undefined || c.quote !== undefined || c.location !== undefined,
+        });
+      }
       history(event, entryId, seq);
       const counter = (event.data as { counterEntryId?: string }).counterEntryId;
-      if (event.type === 'EntryDisputed' && counter) link(counter, entryId, 'dispute');
-    };
-
-    const registry = (event: RecordedEvent): void => {
-      switch (event.type) {
-        case 'ActorRegistered': {
-          const d = event.data as unknown as ActorRegisteredData;
-          sql.upsertActor.run(
-            d.actorId,
-            d.name,
-            d.kind,
-            d.parentId ?? null,
-            JSON.stringify(d.memberOf ?? []),
-          );
-          break;
-        }
-        case 'ActorDetailsChanged': {
-          const d = event.data as unknown as ActorDetailsChangedData;
-          const cur = sql.selectActor.get(d.actorId);
-          if (!cur) return;
-          sql.upsertActor.run(
-            d.actorId,
-            d.name ?? cur.name,
-            d.kind ?? cur.kind,
-            d.parentId ?? cur.parent_id,
-            d.memberOf ? JSON.stringify(d.memberOf) : cur.member_of,
-          );
-          break;
-        }
-        case 'SourceRegistered': {
-          const d = event.data as unknown as SourceRegisteredData;
-          sql.upsertSource.run(d.sourceId, d.name, d.kind);
-          break;
-        }
-        case 'SourceGraded': {
-          const d = event.data as unknown as SourceGradedData;
-          sql.gradeSource.run(d.reliability, d.sourceId);
-          sql.rerankEntries.run(RELIABILITY_RANK[d.reliability] ?? null, d.sourceId);
-          break;
-        }
-        case 'CrisisRegistered': {
-          const d = event.data as unknown as CrisisRegisteredData;
-          sql.insertCrisis.run(
-            d.crisisId,
-            d.name,
-            d.description ?? null,
-            JSON.stringify(d.countries ?? []),
-            event.metadata.recordedAt,
-          );
-          break;
-        }
-      }
+      if (event.type === 'EntryDisputed' && counter) link({ event, seq }, counter, entryId, 'dispute');
     };
 
     return (event: RecordedEvent, { seq }: ApplyContext) => {
       if (isReportType(event.type)) report(event, seq);
-      else if ((FOLLOW_UP_TYPE_NAMES as readonly string[]).includes(event.type)) followUp(event, seq);
-      else registry(event);
+      else if (event.type === 'CrisisRegistered') {
+        const d = event.data as unknown as CrisisRegisteredData;
+        sql.insertCrisis.run(
+          d.crisisId,
+          d.name,
+          d.description ?? null,
+          JSON.stringify(d.countries ?? []),
+          seq,
+          event.metadata.recordedAt,
+        );
+      } else followUp(event, seq);
     };
   },
 };

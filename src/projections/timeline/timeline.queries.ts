@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
-import { AppError } from '../../shared/errors';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { READ_DB, tablesOf, type ReadDb, type TableNamer } from '../projection';
+import { RegistryQueries } from '../registry.queries';
+import { existedIn, validIn, CURRENT, type Scope } from '../scope';
 import type { TimelineDoc } from './timeline.doc';
+import { filterSql, timelineFilter, type TimelineFilter } from './timeline.filter';
 import { presentEntry, type NameBook, type TimelineItem } from './timeline.presenter';
-import { RELIABILITY_RANK } from './timeline.schema';
 import type { TimelineQueryDto } from './timeline-query.dto';
 
 export interface TimelinePage {
@@ -23,106 +23,75 @@ export interface EntryHistoryItem {
   readonly data: unknown;
 }
 
-/** Parses a from/to bound: an instant with an offset, or a date (UTC) taken as its start or its end. */
-function boundMillis(text: string, path: string, edge: 'start' | 'end'): number {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const value = dateOnly
-    ? DateTime.fromISO(text, { zone: 'UTC' })
-    : DateTime.fromISO(text, { setZone: true });
-  const hasOffset = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text);
-  if (!value.isValid || (!dateOnly && !hasOffset)) {
-    throw AppError.validation([
-      { path, message: `${path} must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset` },
-    ]);
-  }
-  return dateOnly && edge === 'end' ? value.plus({ days: 1 }).toMillis() : value.toMillis();
-}
-
-/** FTS5 query from user words: each word quoted (prefix match on the last), so no syntax leaks in. */
-function ftsQuery(q: string): string | null {
-  const words = q.match(/[\p{L}\p{N}]+/gu);
-  if (!words) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+/** A change of an entry opened by one log event (for live feeds). */
+export interface EntryChange {
+  readonly seq: number;
+  readonly commit: bigint;
+  readonly prepare: bigint;
+  readonly change: 'added' | 'updated';
+  readonly primary: boolean;
+  readonly doc: TimelineDoc;
 }
 
 @Injectable()
 export class TimelineQueries {
   private readonly t: TableNamer = tablesOf('timeline');
 
-  constructor(@Inject(READ_DB) private readonly db: ReadDb) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: ReadDb,
+    private readonly registry: RegistryQueries,
+  ) {}
 
-  page(query: TimelineQueryDto): TimelinePage {
-    const t = this.t;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.crisis) {
-      where.push('e.crisis_id = ?');
-      params.push(query.crisis);
-    }
-    if (query.from) {
-      where.push('e.end_ms > ?');
-      params.push(boundMillis(query.from, 'from', 'start'));
-    }
-    if (query.to) {
-      where.push('e.start_ms < ?');
-      params.push(boundMillis(query.to, 'to', 'end'));
-    }
-    if (query.type?.length) {
-      where.push(`e.type IN (${query.type.map(() => '?').join(',')})`);
-      params.push(...query.type);
-    }
-    if (query.status?.length) {
-      where.push(`e.status IN (${query.status.map(() => '?').join(',')})`);
-      params.push(...query.status);
-    }
-    if (query.minReliability) {
-      where.push('e.reliability_rank <= ?');
-      params.push(RELIABILITY_RANK[query.minReliability]);
-    }
-    if (query.actor) {
-      const actors = query.includeMembers ? this.withMembers(query.actor) : [query.actor];
-      where.push(
-        `EXISTS (SELECT 1 FROM ${t('entry_actors')} a WHERE a.entry_no = e.entry_no AND a.actor_id IN (${actors.map(() => '?').join(',')}))`,
-      );
-      params.push(...actors);
-    }
-    if (query.q !== undefined) {
-      const match = ftsQuery(query.q);
-      if (match === null) return { items: [], nextCursor: null };
-      where.push(`e.entry_no IN (SELECT rowid FROM ${t('search')} WHERE ${t('search')} MATCH ?)`);
-      params.push(match);
-    }
+  /** Resolves query parameters into a filter (null: nothing can match). */
+  filter(query: TimelineQueryDto, scope: Scope): TimelineFilter | null {
+    const f = timelineFilter(query, (id) => [id, ...this.registry.members(id, scope).map((m) => m.actorId)]);
+    return f === 'nothing' ? null : f;
+  }
+
+  page(query: TimelineQueryDto, scope: Scope = CURRENT): TimelinePage {
+    const filter = this.filter(query, scope);
+    if (!filter) return { items: [], nextCursor: null };
+    const valid = validIn('v', scope);
+    const { where, params } = filterSql(filter, scope);
     if (query.cursor) {
       const [startMs, seq] = decodeCursor(query.cursor, 2);
-      where.push('(e.start_ms > ? OR (e.start_ms = ? AND e.seq > ?))');
+      where.push('(v.start_ms > ? OR (v.start_ms = ? AND v.first_seq > ?))');
       params.push(startMs, startMs, seq);
     }
     const limit = query.limit ?? 50;
     const rows = this.db
-      .prepare<unknown[], { doc: string; start_ms: number; seq: number }>(
-        `SELECT e.doc, e.start_ms, e.seq FROM ${t('entries')} e
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY e.start_ms, e.seq LIMIT ?`,
+      .prepare<unknown[], { doc: string; start_ms: number; first_seq: number }>(
+        `SELECT v.doc, v.start_ms, v.first_seq FROM ${this.t('versions')} v
+         WHERE ${[valid.sql, ...where].join(' AND ')} ORDER BY v.start_ms, v.first_seq LIMIT ?`,
       )
-      .all(...params, limit + 1);
+      .all(...valid.params, ...params, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    const docs = page.map((r) => JSON.parse(r.doc) as TimelineDoc);
     const last = page[page.length - 1];
     return {
-      items: this.present(docs),
-      nextCursor: more && last ? encodeCursor([last.start_ms, last.seq]) : null,
+      items: this.present(
+        page.map((r) => JSON.parse(r.doc) as TimelineDoc),
+        scope,
+      ),
+      nextCursor: more && last ? encodeCursor([last.start_ms, last.first_seq]) : null,
     };
   }
 
-  entry(entryId: string): { entry: TimelineItem; history: EntryHistoryItem[] } | null {
+  entry(
+    entryId: string,
+    scope: Scope = CURRENT,
+  ): { entry: TimelineItem; history: EntryHistoryItem[] } | null {
+    const valid = validIn('v', scope);
     const row = this.db
-      .prepare<[string], { doc: string }>(`SELECT doc FROM ${this.t('entries')} WHERE entry_id = ?`)
-      .get(entryId);
+      .prepare<unknown[], { doc: string }>(
+        `SELECT v.doc FROM ${this.t('versions')} v WHERE v.entry_id = ? AND ${valid.sql}`,
+      )
+      .get(entryId, ...valid.params);
     if (!row) return null;
+    const seen = existedIn('h.seq', scope);
     const history = this.db
       .prepare<
-        [string],
+        unknown[],
         {
           revision: number;
           event_id: string;
@@ -133,9 +102,10 @@ export class TimelineQueries {
           data: string;
         }
       >(
-        `SELECT revision, event_id, type, position, recorded_at, principal, data FROM ${this.t('history')} WHERE entry_id = ? ORDER BY revision`,
+        `SELECT h.revision, h.event_id, h.type, h.position, h.recorded_at, h.principal, h.data FROM ${this.t('history')} h
+         WHERE h.entry_id = ? AND ${seen.sql} ORDER BY h.revision`,
       )
-      .all(entryId)
+      .all(entryId, ...seen.params)
       .map((h) => ({
         revision: h.revision,
         eventId: h.event_id,
@@ -145,27 +115,23 @@ export class TimelineQueries {
         principal: h.principal,
         data: JSON.parse(h.data) as unknown,
       }));
-    const [entry] = this.present([JSON.parse(row.doc) as TimelineDoc]);
+    const [entry] = this.present([JSON.parse(row.doc) as TimelineDoc], scope);
     return { entry: entry!, history };
   }
 
-  crises(): Array<{
-    crisisId: string;
-    name: string;
-    description: string | null;
-    countries: string[];
-    entries: number;
-  }> {
+  crises(scope: Scope = CURRENT) {
+    const seen = existedIn('c.from_seq', scope);
+    const valid = validIn('v', scope);
     return this.db
       .prepare<
-        [],
+        unknown[],
         { crisis_id: string; name: string; description: string | null; countries: string; entries: number }
       >(
         `SELECT c.crisis_id, c.name, c.description, c.countries,
-         (SELECT count(*) FROM ${this.t('entries')} e WHERE e.crisis_id = c.crisis_id) AS entries
-         FROM ${this.t('crises')} c ORDER BY c.registered_at, c.crisis_id`,
+         (SELECT count(*) FROM ${this.t('versions')} v WHERE v.crisis_id = c.crisis_id AND ${valid.sql}) AS entries
+         FROM ${this.t('crises')} c WHERE ${seen.sql} ORDER BY c.from_seq`,
       )
-      .all()
+      .all(...valid.params, ...seen.params)
       .map((c) => ({
         crisisId: c.crisis_id,
         name: c.name,
@@ -175,57 +141,57 @@ export class TimelineQueries {
       }));
   }
 
-  /** The actor and everything below it: children by parent, members by memberOf, transitively. */
-  withMembers(actorId: string): string[] {
-    const t = this.t;
+  /**
+   * Entry changes opened by the events after `afterSeq` (at most `limit` events' worth), in log
+   * order, that match the filter as it stood right after each change. For live feeds.
+   */
+  changesAfter(afterSeq: number, limit: number, filter: TimelineFilter, upToSeq?: number): EntryChange[] {
+    const own: Scope = { kind: 'expr', expr: 'v.from_seq' };
+    const { where, params } = filterSql(filter, own);
+    const bound = upToSeq === undefined ? '' : 'AND v.from_seq <= ?';
     return this.db
-      .prepare<[string], { id: string }>(
-        `WITH RECURSIVE members(id) AS (
-           SELECT ? UNION
-           SELECT a.actor_id FROM ${t('actors')} a JOIN members m
-             ON a.parent_id = m.id OR EXISTS (SELECT 1 FROM json_each(a.member_of) j WHERE j.value = m.id))
-         SELECT id FROM members`,
+      .prepare<
+        unknown[],
+        {
+          from_seq: number;
+          pos_commit: bigint;
+          pos_prepare: bigint;
+          change: 'added' | 'updated';
+          is_primary: bigint;
+          doc: string;
+        }
+      >(
+        `SELECT v.from_seq, v.pos_commit, v.pos_prepare, v.change, v.is_primary, v.doc FROM ${this.t('versions')} v
+         WHERE v.from_seq > ? ${bound} AND v.from_seq < ? AND (v.to_seq IS NULL OR v.to_seq > v.from_seq)
+         ${where.length ? `AND ${where.join(' AND ')}` : ''}
+         ORDER BY v.from_seq, v.is_primary DESC, v.version_no`,
       )
-      .all(actorId)
-      .map((r) => r.id);
+      .safeIntegers(true)
+      .all(afterSeq, ...(upToSeq === undefined ? [] : [upToSeq]), afterSeq + limit + 1, ...params)
+      .map((r) => ({
+        seq: Number(r.from_seq),
+        commit: r.pos_commit,
+        prepare: r.pos_prepare,
+        change: r.change,
+        primary: r.is_primary === 1n,
+        doc: JSON.parse(r.doc) as TimelineDoc,
+      }));
   }
 
-  private present(docs: TimelineDoc[]): TimelineItem[] {
-    const names = this.names(docs);
+  present(docs: TimelineDoc[], scope: Scope = CURRENT): TimelineItem[] {
+    const names = this.names(docs, scope);
     return docs.map((d) => presentEntry(d, names));
   }
 
-  private names(docs: TimelineDoc[]): NameBook {
-    const actorIds = new Set<string>();
-    const sourceIds = new Set<string>();
+  private names(docs: TimelineDoc[], scope: Scope): NameBook {
+    const actorIds: string[] = [];
+    const sourceIds: string[] = [];
     for (const d of docs) {
-      d.report.actors.forEach((a) => actorIds.add(a.actorId));
-      d.disputes.forEach((x) => actorIds.add(x.byActorId));
-      sourceIds.add(d.report.attribution.sourceId);
-      d.corroborations.forEach((c) => sourceIds.add(c.sourceId));
+      actorIds.push(...d.report.actors.map((a) => a.actorId), ...d.disputes.map((x) => x.byActorId));
+      sourceIds.push(d.report.attribution.sourceId, ...d.corroborations.map((c) => c.sourceId));
     }
-    const actors = new Map(
-      this.in<{ actor_id: string; name: string }>('actors', 'actor_id', 'actor_id, name', [...actorIds]).map(
-        (a) => [a.actor_id, a.name],
-      ),
-    );
-    const sources = new Map(
-      this.in<{ source_id: string; name: string; reliability: string | null }>(
-        'sources',
-        'source_id',
-        'source_id, name, reliability',
-        [...sourceIds],
-      ).map((s) => [s.source_id, { name: s.name, reliability: s.reliability }]),
-    );
+    const actors = this.registry.actorNames(actorIds, scope);
+    const sources = this.registry.sources(sourceIds, scope);
     return { actor: (id) => actors.get(id) ?? null, source: (id) => sources.get(id) ?? null };
-  }
-
-  private in<R>(table: string, key: string, columns: string, ids: string[]): R[] {
-    if (ids.length === 0) return [];
-    return this.db
-      .prepare<string[], R>(
-        `SELECT ${columns} FROM ${this.t(table)} WHERE ${key} IN (${ids.map(() => '?').join(',')})`,
-      )
-      .all(...ids);
   }
 }

@@ -2,45 +2,70 @@ import type { TableNamer } from '../projection';
 
 export const TIMELINE_TABLES = [
   'entries',
-  'entry_actors',
+  'versions',
+  'actor_links',
+  'texts',
   'search',
   'history',
-  'actors',
-  'sources',
   'crises',
 ] as const;
 
-/** Reliability A..F as a rank, so "minReliability=B" is rank <= 2. */
-export const RELIABILITY_RANK: Record<string, number> = { A: 1, B: 2, C: 3, D: 4, E: 5, F: 6 };
-
+/**
+ * System-time versioned rows: every event that changes an entry closes the entry's current version
+ * (to_seq) and opens a new one (from_seq). Current reads take `to_seq IS NULL`; a read as of log
+ * ordinal S takes `from_seq <= S < to_seq`; live feeds read the versions opened after a position.
+ */
 export function timelineSchema(t: TableNamer): string {
   return `
 CREATE TABLE IF NOT EXISTS ${t('entries')} (
   entry_no INTEGER PRIMARY KEY AUTOINCREMENT,
   entry_id TEXT NOT NULL UNIQUE,
+  first_seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${t('versions')} (
+  version_no INTEGER PRIMARY KEY AUTOINCREMENT,
+  entry_no INTEGER NOT NULL,
+  entry_id TEXT NOT NULL,
+  from_seq INTEGER NOT NULL,
+  to_seq INTEGER,
+  pos_commit INTEGER NOT NULL,
+  pos_prepare INTEGER NOT NULL,
+  change TEXT NOT NULL,
+  is_primary INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
   crisis_id TEXT NOT NULL,
   type TEXT NOT NULL,
   status TEXT NOT NULL,
   start_ms INTEGER NOT NULL,
   end_ms INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
   source_id TEXT NOT NULL,
-  reliability_rank INTEGER,
   credibility INTEGER,
   doc TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ${t('entries_by_time')} ON ${t('entries')} (start_ms, seq);
-CREATE INDEX IF NOT EXISTS ${t('entries_by_crisis')} ON ${t('entries')} (crisis_id, start_ms, seq);
-CREATE INDEX IF NOT EXISTS ${t('entries_by_type')} ON ${t('entries')} (type, start_ms, seq);
-CREATE INDEX IF NOT EXISTS ${t('entries_by_status')} ON ${t('entries')} (status, start_ms, seq);
-CREATE INDEX IF NOT EXISTS ${t('entries_by_source')} ON ${t('entries')} (source_id);
-CREATE TABLE IF NOT EXISTS ${t('entry_actors')} (
+CREATE INDEX IF NOT EXISTS ${t('current_by_time')} ON ${t('versions')} (start_ms, first_seq) WHERE to_seq IS NULL;
+CREATE INDEX IF NOT EXISTS ${t('current_by_crisis')} ON ${t('versions')} (crisis_id, start_ms, first_seq) WHERE to_seq IS NULL;
+CREATE INDEX IF NOT EXISTS ${t('current_by_type')} ON ${t('versions')} (type, start_ms, first_seq) WHERE to_seq IS NULL;
+CREATE INDEX IF NOT EXISTS ${t('current_by_status')} ON ${t('versions')} (status, start_ms, first_seq) WHERE to_seq IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS ${t('current_by_entry')} ON ${t('versions')} (entry_no) WHERE to_seq IS NULL;
+CREATE INDEX IF NOT EXISTS ${t('versions_by_time')} ON ${t('versions')} (start_ms, first_seq);
+CREATE INDEX IF NOT EXISTS ${t('versions_by_entry')} ON ${t('versions')} (entry_no, from_seq);
+CREATE INDEX IF NOT EXISTS ${t('versions_by_change')} ON ${t('versions')} (from_seq);
+CREATE TABLE IF NOT EXISTS ${t('actor_links')} (
   entry_no INTEGER NOT NULL,
   actor_id TEXT NOT NULL,
   role TEXT NOT NULL,
-  PRIMARY KEY (entry_no, actor_id, role)
+  from_seq INTEGER NOT NULL,
+  to_seq INTEGER,
+  PRIMARY KEY (entry_no, actor_id, role, from_seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ${t('entry_actors_by_actor')} ON ${t('entry_actors')} (actor_id, entry_no);
+CREATE INDEX IF NOT EXISTS ${t('actor_links_by_actor')} ON ${t('actor_links')} (actor_id, entry_no);
+CREATE TABLE IF NOT EXISTS ${t('texts')} (
+  text_no INTEGER PRIMARY KEY AUTOINCREMENT,
+  entry_no INTEGER NOT NULL,
+  from_seq INTEGER NOT NULL,
+  to_seq INTEGER
+);
+CREATE INDEX IF NOT EXISTS ${t('texts_by_entry')} ON ${t('texts')} (entry_no) WHERE to_seq IS NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS ${t('search')} USING fts5(summary, quote, place, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS ${t('history')} (
   entry_id TEXT NOT NULL,
@@ -54,24 +79,12 @@ CREATE TABLE IF NOT EXISTS ${t('history')} (
   data TEXT NOT NULL,
   PRIMARY KEY (entry_id, revision)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ${t('actors')} (
-  actor_id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  parent_id TEXT,
-  member_of TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS ${t('sources')} (
-  source_id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  reliability TEXT
-);
 CREATE TABLE IF NOT EXISTS ${t('crises')} (
   crisis_id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   description TEXT,
   countries TEXT NOT NULL DEFAULT '[]',
+  from_seq INTEGER NOT NULL,
   registered_at TEXT NOT NULL
 );`;
 }

@@ -1,0 +1,101 @@
+import { DateTime } from 'luxon';
+import { AppError } from '../../shared/errors';
+import { tablesOf } from '../projection';
+import { reliabilitySql } from '../registry.queries';
+import { validIn, type Scope } from '../scope';
+import type { TimelineQueryDto } from './timeline-query.dto';
+
+const t = tablesOf('timeline');
+
+/** The timeline's filters, resolved (times in ms, actors with their members). */
+export interface TimelineFilter {
+  readonly crisis?: string;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly types?: readonly string[];
+  readonly statuses?: readonly string[];
+  readonly actorIds?: readonly string[];
+  readonly maxReliabilityRank?: number;
+  readonly text?: string;
+  readonly entryId?: string;
+}
+
+/** Parses a from/to bound: an instant with an offset, or a date (UTC) taken as its start or its end. */
+export function boundMillis(text: string, path: string, edge: 'start' | 'end'): number {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const value = dateOnly
+    ? DateTime.fromISO(text, { zone: 'UTC' })
+    : DateTime.fromISO(text, { setZone: true });
+  const hasOffset = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text);
+  if (!value.isValid || (!dateOnly && !hasOffset)) {
+    throw AppError.validation([
+      { path, message: `${path} must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset` },
+    ]);
+  }
+  return dateOnly && edge === 'end' ? value.plus({ days: 1 }).toMillis() : value.toMillis();
+}
+
+/** FTS5 query from user words: each word quoted (prefix match on the last), so no syntax leaks in. */
+export function ftsQuery(q: string): string | null {
+  const words = q.match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+/** Turns query parameters into a filter; `members` expands an actor into itself and its members. */
+export function timelineFilter(
+  query: TimelineQueryDto,
+  members: (actorId: string) => string[],
+): TimelineFilter | 'nothing' {
+  const text = query.q === undefined ? undefined : ftsQuery(query.q);
+  if (text === null) return 'nothing';
+  return {
+    crisis: query.crisis,
+    fromMs: query.from ? boundMillis(query.from, 'from', 'start') : undefined,
+    toMs: query.to ? boundMillis(query.to, 'to', 'end') : undefined,
+    types: query.type?.length ? query.type : undefined,
+    statuses: query.status?.length ? query.status : undefined,
+    actorIds: query.actor ? (query.includeMembers ? members(query.actor) : [query.actor]) : undefined,
+    maxReliabilityRank: query.minReliability ? 'ABCDEF'.indexOf(query.minReliability) + 1 : undefined,
+    text,
+  };
+}
+
+const list = (values: readonly unknown[]): string => values.map(() => '?').join(',');
+
+/** WHERE conditions on versions aliased `v`, with the rows' validity taken in `scope`. */
+export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...p: unknown[]): void => {
+    where.push(sql);
+    params.push(...p);
+  };
+  if (f.entryId !== undefined) add('v.entry_id = ?', f.entryId);
+  if (f.crisis !== undefined) add('v.crisis_id = ?', f.crisis);
+  if (f.fromMs !== undefined) add('v.end_ms > ?', f.fromMs);
+  if (f.toMs !== undefined) add('v.start_ms < ?', f.toMs);
+  if (f.types) add(`v.type IN (${list(f.types)})`, ...f.types);
+  if (f.statuses) add(`v.status IN (${list(f.statuses)})`, ...f.statuses);
+  if (f.actorIds) {
+    const valid = validIn('a', scope);
+    add(
+      `EXISTS (SELECT 1 FROM ${t('actor_links')} a WHERE a.entry_no = v.entry_no AND a.actor_id IN (${list(f.actorIds)}) AND ${valid.sql})`,
+      ...f.actorIds,
+      ...valid.params,
+    );
+  }
+  if (f.maxReliabilityRank !== undefined) {
+    const r = reliabilitySql('v.source_id', scope);
+    add(`instr('ABCDEF', coalesce(${r.sql}, 'x')) BETWEEN 1 AND ?`, ...r.params, f.maxReliabilityRank);
+  }
+  if (f.text !== undefined) {
+    const valid = validIn('x', scope);
+    add(
+      `v.entry_no IN (SELECT x.entry_no FROM ${t('search')} JOIN ${t('texts')} x ON x.text_no = ${t('search')}.rowid WHERE ${t('search')} MATCH ? AND ${valid.sql})`,
+      f.text,
+      ...valid.params,
+    );
+  }
+  return { where, params };
+}
