@@ -6,6 +6,7 @@ import { ChronologyModule } from './chronology/chronology.module';
 import { ConfigModule, type AppConfig } from './config';
 import { EventStoreModule } from './event-store';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { actorsProjection } from './projections/actors/actors.projection';
 import { logProjection } from './projections/log/log.projection';
 import { ProjectionsModule } from './projections/projections.module';
@@ -33,6 +34,7 @@ export class AppModule {
         AccessModule,
         ChronologyModule,
         HealthModule,
+        LiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -26,6 +26,17 @@ export interface AppConfig {
   /** How long a read with minPosition waits for the projections before answering 503. */
   readonly readWaitTimeoutMs: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  readonly live: LiveConfig;
+}
+
+export interface LiveConfig {
+  /** A comment line at least this often keeps proxies and clients from timing out. */
+  readonly heartbeatMs: number;
+  /** A live subscriber whose unsent output passes this many bytes is cut off; it resumes by position. */
+  readonly maxBufferBytes: number;
+  /** The reconnection delay suggested to clients (SSE `retry:`). */
+  readonly retryMs: number;
+  readonly maxSubscribers: number;
 }
 
 /** The folder holding package.json, found from this file whether it runs from src/ or dist/. */

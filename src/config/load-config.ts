@@ -67,6 +67,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     readWaitTimeoutMs: int('READ_WAIT_TIMEOUT_MS', 5000, 0, 60000),
     logLevel,
+    live: {
+      heartbeatMs: int('LIVE_HEARTBEAT_MS', 15_000, 50, 15_000),
+      maxBufferBytes: int('LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
+      retryMs: int('LIVE_RETRY_MS', 3000, 0, 600_000),
+      maxSubscribers: int('LIVE_MAX_SUBSCRIBERS', 10_000, 1, 1_000_000),
+    },
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

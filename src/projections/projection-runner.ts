@@ -92,6 +92,11 @@ export class ProjectionRunner {
     return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
   }
 
+  /** Ordinal of the last event applied and announced (live feeds switch from catch-up at it). */
+  get appliedSeq(): number {
+    return this.cursorSeq;
+  }
+
   /** Position every projection has applied (the lowest checkpoint). */
   get position(): Position | null {
     return this.lowest().position;

@@ -32,7 +32,7 @@ export class TestApp {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<TestApp> {
+  static async start(env: Record<string, string> = {}, dataDir?: string, port = 0): Promise<TestApp> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'chronology-e2e-'));
     const fullEnv = {
       DATA_DIR: dir,
@@ -44,15 +44,16 @@ export class TestApp {
     };
     const config: AppConfig = loadConfig(fullEnv);
     const app = await createApp(config);
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    await app.listen({ port, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new TestApp(app, `http://127.0.0.1:${address.port}`, dir, fullEnv);
   }
 
-  /** Stops this instance and starts a new one on the same data dir. */
-  async restart(env: Record<string, string> = {}): Promise<TestApp> {
+  /** Stops this instance and starts a new one on the same data dir (and, if asked, the same port). */
+  async restart(env: Record<string, string> = {}, options: { samePort?: boolean } = {}): Promise<TestApp> {
     await this.app.close();
-    return TestApp.start({ ...this.env, ...env }, this.dataDir);
+    const port = options.samePort ? Number(new URL(this.url).port) : 0;
+    return TestApp.start({ ...this.env, ...env }, this.dataDir, port);
   }
 
   async close(options: { keepData?: boolean } = {}): Promise<void> {

@@ -142,13 +142,12 @@ export class TimelineQueries {
   }
 
   /**
-   * Entry changes opened by the events after `afterSeq` (at most `limit` events' worth), in log
-   * order, that match the filter as it stood right after each change. For live feeds.
+   * Entry changes opened by the events in (afterSeq, upToSeq], in log order, that match the filter
+   * as things stood right after each change. For live feeds.
    */
-  changesAfter(afterSeq: number, limit: number, filter: TimelineFilter, upToSeq?: number): EntryChange[] {
+  changesBetween(afterSeq: number, upToSeq: number, filter: TimelineFilter): EntryChange[] {
     const own: Scope = { kind: 'expr', expr: 'v.from_seq' };
     const { where, params } = filterSql(filter, own);
-    const bound = upToSeq === undefined ? '' : 'AND v.from_seq <= ?';
     return this.db
       .prepare<
         unknown[],
@@ -162,12 +161,12 @@ export class TimelineQueries {
         }
       >(
         `SELECT v.from_seq, v.pos_commit, v.pos_prepare, v.change, v.is_primary, v.doc FROM ${this.t('versions')} v
-         WHERE v.from_seq > ? ${bound} AND v.from_seq < ? AND (v.to_seq IS NULL OR v.to_seq > v.from_seq)
+         WHERE v.from_seq > ? AND v.from_seq <= ? AND (v.to_seq IS NULL OR v.to_seq > v.from_seq)
          ${where.length ? `AND ${where.join(' AND ')}` : ''}
          ORDER BY v.from_seq, v.is_primary DESC, v.version_no`,
       )
       .safeIntegers(true)
-      .all(afterSeq, ...(upToSeq === undefined ? [] : [upToSeq]), afterSeq + limit + 1, ...params)
+      .all(afterSeq, upToSeq, ...params)
       .map((r) => ({
         seq: Number(r.from_seq),
         commit: r.pos_commit,

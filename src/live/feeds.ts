@@ -1,0 +1,113 @@
+import { formatPosition, positionOf, type EventStore, type RecordedEvent } from '../event-store';
+import { canonicalJson } from '../shared/canonical-json';
+import type { AppliedBatch } from '../projections/projection-runner';
+import type { TimelineFilter } from '../projections/timeline/timeline.filter';
+import type { EntryChange, TimelineQueries } from '../projections/timeline/timeline.queries';
+import type { FeedMessage } from './sse-stream';
+
+/**
+ * A feed turns log events (by ordinal) into SSE messages. Subscribers whose feeds have the same key
+ * receive identical messages, so a batch is computed and serialised once per key.
+ */
+export interface Feed {
+  readonly key: string;
+  /** Messages for the events in (afterSeq, upToSeq], read from what is stored. */
+  catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]>;
+  /** Messages for a batch the read models just applied (synchronous, so batches stay in order). */
+  live(batch: AppliedBatch): FeedMessage[];
+}
+
+const lastSeqOf = (batch: AppliedBatch): number => batch.firstSeq + batch.events.length - 1;
+
+/** Timeline-shaped feeds (timeline, actor, entry): each message is an entry's row right after an event. */
+export class TimelineFeed implements Feed {
+  readonly key: string;
+
+  constructor(
+    private readonly queries: TimelineQueries,
+    private readonly filter: TimelineFilter,
+  ) {
+    this.key = `timeline:${canonicalJson(filter)}`;
+  }
+
+  catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]> {
+    return Promise.resolve(this.messages(this.queries.changesBetween(afterSeq, upToSeq, this.filter)));
+  }
+
+  live(batch: AppliedBatch): FeedMessage[] {
+    return this.messages(this.queries.changesBetween(batch.firstSeq - 1, lastSeqOf(batch), this.filter));
+  }
+
+  /** One message per event: the first matching row (the event's own entry first), others as related. */
+  private messages(changes: EntryChange[]): FeedMessage[] {
+    const out: FeedMessage[] = [];
+    for (let i = 0; i < changes.length;) {
+      let j = i;
+      while (j < changes.length && changes[j]!.seq === changes[i]!.seq) j++;
+      const group = changes.slice(i, j);
+      const first = group[0]!;
+      const rows = this.queries.present(
+        group.map((c) => c.doc),
+        { kind: 'seq', seq: first.seq },
+      );
+      const [row, ...related] = rows;
+      out.push({
+        id: formatPosition(positionOf(first.commit, first.prepare)),
+        event: `entry.${first.change}`,
+        data: JSON.stringify(related.length ? { ...row, related } : row),
+      });
+      i = j;
+    }
+    return out;
+  }
+}
+
+export interface LogIndex {
+  /** Position of the first event with ordinal > seq, if this instance has applied one. */
+  positionAfter(seq: number): { commit: bigint; prepare: bigint } | null;
+}
+
+function rawEvent(e: RecordedEvent): FeedMessage {
+  const body = {
+    id: e.id,
+    stream: e.stream,
+    revision: Number(e.revision),
+    position: formatPosition(e.position),
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    metadata: e.metadata,
+  };
+  return { id: body.position, event: 'event.appended', data: JSON.stringify(body) };
+}
+
+/** The raw log, for integrators: every event as stored, optionally only some types. */
+export class EventsFeed implements Feed {
+  readonly key: string;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly log: LogIndex,
+    private readonly types: ReadonlySet<string> | null,
+  ) {
+    this.key = `events:${types ? [...types].sort().join(',') : '*'}`;
+  }
+
+  async catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]> {
+    const first = this.log.positionAfter(afterSeq);
+    if (!first || upToSeq <= afterSeq) return [];
+    const events = await this.store.readAll({
+      fromPosition: positionOf(first.commit, first.prepare),
+      maxCount: upToSeq - afterSeq,
+    });
+    return events.filter((e) => this.wanted(e)).map(rawEvent);
+  }
+
+  live(batch: AppliedBatch): FeedMessage[] {
+    return batch.events.filter((e) => this.wanted(e)).map(rawEvent);
+  }
+
+  private wanted(e: RecordedEvent): boolean {
+    return this.types === null || this.types.has(e.type);
+  }
+}

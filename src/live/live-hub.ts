@@ -1,0 +1,195 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { comparePositions, parsePosition, type Position } from '../event-store';
+import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
+import { ProjectionRunner, type AppliedBatch } from '../projections/projection-runner';
+import { AppError } from '../shared/errors';
+import type { Feed, LogIndex } from './feeds';
+import { encodeMessage, SseStream } from './sse-stream';
+
+interface Subscriber {
+  readonly stream: SseStream;
+  readonly feed: Feed;
+  /** Ordinal of the last event this subscriber has been sent (or skipped as not matching). */
+  cursor: number;
+  live: boolean;
+}
+
+/** Events read per catch-up step; the writer waits for the socket between steps. */
+const CATCH_UP_EVENTS = 500;
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/**
+ * Every SSE subscriber: catches up from the log in bounded steps (waiting for the socket between
+ * them), then follows live from the batches the read models apply. The switch happens in one
+ * synchronous step at the runner's last applied ordinal, so nothing is missed or sent twice.
+ */
+@Injectable()
+export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdown, LogIndex {
+  private readonly logger = new Logger('Live');
+  private readonly subscribers = new Set<Subscriber>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_DB) private readonly db: ReadDb,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.runner.onApplied((batch) => this.fanOut(batch));
+    this.heartbeat = setInterval(() => {
+      for (const s of this.subscribers) s.stream.comment('heartbeat');
+    }, this.config.live.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.unsubscribe?.();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const s of [...this.subscribers]) s.stream.close('server shutting down');
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  /** Validates the resume point, then turns the response into an event stream. */
+  async open(reply: FastifyReply, feed: Feed, resume: string | null): Promise<void> {
+    if (this.subscribers.size >= this.config.live.maxSubscribers) {
+      throw new AppError(
+        'store_unavailable',
+        'too many live subscribers on this instance',
+        {},
+        { 'retry-after': '5' },
+      );
+    }
+    const cursor = await this.resumeSeq(resume);
+    reply.hijack();
+    const stream = new SseStream(reply.raw, this.config.live.maxBufferBytes);
+    stream.open(this.config.live.retryMs);
+    const subscriber: Subscriber = { stream, feed, cursor, live: false };
+    this.subscribers.add(subscriber);
+    stream.onClose((reason) => {
+      this.subscribers.delete(subscriber);
+      if (reason.startsWith('slow')) this.logger.warn(`cut off a live subscriber (${feed.key}): ${reason}`);
+    });
+    void this.catchUp(subscriber);
+  }
+
+  positionAfter(seq: number): { commit: bigint; prepare: bigint } | null {
+    const row = this.db
+      .prepare<[number], { pos_commit: bigint; pos_prepare: bigint }>(
+        `SELECT pos_commit, pos_prepare FROM ${tablesOf('log')('events')} WHERE seq > ? ORDER BY seq LIMIT 1`,
+      )
+      .safeIntegers(true)
+      .get(seq);
+    return row ? { commit: row.pos_commit, prepare: row.pos_prepare } : null;
+  }
+
+  /** The ordinal a subscriber resumes after: that of the position it last saw, or now. */
+  private async resumeSeq(resume: string | null): Promise<number> {
+    if (resume === null) return this.runner.appliedSeq;
+    const position = parsePosition(resume);
+    if (!position) {
+      throw AppError.validation([
+        {
+          path: 'Last-Event-ID',
+          message: 'Last-Event-ID / after must be a position this API sent, e.g. "42"',
+        },
+      ]);
+    }
+    if (!this.applied(position) && !(await this.runner.waitFor(position, this.config.readWaitTimeoutMs))) {
+      throw new AppError(
+        'not_caught_up',
+        `this instance has not applied position ${resume} yet`,
+        {},
+        { 'retry-after': '1' },
+      );
+    }
+    return (
+      this.db
+        .prepare<[bigint, bigint], { seq: number | null }>(
+          `SELECT max(seq) AS seq FROM ${tablesOf('log')('events')} WHERE (pos_commit, pos_prepare) <= (?, ?)`,
+        )
+        .get(position.commit, position.prepare)?.seq ?? 0
+    );
+  }
+
+  private applied(position: Position): boolean {
+    const at = this.runner.position;
+    return at !== null && comparePositions(at, position) >= 0;
+  }
+
+  private async catchUp(s: Subscriber): Promise<void> {
+    try {
+      for (;;) {
+        const frontier = this.runner.appliedSeq;
+        if (s.cursor >= frontier) {
+          s.live = true; // synchronous with the check: the next applied batch starts right after
+          return;
+        }
+        const upTo = Math.min(frontier, s.cursor + CATCH_UP_EVENTS);
+        const messages = await s.feed.catchUp(s.cursor, upTo);
+        if (s.stream.closed) return;
+        s.stream.write(messages.map(encodeMessage).join(''));
+        s.cursor = upTo;
+        if (!(await s.stream.drained(DRAIN_TIMEOUT_MS))) {
+          s.stream.close('reader did not take the catch-up in time');
+          return;
+        }
+      }
+    } catch (e) {
+      this.logger.error(`live feed ${s.feed.key} failed: ${(e as Error).message}`);
+      s.stream.close('feed failed');
+    }
+  }
+
+  private fanOut(batch: AppliedBatch): void {
+    const last = batch.firstSeq + batch.events.length - 1;
+    const groups = new Map<string, Subscriber[]>();
+    for (const s of this.subscribers) {
+      if (!s.live) continue;
+      if (s.cursor !== batch.firstSeq - 1) {
+        s.live = false; // out of step (should not happen): catch up from the log instead
+        void this.catchUp(s);
+        continue;
+      }
+      const group = groups.get(s.feed.key);
+      if (group) group.push(s);
+      else groups.set(s.feed.key, [s]);
+    }
+    for (const group of groups.values()) {
+      let text = '';
+      try {
+        text = group[0]!.feed.live(batch).map(encodeMessage).join('');
+      } catch (e) {
+        this.logger.error(`live feed ${group[0]!.feed.key} failed: ${(e as Error).message}`);
+        for (const s of group) s.stream.close('feed failed');
+        continue;
+      }
+      for (const s of group) {
+        if (text) s.stream.writeLive(text);
+        s.cursor = last;
+      }
+    }
+  }
+
+  /** For diagnostics and tests. */
+  describe(): Array<{ key: string; live: boolean; cursor: number; buffered: number }> {
+    return [...this.subscribers].map((s) => ({
+      key: s.feed.key,
+      live: s.live,
+      cursor: s.cursor,
+      buffered: s.stream.buffered,
+    }));
+  }
+}

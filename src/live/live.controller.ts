@@ -1,0 +1,134 @@
+import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, OmitType } from '@nestjs/swagger';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Access } from '../access/access.guard';
+import { KNOWN_TYPES } from '../chronology/events';
+import { EVENT_STORE, type EventStore } from '../event-store';
+import { BooleanParam, CommaList, ReadQueryDto } from '../projections/read-query.dto';
+import { CURRENT } from '../projections/scope';
+import { TimelineQueries } from '../projections/timeline/timeline.queries';
+import { TimelineQueryDto } from '../projections/timeline/timeline-query.dto';
+import { AppError } from '../shared/errors';
+import { Valid } from '../shared/validation';
+import { EventsFeed, TimelineFeed } from './feeds';
+import { LiveHub } from './live-hub';
+
+class ResumeDto extends ReadQueryDto {
+  @ApiPropertyOptional({
+    description: 'Resume after this position (like the Last-Event-ID header). Default: from now.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 41)
+  after?: string;
+}
+
+class TimelineLiveQueryDto extends OmitType(TimelineQueryDto, [
+  'cursor',
+  'limit',
+  'asOf',
+  'atPosition',
+] as const) {
+  @ApiPropertyOptional({
+    description: 'Resume after this position (like the Last-Event-ID header). Default: from now.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 41)
+  after?: string;
+}
+
+class ActorLiveQueryDto extends ResumeDto {
+  @ApiPropertyOptional() @IsOptional() @BooleanParam() @IsBoolean() includeMembers?: boolean;
+}
+
+class EventsLiveQueryDto extends ResumeDto {
+  @ApiPropertyOptional({ description: 'Only these event types, comma-separated.' })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsIn(KNOWN_TYPES, { each: true })
+  type?: string[];
+}
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () => AppError.validation([{ path: 'entryId', message: 'entryId must be a UUID' }]),
+});
+
+/** Server-Sent Events: `id:` is the log position; resume with Last-Event-ID or ?after=. */
+@ApiTags('live')
+@Controller('v1')
+@Access('read')
+export class LiveController {
+  constructor(
+    private readonly hub: LiveHub,
+    private readonly timeline: TimelineQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('timeline/live')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary:
+      'Timeline rows as entries are added or updated (entry.added, entry.updated); same filters as the timeline.',
+  })
+  async timelineLive(
+    @Query(new Valid(TimelineLiveQueryDto)) query: TimelineLiveQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const filter = this.timeline.filter(query, CURRENT) ?? { entryId: '-none-' };
+    await this.hub.open(reply, new TimelineFeed(this.timeline, filter), lastEventId ?? query.after ?? null);
+  }
+
+  @Get('actors/:actorId/live')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'Entries involving an actor (optionally its members), as they are added or updated.',
+  })
+  async actorLive(
+    @Param('actorId') actorId: string,
+    @Query(new Valid(ActorLiveQueryDto)) query: ActorLiveQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const filter = this.timeline.filter(
+      { actor: actorId, includeMembers: query.includeMembers },
+      CURRENT,
+    )!;
+    await this.hub.open(reply, new TimelineFeed(this.timeline, filter), lastEventId ?? query.after ?? null);
+  }
+
+  @Get('entries/:entryId/live')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'One entry, each time it changes.' })
+  async entryLive(
+    @Param('entryId', uuid) entryId: string,
+    @Query(new Valid(ResumeDto)) query: ResumeDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.hub.open(
+      reply,
+      new TimelineFeed(this.timeline, { entryId }),
+      lastEventId ?? query.after ?? null,
+    );
+  }
+
+  @Get('events/live')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'The raw log for integrators: every event as stored (event.appended).' })
+  async eventsLive(
+    @Query(new Valid(EventsLiveQueryDto)) query: EventsLiveQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const types = query.type?.length ? new Set(query.type) : null;
+    await this.hub.open(
+      reply,
+      new EventsFeed(this.store, this.hub, types),
+      lastEventId ?? query.after ?? null,
+    );
+  }
+}

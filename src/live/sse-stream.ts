@@ -1,0 +1,105 @@
+import type { ServerResponse } from 'node:http';
+
+/** One Server-Sent Events message: `id` is always a log position. */
+export interface FeedMessage {
+  readonly id: string;
+  readonly event: string;
+  readonly data: string;
+}
+
+export function encodeMessage(m: FeedMessage): string {
+  return `id: ${m.id}\nevent: ${m.event}\ndata: ${m.data}\n\n`;
+}
+
+/**
+ * A text/event-stream response. Live writes never wait: a reader whose unsent output passes the
+ * bound is cut off (it resumes by position), so a stalled client cannot grow the server's memory.
+ */
+export class SseStream {
+  private ended = false;
+  private readonly closeListeners: Array<(reason: string) => void> = [];
+
+  constructor(
+    private readonly raw: ServerResponse,
+    private readonly maxBufferBytes: number,
+  ) {
+    raw.on('close', () => this.finish('client closed'));
+  }
+
+  open(retryMs: number): void {
+    this.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    this.raw.write(`retry: ${retryMs}\n: connected\n\n`);
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Bytes written but not yet taken by the socket. */
+  get buffered(): number {
+    return this.raw.writableLength;
+  }
+
+  /** Catch-up writes: the caller waits for `drained` between bounded batches. */
+  write(text: string): void {
+    if (!this.ended) this.raw.write(text);
+  }
+
+  /** Live writes: cut the reader off if it is too far behind. Returns false when it was. */
+  writeLive(text: string): boolean {
+    if (this.ended) return false;
+    this.raw.write(text);
+    if (this.raw.writableLength > this.maxBufferBytes) {
+      this.close('slow consumer: unsent output passed the bound');
+      return false;
+    }
+    return true;
+  }
+
+  comment(text: string): void {
+    this.writeLive(`: ${text}\n\n`);
+  }
+
+  /** Resolves true once the socket can take more (no refused write pending), false on close or timeout. */
+  drained(timeoutMs: number): Promise<boolean> {
+    if (this.ended) return Promise.resolve(false);
+    // 'drain' only follows a write that returned false; below the high-water mark there is none to wait for.
+    if (!this.raw.writableNeedDrain) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.raw.off('drain', onDrain);
+        this.raw.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = (): void => done(true);
+      const onClose = (): void => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.raw.on('drain', onDrain);
+      this.raw.on('close', onClose);
+    });
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  close(reason: string): void {
+    if (this.ended) return;
+    this.finish(reason);
+    // A slow reader's socket is destroyed: ending would wait for it to read everything first.
+    if (this.raw.writableLength > 0) this.raw.destroy();
+    else this.raw.end();
+  }
+
+  private finish(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const l of this.closeListeners) l(reason);
+  }
+}
