@@ -12,7 +12,13 @@ module.exports = {
       name: 'port-not-adapter',
       severity: 'error',
       comment: 'Only event-store.module.ts chooses an adapter; everything else depends on the port.',
-      from: { path: '^src/', pathNot: ['^src/event-store/(event-store\\.module\\.ts|sqlite/|eventstoredb/|testing/)', '\\.(int-)?spec\\.ts$'] },
+      from: {
+        path: '^src/',
+        pathNot: [
+          '^src/event-store/(event-store\\.module\\.ts|sqlite/|eventstoredb/|testing/)',
+          '\\.(int-)?spec\\.ts$',
+        ],
+      },
       to: { path: '^src/event-store/(sqlite|eventstoredb)/' },
     },
     {
@@ -20,7 +26,11 @@ module.exports = {
       severity: 'error',
       comment: 'Projections import the exported event types of chronology, never its internals.',
       from: { path: '^src/projections/' },
-      to: { path: '^src/chronology/', pathNot: '^src/chronology/events/(index|event-data|entry-status|vocabulary|report-type-names|event-type)\\.ts$' },
+      to: {
+        path: '^src/chronology/',
+        pathNot:
+          '^src/chronology/events/(index|event-data|entry-status|vocabulary|report-type-names|event-type)\\.ts$',
+      },
     },
     {
       name: 'write-side-never-reads-read-models',

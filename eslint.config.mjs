@@ -46,7 +46,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through src/config (the one reader of process.env).' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through src/config (the one reader of process.env).',
+        },
       ],
     },
   },

@@ -93,10 +93,7 @@ export class LiveController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const filter = this.timeline.filter(
-      { actor: actorId, includeMembers: query.includeMembers },
-      CURRENT,
-    )!;
+    const filter = this.timeline.filter({ actor: actorId, includeMembers: query.includeMembers }, CURRENT)!;
     await this.hub.open(reply, new TimelineFeed(this.timeline, filter), lastEventId ?? query.after ?? null);
   }
 
