@@ -10,12 +10,12 @@ const grades = tablesOf('sources')('grades');
 export function reliabilitySql(sourceColumn: string, scope: Scope): { sql: string; params: unknown[] } {
   if (scope.kind === 'current')
     return {
-      sql: `(SELECT s.reliability FROM ${sources} s WHERE s.source_id = ${sourceColumn})`,
+      sql: `(SELECT rs.reliability FROM ${sources} rs WHERE rs.source_id = ${sourceColumn})`,
       params: [],
     };
-  const seen = existedIn('g.seq', scope);
+  const seen = existedIn('rg.seq', scope);
   return {
-    sql: `(SELECT g.reliability FROM ${grades} g WHERE g.source_id = ${sourceColumn} AND ${seen.sql} ORDER BY g.seq DESC LIMIT 1)`,
+    sql: `(SELECT rg.reliability FROM ${grades} rg WHERE rg.source_id = ${sourceColumn} AND ${seen.sql} ORDER BY rg.seq DESC LIMIT 1)`,
     params: seen.params,
   };
 }
