@@ -55,4 +55,12 @@ export default tseslint.config(
     },
   },
   prettier,
+  {
+    // Plain scripts run as child processes by tests: linted, without type information.
+    files: ['test/**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: { process: 'readonly', fetch: 'readonly', TextDecoder: 'readonly' },
+    },
+  },
 );

@@ -32,8 +32,13 @@ export interface AppConfig {
 export interface LiveConfig {
   /** A comment line at least this often keeps proxies and clients from timing out. */
   readonly heartbeatMs: number;
-  /** A live subscriber whose unsent output passes this many bytes is cut off; it resumes by position. */
+  /**
+   * Unsent output a live subscriber may hold. Past it, the subscriber stops receiving live batches
+   * and reads from the log at its own pace instead, so memory per subscriber stays bounded.
+   */
   readonly maxBufferBytes: number;
+  /** A subscriber that takes nothing for this long while behind is cut off; it resumes by position. */
+  readonly stallTimeoutMs: number;
   /** The reconnection delay suggested to clients (SSE `retry:`). */
   readonly retryMs: number;
   readonly maxSubscribers: number;

@@ -70,6 +70,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     live: {
       heartbeatMs: int('LIVE_HEARTBEAT_MS', 15_000, 50, 15_000),
       maxBufferBytes: int('LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
+      stallTimeoutMs: int('LIVE_STALL_TIMEOUT_MS', 30_000, 100, 600_000),
       retryMs: int('LIVE_RETRY_MS', 3000, 0, 600_000),
       maxSubscribers: int('LIVE_MAX_SUBSCRIBERS', 10_000, 1, 1_000_000),
     },

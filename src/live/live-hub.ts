@@ -24,12 +24,13 @@ interface Subscriber {
 
 /** Events read per catch-up step; the writer waits for the socket between steps. */
 const CATCH_UP_EVENTS = 500;
-const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
  * Every SSE subscriber: catches up from the log in bounded steps (waiting for the socket between
  * them), then follows live from the batches the read models apply. The switch happens in one
  * synchronous step at the runner's last applied ordinal, so nothing is missed or sent twice.
+ * A live subscriber that falls behind (unsent output past the bound) goes back to catching up
+ * from the log; one that takes nothing for the stall timeout is cut off and resumes by position.
  */
 @Injectable()
 export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdown, LogIndex {
@@ -132,6 +133,12 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private async catchUp(s: Subscriber): Promise<void> {
     try {
       for (;;) {
+        if (!(await s.stream.drained(this.config.live.stallTimeoutMs))) {
+          s.stream.close(
+            `slow consumer: took nothing for ${this.config.live.stallTimeoutMs} ms with ${s.stream.buffered} bytes unsent`,
+          );
+          return;
+        }
         const frontier = this.runner.appliedSeq;
         if (s.cursor >= frontier) {
           s.live = true; // synchronous with the check: the next applied batch starts right after
@@ -142,10 +149,6 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         if (s.stream.closed) return;
         s.stream.write(messages.map(encodeMessage).join(''));
         s.cursor = upTo;
-        if (!(await s.stream.drained(DRAIN_TIMEOUT_MS))) {
-          s.stream.close('reader did not take the catch-up in time');
-          return;
-        }
       }
     } catch (e) {
       this.logger.error(`live feed ${s.feed.key} failed: ${(e as Error).message}`);
@@ -177,8 +180,12 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         continue;
       }
       for (const s of group) {
-        if (text) s.stream.writeLive(text);
-        s.cursor = last;
+        if (!text || s.stream.writeLive(text)) {
+          s.cursor = last;
+        } else if (!s.stream.closed) {
+          s.live = false; // behind: it reads the rest from the log at its own pace
+          void this.catchUp(s);
+        }
       }
     }
   }

@@ -12,8 +12,9 @@ export function encodeMessage(m: FeedMessage): string {
 }
 
 /**
- * A text/event-stream response. Live writes never wait: a reader whose unsent output passes the
- * bound is cut off (it resumes by position), so a stalled client cannot grow the server's memory.
+ * A text/event-stream response. Live writes never wait and never pass the bound: a reader that
+ * is behind gets nothing more live (the hub moves it back to reading the log at its own pace),
+ * so a stalled client cannot grow the server's memory.
  */
 export class SseStream {
   private ended = false;
@@ -50,14 +51,13 @@ export class SseStream {
     if (!this.ended) this.raw.write(text);
   }
 
-  /** Live writes: cut the reader off if it is too far behind. Returns false when it was. */
+  /**
+   * Live writes: refused (false) when the reader has not taken what it was already sent past the
+   * bound. The check comes before the write, so a subscriber holds at most the bound plus one batch.
+   */
   writeLive(text: string): boolean {
-    if (this.ended) return false;
+    if (this.ended || this.raw.writableLength > this.maxBufferBytes) return false;
     this.raw.write(text);
-    if (this.raw.writableLength > this.maxBufferBytes) {
-      this.close('slow consumer: unsent output passed the bound');
-      return false;
-    }
     return true;
   }
 
@@ -65,21 +65,34 @@ export class SseStream {
     this.writeLive(`: ${text}\n\n`);
   }
 
-  /** Resolves true once the socket can take more (no refused write pending), false on close or timeout. */
-  drained(timeoutMs: number): Promise<boolean> {
+  /**
+   * Resolves true once the socket can take more (no refused write pending); false on close, or
+   * when the reader took nothing at all for `stallMs` (a slow reader that still reads is waited for).
+   */
+  drained(stallMs: number): Promise<boolean> {
     if (this.ended) return Promise.resolve(false);
     // 'drain' only follows a write that returned false; below the high-water mark there is none to wait for.
     if (!this.raw.writableNeedDrain) return Promise.resolve(true);
     return new Promise((resolve) => {
+      let unsent = this.raw.writableLength;
+      let lastProgress = Date.now();
       const done = (ok: boolean): void => {
-        clearTimeout(timer);
+        clearInterval(watch);
         this.raw.off('drain', onDrain);
         this.raw.off('close', onClose);
         resolve(ok);
       };
       const onDrain = (): void => done(true);
       const onClose = (): void => done(false);
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const watch = setInterval(
+        () => {
+          const now = this.raw.writableLength;
+          if (now < unsent) lastProgress = Date.now();
+          unsent = now;
+          if (Date.now() - lastProgress >= stallMs) done(false);
+        },
+        Math.min(250, stallMs),
+      );
       this.raw.on('drain', onDrain);
       this.raw.on('close', onClose);
     });

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { LiveHub } from '../../src/live/live-hub';
+import { TestApp } from './harness';
+
+const EVENTS = 100_000;
+const BOUND = 256 * 1024;
+
+/** Opens an SSE request on a raw socket and then never reads from it. */
+function stalledReader(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `GET /v1/events/live HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
+      socket.once('data', () => {
+        socket.pause(); // headers arrived; from now on nothing is read
+        resolve(socket);
+      });
+    });
+    socket.on('error', () => undefined);
+    socket.once('error', reject);
+  });
+}
+
+describe('a slow consumer', () => {
+  jest.setTimeout(180_000);
+
+  it('is cut off while 100k events are appended; memory stays bounded; others receive everything', async () => {
+    const t = await TestApp.start({
+      LIVE_MAX_BUFFER_BYTES: String(BOUND),
+      LIVE_STALL_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const hub = t.app.get(LiveHub);
+      const slow = await stalledReader(t.url);
+      const fast = follower(`${t.url}/v1/events/live`, EVENTS);
+      await fast.ready;
+      await waitUntil(() => hub.size === 2);
+
+      let maxBuffered = 0;
+      let slowCutAt = -1;
+      const rss0 = process.memoryUsage().rss;
+      let maxRss = rss0;
+      const sampler = setInterval(() => {
+        const subs = hub.describe();
+        for (const s of subs) maxBuffered = Math.max(maxBuffered, s.buffered);
+        if (slowCutAt < 0 && subs.length < 2) slowCutAt = Date.now();
+        maxRss = Math.max(maxRss, process.memoryUsage().rss);
+      }, 20);
+
+      const positions: string[] = [];
+      for (let i = 0; i < EVENTS; i += 1000) {
+        const results = await Promise.all(
+          Array.from({ length: 1000 }, (_, j) =>
+            t.store.append(
+              `entry-${randomUUID()}`,
+              [
+                {
+                  id: randomUUID(),
+                  type: 'LoadTested',
+                  schemaVersion: 1,
+                  data: { n: i + j, note: 'x'.repeat(200) },
+                  metadata: { principal: 'test', correlationId: 'slow-consumer', causationId: null },
+                },
+              ],
+              { expectedRevision: 'no_stream' },
+            ),
+          ),
+        );
+        positions.push(...results.map((r) => r.position.commit.toString()));
+      }
+
+      const received = await fast.ids;
+      clearInterval(sampler);
+
+      expect(slowCutAt).toBeGreaterThanOrEqual(0); // the stalled reader was dropped while events flowed
+      await waitUntil(() => hub.size === 0).catch((e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(hub.describe())}, slow cut at ${slowCutAt}`);
+      }); // the follower left after its last message
+      // Each subscriber's unsent output stayed within the bound plus at most one batch of messages.
+      expect(maxBuffered).toBeLessThan(BOUND + 2 * 1024 * 1024);
+      // 100k events of ~0.4 KB went to the slow reader's socket; the process did not keep them.
+      expect(maxRss - rss0).toBeLessThan(400 * 1024 * 1024);
+      expect(received).toEqual(positions);
+      slow.destroy();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/** A reader in another process (as real clients are), so it does not share the server's event loop. */
+function follower(url: string, count: number): { ready: Promise<void>; ids: Promise<string[]> } {
+  const child = spawn(process.execPath, [join(__dirname, 'sse-follower.mjs'), url, String(count)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const ids = new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.startsWith('ready\n')) markReady();
+    });
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('ids '));
+      if (code !== 0 || !line) reject(new Error(`follower exited ${code}`));
+      else resolve(line.slice(4).split(','));
+    });
+  });
+  return { ready, ids };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
