@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { accessProjection } from './access/access.projection';
 import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { auditProjection } from './audit/audit.projection';
 import { ChronologyModule } from './chronology/chronology.module';
 import { ConfigModule, type AppConfig } from './config';
 import { EventStoreModule } from './event-store';
@@ -30,8 +32,10 @@ export class AppModule {
           actorsProjection,
           sourcesProjection,
           accessProjection,
+          auditProjection,
         ]),
         AccessModule,
+        AuditModule,
         ChronologyModule,
         HealthModule,
         LiveModule,

@@ -27,6 +27,21 @@ export interface AppConfig {
   readonly readWaitTimeoutMs: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly live: LiveConfig;
+  readonly audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** The log's name in signed checkpoints (C2SP origin line) and the signing key's name. */
+  readonly origin: string;
+  /** A signing key (PRIVATE+KEY+… note format); when null, one is read from or created in `keyFile`. */
+  readonly signingKey: string | null;
+  readonly keyFile: string;
+  /** Signed checkpoints: kept apart from the disposable read models, never overwritten. */
+  readonly checkpointsFile: string;
+  /** Sign a checkpoint once this many events were added since the last one… */
+  readonly checkpointEvery: number;
+  /** …or once this long has passed with any event added. */
+  readonly checkpointIntervalMs: number;
 }
 
 export interface LiveConfig {

@@ -1,3 +1,9 @@
-export { APP_CONFIG, packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
+export {
+  APP_CONFIG,
+  packageRoot,
+  type AppConfig,
+  type AuditConfig,
+  type EventStoreConfig,
+} from './app-config';
 export { ConfigError, loadConfig } from './load-config';
 export { ConfigModule } from './config.module';

@@ -74,6 +74,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       retryMs: int('LIVE_RETRY_MS', 3000, 0, 600_000),
       maxSubscribers: int('LIVE_MAX_SUBSCRIBERS', 10_000, 1, 1_000_000),
     },
+    audit: {
+      origin: env.AUDIT_ORIGIN || 'crisis-chronology.local/log',
+      signingKey: env.AUDIT_SIGNING_KEY || null,
+      keyFile: resolve(env.AUDIT_KEY_FILE || join(dataDir, 'audit-signing.key')),
+      checkpointsFile: join(dataDir, 'audit-checkpoints.db'),
+      checkpointEvery: int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
+      checkpointIntervalMs: int('AUDIT_CHECKPOINT_INTERVAL_MS', 10_000, 10, 86_400_000),
+    },
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,0 +1,53 @@
+import type { EventStore, Position, RecordedEvent } from '../event-store';
+import { comparePositions } from '../event-store';
+import { loggedEvent, type ExportLine } from './audit-leaf';
+import type { AuditTreeTables } from './audit.projection';
+
+const PAGE = 1000;
+
+/**
+ * The log as the store holds it now, beside the leaves recorded when each event was logged, for
+ * leaves 0..size-1. Events are paired with leaves by their place in the log order, so a deleted,
+ * inserted or reordered event shows up as a mismatch at the first place it shifts.
+ */
+export async function* exportLines(
+  store: EventStore,
+  tree: AuditTreeTables,
+  size: number,
+): AsyncGenerator<ExportLine> {
+  let index = 0;
+  let after: Position | null = null;
+  while (index < size) {
+    const page = await store.readAll({ fromPosition: after ?? undefined, maxCount: PAGE + 1 });
+    const from = after;
+    const events: RecordedEvent[] = from ? page.filter((e) => comparePositions(e.position, from) > 0) : page;
+    if (events.length === 0) break;
+    const leaves = tree.leaves(index, Math.min(events.length, size - index));
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i]!;
+      yield {
+        leafIndex: index,
+        leafHash: leaf.index === index ? leaf.hash.toString('base64') : null,
+        recordedPosition: leaf.index === index ? leaf.position : null,
+        event: loggedEvent(events[i]!),
+      };
+      index++;
+    }
+    if (leaves.length < events.length) break;
+    after = events[events.length - 1]!.position;
+  }
+  // Leaves the store no longer has an event for (a truncated or deleted tail).
+  while (index < size) {
+    for (const leaf of tree.leaves(index, PAGE)) {
+      if (leaf.index >= size) return;
+      yield {
+        leafIndex: leaf.index,
+        leafHash: leaf.hash.toString('base64'),
+        recordedPosition: leaf.position,
+        event: null,
+      };
+      index = leaf.index + 1;
+    }
+    if (tree.leaves(index, 1).length === 0) return;
+  }
+}

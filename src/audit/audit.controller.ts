@@ -1,0 +1,112 @@
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { Access } from '../access/access.guard';
+import { EVENT_STORE, type EventStore } from '../event-store';
+import { Valid } from '../shared/validation';
+import { exportLines } from './audit-export';
+import { AuditService } from './audit.service';
+import { verifyExport } from './verify-log';
+
+class SizeQueryDto {
+  @ApiPropertyOptional({ description: 'Tree size of a signed checkpoint; default: the latest.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  treeSize?: number;
+}
+
+class ConsistencyQueryDto {
+  @Type(() => Number) @IsInt() @Min(1) from!: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) to?: number;
+}
+
+@ApiTags('audit')
+@Controller('v1/audit')
+@Access('audit')
+export class AuditController {
+  constructor(
+    private readonly audit: AuditService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('checkpoint')
+  @Access('read')
+  @ApiOperation({
+    summary: 'The latest signed checkpoint (C2SP signed note); text/plain gives the note alone.',
+  })
+  @ApiProduces('application/json', 'text/plain')
+  checkpoint(
+    @Query(new Valid(SizeQueryDto)) query: SizeQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
+    const c = this.audit.checkpointAt(query.treeSize);
+    if (accept?.includes('text/plain') && !accept.includes('application/json')) {
+      void reply.type('text/plain; charset=utf-8').send(c.note);
+      return;
+    }
+    void reply.send({
+      size: c.size,
+      rootHash: c.rootHash.toString('base64'),
+      signedAt: c.signedAt,
+      note: c.note,
+      publicKey: this.audit.publicKey,
+    });
+  }
+
+  @Get('public-key')
+  @Access('read')
+  @ApiOperation({ summary: 'The verifier key of the checkpoint signer (note format: name+id+key).' })
+  publicKey() {
+    return { publicKey: this.audit.publicKey };
+  }
+
+  @Get('proof/:eventId')
+  @Access('read')
+  @ApiOperation({ summary: "Inclusion proof of an event in a signed checkpoint's tree (RFC 9162)." })
+  proof(@Param('eventId') eventId: string, @Query(new Valid(SizeQueryDto)) query: SizeQueryDto) {
+    return this.audit.inclusion(eventId, query.treeSize);
+  }
+
+  @Get('consistency')
+  @Access('read')
+  @ApiOperation({ summary: 'Consistency proof between two signed checkpoints (RFC 9162).' })
+  consistency(@Query(new Valid(ConsistencyQueryDto)) query: ConsistencyQueryDto) {
+    return this.audit.consistency(query.from, query.to);
+  }
+
+  @Get('log')
+  @ApiOperation({
+    summary: 'NDJSON export: every event with the leaf recorded for it, up to the latest checkpoint.',
+  })
+  @ApiProduces('application/x-ndjson')
+  log(@Query(new Valid(SizeQueryDto)) query: SizeQueryDto, @Res() reply: FastifyReply): void {
+    const size = this.audit.checkpointAt(query.treeSize).size;
+    const lines = exportLines(this.store, this.audit.tree, size);
+    const body = Readable.from(
+      (async function* () {
+        for await (const line of lines) yield `${JSON.stringify(line)}\n`;
+      })(),
+    );
+    void reply.type('application/x-ndjson').header('x-tree-size', String(size)).send(body);
+  }
+
+  @Get('verify')
+  @ApiOperation({
+    summary:
+      'Re-reads the whole log and checks every event against its leaf and every signed checkpoint; names the first bad position.',
+  })
+  async verify() {
+    const size = this.audit.tree.size;
+    const report = await verifyExport(
+      exportLines(this.store, this.audit.tree, size),
+      this.audit.trustedRoots(),
+    );
+    return { ...report, treeSize: size, signer: this.audit.problem ?? 'consistent' };
+  }
+}

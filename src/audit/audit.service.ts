@@ -1,0 +1,165 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { CLOCK, type Clock } from '../shared/clock';
+import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
+import { ProjectionRunner } from '../projections/projection-runner';
+import { AppError } from '../shared/errors';
+import { loadSigningKey } from './audit-keys';
+import { AuditTreeTables } from './audit.projection';
+import { CheckpointLog, type SignedCheckpoint } from './checkpoint-log';
+import {
+  formatVerifierKey,
+  openCheckpoint,
+  signCheckpoint,
+  verifierKeyOf,
+  type SigningKey,
+  type VerifierKey,
+} from './checkpoint';
+import { consistencyProof, inclusionProof, rootAt } from './merkle';
+
+/**
+ * The audit tree's public face: signs checkpoints every N events or T seconds (never one that is
+ * inconsistent with an earlier one), and answers for proofs against them.
+ */
+@Injectable()
+export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private treeTables: AuditTreeTables | null = null;
+  readonly checkpoints: CheckpointLog;
+  private readonly key: SigningKey;
+  readonly verifierKey: VerifierKey;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** Set when the tree no longer matches a checkpoint this instance signed: signing stops. */
+  private inconsistent: string | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READ_DB) private readonly db: ReadDb,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly runner: ProjectionRunner,
+  ) {
+    this.checkpoints = new CheckpointLog(config.audit.checkpointsFile);
+    this.key = loadSigningKey(config.audit, this.logger);
+    this.verifierKey = verifierKeyOf(this.key);
+  }
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.runner.onApplied(() => this.maybeSign(false));
+    this.timer = setInterval(() => this.maybeSign(true), this.config.audit.checkpointIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    this.checkpoints.close();
+  }
+
+  /** The tree's tables exist once the projection runner has started (at bootstrap). */
+  get tree(): AuditTreeTables {
+    this.treeTables ??= new AuditTreeTables(this.db, tablesOf('audit'));
+    return this.treeTables;
+  }
+
+  get publicKey(): string {
+    return formatVerifierKey(this.verifierKey);
+  }
+
+  get problem(): string | null {
+    return this.inconsistent;
+  }
+
+  latest(): SignedCheckpoint {
+    this.maybeSign(true);
+    const latest = this.checkpoints.latest();
+    if (!latest) throw new AppError('not_found', 'no checkpoint yet: the log is empty');
+    return latest;
+  }
+
+  /** Signs a checkpoint for the current tree when enough has been added (or `due` and anything has). */
+  maybeSign(due: boolean): void {
+    if (this.inconsistent) return;
+    const size = this.tree.size;
+    const last = this.checkpoints.latest();
+    if (size === 0 || (last && size <= last.size)) return;
+    if (last && !due) {
+      const elapsed = this.clock.now().getTime() - Date.parse(last.signedAt);
+      if (
+        size - last.size < this.config.audit.checkpointEvery &&
+        elapsed < this.config.audit.checkpointIntervalMs
+      )
+        return;
+    }
+    if (last && !rootAt(this.tree, last.size).equals(last.rootHash)) {
+      this.inconsistent = `the audit tree no longer matches the checkpoint signed at size ${last.size}; no further checkpoint will be signed`;
+      this.logger.error(this.inconsistent);
+      return;
+    }
+    const rootHash = rootAt(this.tree, size);
+    const note = signCheckpoint({ origin: this.config.audit.origin, size, rootHash }, this.key);
+    this.checkpoints.add({ size, rootHash, note, signedAt: this.clock.now().toISOString() });
+  }
+
+  /** A signed checkpoint of exactly `size`, or the latest when omitted. */
+  checkpointAt(size: number | undefined): SignedCheckpoint {
+    if (size === undefined) return this.latest();
+    const c = this.checkpoints.at(size);
+    if (!c) throw new AppError('not_found', `no checkpoint was signed at size ${size}`);
+    return c;
+  }
+
+  inclusion(eventId: string, treeSize: number | undefined) {
+    const leaf = this.tree.leafOf(eventId);
+    if (!leaf) throw new AppError('not_found', `event ${eventId} is not in the audit log (yet)`);
+    const checkpoint = this.checkpointAt(treeSize);
+    if (leaf.index >= checkpoint.size) {
+      throw new AppError(
+        'not_caught_up',
+        `event ${eventId} is newer than the checkpoint (size ${checkpoint.size})`,
+        {},
+        { 'retry-after': '1' },
+      );
+    }
+    return {
+      eventId,
+      leafIndex: leaf.index,
+      position: leaf.position,
+      leafHash: leaf.hash.toString('base64'),
+      treeSize: checkpoint.size,
+      rootHash: checkpoint.rootHash.toString('base64'),
+      proof: inclusionProof(this.tree, leaf.index, checkpoint.size).map((h) => h.toString('base64')),
+      checkpoint: checkpoint.note,
+    };
+  }
+
+  consistency(from: number, to: number | undefined) {
+    const newer = this.checkpointAt(to);
+    const older = this.checkpointAt(from);
+    if (older.size > newer.size)
+      throw AppError.validation([{ path: 'from', message: 'from must not exceed to' }]);
+    return {
+      from: older.size,
+      to: newer.size,
+      fromRoot: older.rootHash.toString('base64'),
+      toRoot: newer.rootHash.toString('base64'),
+      proof: consistencyProof(this.tree, older.size, newer.size).map((h) => h.toString('base64')),
+      fromCheckpoint: older.note,
+      toCheckpoint: newer.note,
+    };
+  }
+
+  /** Roots this instance signed, each signature checked again with its own public key. */
+  trustedRoots(): Array<{ size: number; rootHash: Buffer }> {
+    return this.checkpoints.all().map((c) => {
+      const opened = openCheckpoint(c.note, this.verifierKey, this.config.audit.origin).checkpoint;
+      return { size: opened.size, rootHash: Buffer.from(opened.rootHash) };
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import type { Statement } from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../shared/sqlite';
+
+export interface SignedCheckpoint {
+  readonly size: number;
+  readonly rootHash: Buffer;
+  /** The C2SP signed note, exactly as published. */
+  readonly note: string;
+  readonly signedAt: string;
+}
+
+interface Row {
+  size: number;
+  root: Buffer;
+  note: string;
+  signed_at: string;
+}
+
+/**
+ * Every checkpoint this instance ever signed, in a file of its own: unlike the read models it is
+ * never dropped or rebuilt, so a rebuilt or tampered tree is always compared with what was published.
+ * Append-only (triggers refuse UPDATE and DELETE), synchronous=FULL.
+ */
+export class CheckpointLog {
+  private readonly db: SqliteDatabase;
+  private readonly insertStmt: Statement<[number, Buffer, string, string]>;
+  private readonly latestStmt: Statement<[], Row>;
+  private readonly atStmt: Statement<[number], Row>;
+  private readonly allStmt: Statement<[], Row>;
+
+  constructor(file: string) {
+    this.db = openSqlite(file, { synchronous: 'FULL' });
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS checkpoints (
+        size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL);
+      CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;`);
+    this.insertStmt = this.db.prepare(
+      'INSERT INTO checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)',
+    );
+    this.latestStmt = this.db.prepare('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1');
+    this.atStmt = this.db.prepare('SELECT * FROM checkpoints WHERE size = ?');
+    this.allStmt = this.db.prepare('SELECT * FROM checkpoints ORDER BY size');
+  }
+
+  add(c: SignedCheckpoint): void {
+    this.insertStmt.run(c.size, c.rootHash, c.note, c.signedAt);
+  }
+
+  latest(): SignedCheckpoint | null {
+    return toCheckpoint(this.latestStmt.get());
+  }
+
+  at(size: number): SignedCheckpoint | null {
+    return toCheckpoint(this.atStmt.get(size));
+  }
+
+  all(): SignedCheckpoint[] {
+    return this.allStmt.all().map((r) => toCheckpoint(r)!);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toCheckpoint(row: Row | undefined): SignedCheckpoint | null {
+  return row ? { size: row.size, rootHash: row.root, note: row.note, signedAt: row.signed_at } : null;
+}
