@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/config/**'],
+    ignores: ['src/config/**', 'src/cli/**'],
     rules: {
       'no-restricted-properties': [
         'error',
