@@ -59,6 +59,17 @@ export class AuditController {
     });
   }
 
+  @Get('checkpoints')
+  @Access('read')
+  @ApiOperation({ summary: 'Every checkpoint signed so far (sizes and roots), oldest first.' })
+  checkpoints() {
+    return {
+      items: this.audit.checkpoints
+        .all()
+        .map((c) => ({ size: c.size, rootHash: c.rootHash.toString('base64'), signedAt: c.signedAt })),
+    };
+  }
+
   @Get('public-key')
   @Access('read')
   @ApiOperation({ summary: 'The verifier key of the checkpoint signer (note format: name+id+key).' })

@@ -28,7 +28,7 @@ export async function printTimeline(
   o: { until: string; url: string; crisis?: string },
   headers: Record<string, string>,
 ): Promise<string> {
-  const base = `${o.url}/v1/timeline?limit=500&${untilParam(o.until)}${o.crisis ? `&crisis=${encodeURIComponent(o.crisis)}` : ''}`;
+  const base = `${o.url}/v1/timeline?limit=200&${untilParam(o.until)}${o.crisis ? `&crisis=${encodeURIComponent(o.crisis)}` : ''}`;
   const rows: string[] = [];
   let cursor: string | null = null;
   do {

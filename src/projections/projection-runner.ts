@@ -9,6 +9,7 @@ import {
   type Subscription,
 } from '../event-store';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
+import { projectionDigest, rebuildInShadow } from './projection-rebuild';
 import {
   dropTables,
   handlesType,
@@ -27,7 +28,7 @@ export interface RunnerOptions {
 
 interface Bound {
   readonly projection: Projection;
-  readonly apply: ProjectionHandler;
+  apply: ProjectionHandler;
   checkpoint: Checkpoint;
 }
 
@@ -48,6 +49,7 @@ export class ProjectionRunner {
   private readonly logger = new Logger('Projections');
   private readonly checkpoints: CheckpointStore;
   private readonly bound: Bound[] = [];
+  private readonly rebuilding = new Set<string>();
   private readonly events = new EventEmitter();
   private subscription: Subscription | null = null;
   private pending: RecordedEvent[] = [];
@@ -131,6 +133,44 @@ export class ProjectionRunner {
   onApplied(listener: (batch: AppliedBatch) => void): () => void {
     this.events.on('applied', listener);
     return () => this.events.off('applied', listener);
+  }
+
+  get names(): string[] {
+    return this.bound.map((b) => b.projection.name);
+  }
+
+  /** SHA-256 over the projection's rows (equal read models, equal digests). */
+  digest(name: string): string {
+    return projectionDigest(this.db, this.boundOf(name).projection);
+  }
+
+  /**
+   * Rebuilds one projection from the log into a shadow copy while the live one keeps serving, then
+   * swaps them atomically; returns the digests before and after and how many events were replayed.
+   */
+  async rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }> {
+    const b = this.boundOf(name);
+    if (this.rebuilding.has(name)) throw new Error(`${name} is already being rebuilt`);
+    this.rebuilding.add(name);
+    try {
+      const before = this.digest(name);
+      const events = await rebuildInShadow(this.store, this.db, {
+        projection: b.projection,
+        checkpoint: () => b.checkpoint,
+        swap: (apply) => {
+          b.apply = apply;
+        },
+      });
+      return { name, before, after: this.digest(name), events };
+    } finally {
+      this.rebuilding.delete(name);
+    }
+  }
+
+  private boundOf(name: string): Bound {
+    const b = this.bound.find((x) => x.projection.name === name);
+    if (!b) throw new RangeError(`no projection named ${name}`);
+    return b;
   }
 
   private prepare(projection: Projection): Bound {

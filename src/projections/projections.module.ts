@@ -13,6 +13,7 @@ import { EVENT_STORE, type EventStore } from '../event-store';
 import { openSqlite } from '../shared/sqlite';
 import { READ_DB, type Projection, type ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
+import { ProjectionsAdminController } from './projections-admin.controller';
 import { ReadConsistency } from './read-consistency';
 import { ReadConsistencyInterceptor } from './read-consistency.interceptor';
 import { ActorsController } from './actors/actors.controller';
@@ -50,7 +51,7 @@ export class ProjectionsModule {
     return {
       module: ProjectionsModule,
       global: true,
-      controllers: [TimelineController, ActorsController, SourcesController],
+      controllers: [TimelineController, ActorsController, SourcesController, ProjectionsAdminController],
       providers: [
         TimelineQueries,
         ActorsQueries,

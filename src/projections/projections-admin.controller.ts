@@ -1,0 +1,41 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../access/access.guard';
+import { formatPosition } from '../event-store';
+import { AppError } from '../shared/errors';
+import { ProjectionRunner } from './projection-runner';
+
+@ApiTags('admin')
+@Controller('v1/admin/projections')
+@Access('admin')
+export class ProjectionsAdminController {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every projection with its digest, and where the runner stands.' })
+  list() {
+    const { state, position, seq, error } = this.runner.state;
+    return {
+      state,
+      position: position ? formatPosition(position) : null,
+      events: seq,
+      error,
+      items: this.runner.names.map((name) => ({ name, digest: this.runner.digest(name) })),
+    };
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Rebuild one projection from the log into a shadow copy, swap it in atomically, and report its digest before and after.',
+  })
+  async rebuild(@Param('name') name: string) {
+    if (!this.runner.names.includes(name)) {
+      throw new AppError('not_found', `no projection named ${name}; known: ${this.runner.names.join(', ')}`);
+    }
+    const started = Date.now();
+    const result = await this.runner.rebuild(name);
+    return { ...result, identical: result.before === result.after, tookMs: Date.now() - started };
+  }
+}
