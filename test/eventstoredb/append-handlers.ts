@@ -4,7 +4,12 @@ import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import * as shared from '@eventstore/db-client/generated/shared_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
-import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import {
+  AppendReq,
+  AppendResp,
+  BatchAppendReq,
+  BatchAppendResp,
+} from '@eventstore/db-client/generated/streams_pb';
 import type { Expected, InMemoryLog, ProposedRecord } from './in-memory-log';
 
 type ProposedMessage = AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage;
@@ -80,7 +85,9 @@ export function appendHandler(log: InMemoryLog): grpc.handleClientStreamingCall<
  * first one the options, the one marked final closes that append. Replies echo the correlation id
  * and the stream identifier; a wrong version is a google.rpc.Status packing WrongExpectedVersion.
  */
-export function batchAppendHandler(log: InMemoryLog): grpc.handleBidiStreamingCall<BatchAppendReq, BatchAppendResp> {
+export function batchAppendHandler(
+  log: InMemoryLog,
+): grpc.handleBidiStreamingCall<BatchAppendReq, BatchAppendResp> {
   return (call) => {
     const pending = new Map<string, { options?: BatchAppendReq.Options; events: ProposedRecord[] }>();
     call.on('data', (req: BatchAppendReq) => {

@@ -44,7 +44,15 @@ export interface LogPosition {
 }
 
 export const comparePos = (a: LogPosition, b: LogPosition): number =>
-  a.commit === b.commit ? (a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1) : a.commit < b.commit ? -1 : 1;
+  a.commit === b.commit
+    ? a.prepare === b.prepare
+      ? 0
+      : a.prepare < b.prepare
+        ? -1
+        : 1
+    : a.commit < b.commit
+      ? -1
+      : 1;
 
 /** Every this many appends the log gets a `$statsCollected` event, as a real node writes its stats. */
 const STATS_EVERY = 4;
