@@ -20,6 +20,8 @@ export interface StoredMetadata {
   readonly causationId: string | null;
   /** sha256 of the canonical {type, schemaVersion, data}: what "the same content" means. */
   readonly contentHash: string;
+  /** One per append call: tells an append that wrote from one the server answered from its dedupe cache. */
+  readonly appendId: string;
 }
 
 /** Prefix of the per-event-id claim streams (see eventstoredb-idempotency.ts). */
@@ -30,13 +32,14 @@ export function contentHash(event: NewEvent): string {
   return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
 }
 
-export function encodeEvent(event: NewEvent): EventData {
+export function encodeEvent(event: NewEvent, appendId: string): EventData {
   const metadata: StoredMetadata = {
     schemaVersion: event.schemaVersion,
     principal: event.metadata.principal,
     correlationId: event.metadata.correlationId,
     causationId: event.metadata.causationId,
     contentHash: contentHash(event),
+    appendId,
   };
   return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: { ...metadata } });
 }
@@ -72,8 +75,11 @@ export function decodeEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): R
   };
 }
 
-/** The content hash stored with an event (null for events not written by this adapter). */
-export function storedHash(resolved: ResolvedEvent): string | null {
+/** The content hash and append id stored with an event (null for events not written by this adapter). */
+export function storedMarks(resolved: ResolvedEvent): { hash: string | null; appendId: string | null } {
   const meta = resolved.event?.metadata as Partial<StoredMetadata> | undefined;
-  return typeof meta?.contentHash === 'string' ? meta.contentHash : null;
+  return {
+    hash: typeof meta?.contentHash === 'string' ? meta.contentHash : null,
+    appendId: typeof meta?.appendId === 'string' ? meta.appendId : null,
+  };
 }

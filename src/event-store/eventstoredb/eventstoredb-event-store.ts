@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -62,12 +63,13 @@ export class EventStoreDbEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError('append needs at least one event');
     const hashes = events.map(contentHash);
+    const appendId = randomUUID();
     return this.call(stream, async () => {
       const since = await this.claims.claim(stream, events, hashes);
       const expected = options.expectedRevision;
       for (let attempt = 1; ; attempt++) {
         const scan = await this.claims.scan(stream, since);
-        const stored = storedResult(stream, events, hashes, scan, true);
+        const stored = storedResult(stream, events, hashes, scan, null);
         if (stored) return stored;
         // 'any' and 'stream_exists' go out as the exact revision just read (see the idempotency notes).
         const target: AppendExpectedRevision =
@@ -77,18 +79,19 @@ export class EventStoreDbEventStore implements EventStore {
               ? (scan.current ?? STREAM_EXISTS)
               : expected;
         try {
-          await this.client.appendToStream(stream, events.map(encodeEvent), { expectedRevision: target });
+          const encoded = events.map((e) => encodeEvent(e, appendId));
+          await this.client.appendToStream(stream, encoded, { expectedRevision: target });
         } catch (e) {
           if (!(e instanceof WrongExpectedVersionError)) throw e;
           const retry =
             expected === 'any' || (expected === 'stream_exists' && e.actualVersion !== 'no_stream');
           if (attempt < MAX_ATTEMPTS && retry) continue;
           // Lost to a retry of this very append? Then that one's result is ours.
-          const again = storedResult(stream, events, hashes, await this.claims.scan(stream, since), true);
+          const again = storedResult(stream, events, hashes, await this.claims.scan(stream, since), null);
           if (again) return again;
           throw e;
         }
-        const written = storedResult(stream, events, hashes, await this.claims.scan(stream, since), false);
+        const written = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
         if (!written) throw new Error(`append to ${stream} succeeded but its events cannot be read back`);
         return written;
       }

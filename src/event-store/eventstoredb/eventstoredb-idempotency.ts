@@ -11,7 +11,7 @@ import {
 import { DuplicateEvent } from '../event-store.errors';
 import type { AppendResult, NewEvent } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
-import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX, storedHash } from './eventstoredb-codec';
+import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX, storedMarks } from './eventstoredb-codec';
 
 /*
  * Idempotency by event id, without relying on the server's dedupe (a best-effort cache).
@@ -38,7 +38,14 @@ export interface Scan {
   /** Revision of the last event of the stream, null when the stream does not exist. */
   readonly current: bigint | null;
   /** Events of the stream written since the claims, by id. */
-  readonly found: ReadonlyMap<string, { revision: bigint; position: Position; hash: string | null }>;
+  readonly found: ReadonlyMap<string, Found>;
+}
+
+interface Found {
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly hash: string | null;
+  readonly appendId: string | null;
 }
 
 interface ClaimData {
@@ -66,7 +73,7 @@ export class EventIdClaims {
 
   /** Reads `stream` backwards down to `since`: its current revision and the events written after. */
   async scan(stream: string, since: Position): Promise<Scan> {
-    const found = new Map<string, { revision: bigint; position: Position; hash: string | null }>();
+    const found = new Map<string, Found>();
     let current: bigint | null = null;
     let from: bigint | typeof END = END;
     for (;;) {
@@ -84,7 +91,7 @@ export class EventIdClaims {
         current ??= e.revision;
         const position = positionOf(e.position!.commit, e.position!.prepare);
         if (comparePositions(position, since) < 0) return { current, found };
-        found.set(e.id, { revision: e.revision, position, hash: storedHash(resolved) });
+        found.set(e.id, { revision: e.revision, position, ...storedMarks(resolved) });
       }
       const last = page[page.length - 1];
       if (BigInt(page.length) < PAGE || !last || last.event!.revision === 0n) return { current, found };
@@ -122,13 +129,16 @@ export class EventIdClaims {
 /**
  * The result of an append whose events are all found in the scan (in order, contiguous, same
  * content), null when none is. Some but not all, or in another order: a DuplicateEvent.
+ * `appendId`: the id of the append call that just succeeded (null before appending); the result is
+ * idempotent unless that call is the one that wrote the events (the server's dedupe cache can answer
+ * success to a repeat without writing).
  */
 export function storedResult(
   stream: string,
   events: readonly NewEvent[],
   hashes: readonly string[],
   scan: Scan,
-  idempotent: boolean,
+  appendId: string | null,
 ): AppendResult | null {
   const stored = events.map((e) => scan.found.get(e.id));
   if (stored.every((s) => s === undefined)) return null;
@@ -142,6 +152,7 @@ export function storedResult(
     return { id, revision: s.revision, position: s.position };
   });
   const last = written[written.length - 1]!;
+  const idempotent = appendId === null || stored.some((s) => s!.appendId !== appendId);
   return {
     stream,
     nextExpectedRevision: last.revision,
