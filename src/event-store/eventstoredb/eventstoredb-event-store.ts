@@ -38,6 +38,8 @@ export interface EventStoreDbOptions {
   readonly healthTimeoutMs?: number;
   /** First delay before a dropped subscription resubscribes (it grows up to 5 s). */
   readonly resubscribeDelayMs?: number;
+  /** Events a subscription holds for a slow consumer before it stops reading from the server. */
+  readonly subscriptionBufferSize?: number;
 }
 
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
@@ -174,6 +176,7 @@ export class EventStoreDbEventStore implements EventStore {
         client: this.client,
         head: () => this.headPosition(),
         retryDelayMs: this.options.resubscribeDelayMs,
+        highWaterMark: this.options.subscriptionBufferSize,
       },
       options.from,
     );
@@ -189,13 +192,26 @@ export class EventStoreDbEventStore implements EventStore {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { up: false, driver: this.driver, detail: 'event store is closed' };
+    // The client gives reads no deadline, so the wait is bounded here.
+    const ms = this.options.healthTimeoutMs ?? 2000;
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new EventStoreUnavailable(`EventStoreDB at ${this.endpoint} gave no answer in ${ms} ms`)),
+        ms,
+      );
+    });
     try {
-      const deadline = this.options.healthTimeoutMs ?? 2000;
-      await collect(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline }));
+      await Promise.race([collect(read), timeout]);
       return { up: true, driver: this.driver };
     } catch (e) {
       const error = toPortError(e, this.endpoint);
       return { up: false, driver: this.driver, detail: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+      await read.cancel().catch(() => undefined);
     }
   }
 

@@ -114,7 +114,9 @@ export class EventStoreDbSubscription implements Subscription {
       },
       () => undefined, // the subscription itself reports the outage
     );
-    inner.on('data', (resolved: AllStreamResolvedEvent) => this.onData(resolved));
+    inner.on('data', (resolved: AllStreamResolvedEvent) => {
+      if (this.inner === inner) this.onData(resolved);
+    });
     inner.on('confirmation', () => {
       this.attempt = 0;
       if (fromEnd) this.caughtUp();
@@ -127,19 +129,15 @@ export class EventStoreDbSubscription implements Subscription {
     });
     inner.on('fellBehind', () => (this.live = false));
     inner.on('error', (e: unknown) => {
-      if (this.inner !== inner) return;
-      this.inner = null;
-      void this.dropped(e);
+      if (this.inner === inner) void this.dropped(e);
     });
     inner.on('end', () => {
-      if (this.inner !== inner || this.closed) return;
-      this.inner = null;
-      void this.dropped(new EventStoreUnavailable('the server ended the subscription'));
+      if (this.inner === inner)
+        void this.dropped(new EventStoreUnavailable('the server ended the subscription'));
     });
   }
 
   private onData(resolved: AllStreamResolvedEvent): void {
-    if (this.closed) return;
     const event = decodeEvent(resolved);
     if (event) {
       this.queue.push({ kind: 'event', event });
