@@ -67,6 +67,8 @@ export class InMemoryLog {
   private nextOffset = 1_000n + BigInt(Math.floor(Math.random() * 5_000));
   private lastTicks = 0n;
   private appends = 0;
+  /** How often a live subscription fell behind (read-handler.ts), for tests. */
+  fellBehind = 0;
 
   constructor() {
     this.write('$epochs', { kind: 'any' }, [systemRecord('$epoch')]);

@@ -108,6 +108,11 @@ export function readHandler(
   };
 }
 
+/**
+ * A $all subscription: catch-up from the log, then live. When a live subscriber stops reading (gRPC
+ * flow control pushes back), a server that has the messages (23.10+) falls back to catch-up as a
+ * real one does: FellBehind, read from the log after the last event sent, CaughtUp, live again.
+ */
 function subscribe(
   call: grpc.ServerWritableStream<ReadReq, ReadResp>,
   log: InMemoryLog,
@@ -116,37 +121,50 @@ function subscribe(
 ): void {
   const all = o.getAll()!;
   const matches = filterOf(o);
-  const send = (resp: ReadResp): void => {
-    if (!call.cancelled && !call.destroyed) call.write(resp);
+  const open = (): boolean => !call.cancelled && !call.destroyed;
+  /** Writes a message; false when the call's buffer is full. */
+  const send = (resp: ReadResp): boolean => open() && call.write(resp);
+  const message = (set: (resp: ReadResp) => void): ReadResp => {
+    const resp = new ReadResp();
+    set(resp);
+    return resp;
   };
   const confirmation = new ReadResp.SubscriptionConfirmation();
   confirmation.setSubscriptionId(randomUUID());
-  const confirm = new ReadResp();
-  confirm.setConfirmation(confirmation);
-  send(confirm);
+  send(message((r) => r.setConfirmation(confirmation)));
 
-  const from = all.hasPosition() ? position(all.getPosition()!) : null;
-  const backlog = all.hasEnd() ? [] : log.all.filter((r) => from === null || comparePos(r, from) > 0);
-  for (const r of backlog) if (matches(r)) send(toReadResp(r, true));
-  const last = backlog[backlog.length - 1];
-  if (last && o.hasFilter()) {
-    const checkpoint = new ReadResp.Checkpoint();
-    checkpoint.setCommitPosition(last.commit.toString());
-    checkpoint.setPreparePosition(last.prepare.toString());
-    const resp = new ReadResp();
-    resp.setCheckpoint(checkpoint);
-    send(resp);
-  }
-  if (options.caughtUpMessages) {
-    const resp = new ReadResp();
-    resp.setCaughtUp(new ReadResp.CaughtUp());
-    send(resp);
-  }
-  // Same turn as the backlog was taken: nothing appended in between can be missed.
-  const stop = log.onAppend((r) => {
-    if (matches(r)) send(toReadResp(r, true));
-  });
-  call.on('cancelled', stop);
-  call.on('close', stop);
-  call.on('error', stop);
+  let last: LogPosition | null = all.hasPosition() ? position(all.getPosition()!) : null;
+  if (all.hasEnd()) last = log.all[log.all.length - 1] ?? null;
+  let stop: (() => void) | null = null;
+  const catchUp = (): void => {
+    if (!open()) return;
+    const backlog = log.all.filter((r) => last === null || comparePos(r, last) > 0);
+    for (const r of backlog) if (matches(r)) send(toReadResp(r, true));
+    const end = backlog[backlog.length - 1];
+    last = end ?? last;
+    if (end && o.hasFilter()) {
+      const checkpoint = new ReadResp.Checkpoint();
+      checkpoint.setCommitPosition(end.commit.toString());
+      checkpoint.setPreparePosition(end.prepare.toString());
+      send(message((r) => r.setCheckpoint(checkpoint)));
+    }
+    if (options.caughtUpMessages) send(message((r) => r.setCaughtUp(new ReadResp.CaughtUp())));
+    // Same turn as the backlog was taken: nothing appended in between can be missed.
+    stop = log.onAppend((r) => {
+      last = r;
+      if (!matches(r) || send(toReadResp(r, true)) || !options.caughtUpMessages) return;
+      stop?.();
+      stop = null;
+      log.fellBehind++;
+      call.once('drain', () => {
+        send(message((m) => m.setFellBehind(new ReadResp.FellBehind())));
+        catchUp();
+      });
+    });
+  };
+  catchUp();
+  const end = (): void => stop?.();
+  call.on('cancelled', end);
+  call.on('close', end);
+  call.on('error', end);
 }

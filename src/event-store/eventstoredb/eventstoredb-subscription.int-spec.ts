@@ -49,6 +49,26 @@ describe.each([
     );
   });
 
+  it('a live subscriber that stops reading makes the server fall behind; nothing is lost or repeated', async () => {
+    const sub = store.subscribeToAll({ from: 'end' });
+    const iterator = sub[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ kind: 'caught-up' });
+    const s = `entry-${randomUUID()}`;
+    const padding = 'x'.repeat(4096); // enough to fill the HTTP/2 windows while nobody reads
+    for (let i = 0; i < 6; i++) {
+      const batch = Array.from({ length: 50 }, (_, j) => testEvent(`L${i * 50 + j}`, { padding }));
+      await store.append(s, batch, { expectedRevision: 'any' });
+    }
+    const seen: SubscriptionItem[] = [];
+    while (eventsOf(seen).length < 300) seen.push((await iterator.next()).value as SubscriptionItem);
+    await sub.close();
+    expect(eventsOf(seen).map((e) => e.type)).toEqual(Array.from({ length: 300 }, (_, i) => `L${i}`));
+    if (caughtUpMessages) {
+      expect(server.log.fellBehind).toBeGreaterThan(0);
+      expect(seen.some((i) => i.kind === 'caught-up')).toBe(true); // live again after falling behind
+    }
+  });
+
   it('hides system events and claim streams from readAll, headPosition and subscriptions', async () => {
     const s = `entry-${randomUUID()}`;
     for (let i = 0; i < 6; i++) await store.append(s, [testEvent(`T${i}`)], { expectedRevision: 'any' });
