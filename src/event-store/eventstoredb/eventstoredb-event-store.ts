@@ -27,6 +27,7 @@ import type {
 } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
 import { contentHash, decodeEvent, encodeEvent } from './eventstoredb-codec';
+import { endpointOf, forClient } from './eventstoredb-connection';
 import { toPortError } from './eventstoredb-errors';
 import { EventIdClaims, collect, storedResult } from './eventstoredb-idempotency';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
@@ -42,7 +43,10 @@ export interface EventStoreDbOptions {
   readonly subscriptionBufferSize?: number;
 }
 
-/** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
+/**
+ * How often an 'any' / 'stream_exists' append retries after losing a race to another writer; past
+ * that the caller gets the WrongExpectedRevision (a conflict it may retry).
+ */
 const MAX_ATTEMPTS = 20;
 const PAGE = 256;
 
@@ -56,10 +60,9 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
 
   constructor(private readonly options: EventStoreDbOptions) {
-    this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.client = EventStoreDBClient.connectionString(forClient(options.connectionString));
     this.claims = new EventIdClaims(this.client);
-    // For messages: the hosts, never the credentials.
-    this.endpoint = options.connectionString.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
+    this.endpoint = endpointOf(options.connectionString);
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {

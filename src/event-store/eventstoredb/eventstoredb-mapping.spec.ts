@@ -9,6 +9,7 @@ import {
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
 import type { NewEvent } from '../event-store.port';
 import { contentHash, decodeEvent, encodeEvent, isHidden } from './eventstoredb-codec';
+import { endpointOf, forClient } from './eventstoredb-connection';
 import { toPortError } from './eventstoredb-errors';
 
 const event: NewEvent = {
@@ -99,5 +100,19 @@ describe('eventstoredb error mapping', () => {
     );
     const other = new UnknownError(undefined, 'boom');
     expect(toPortError(other, endpoint)).toBe(other);
+  });
+});
+
+describe('eventstoredb connection strings', () => {
+  it('gives client 6.2.1 the esdb scheme for KurrentDB ones', () => {
+    expect(forClient('kurrentdb://a:2113?tls=false')).toBe('esdb://a:2113?tls=false');
+    expect(forClient('kdb+discover://cluster:2113')).toBe('esdb+discover://cluster:2113');
+    expect(forClient('esdb://a:2113')).toBe('esdb://a:2113');
+  });
+
+  it('names the hosts in messages without credentials or options', () => {
+    expect(endpointOf('esdb://admin:changeit@n1:2113,n2:2113?tls=true&tlsCAFile=/ca.crt')).toBe(
+      'esdb://n1:2113,n2:2113',
+    );
   });
 });
