@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import fc from 'fast-check';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
-import { DuplicateEvent } from '../event-store.errors';
+import { DuplicateEvent, WrongExpectedRevision } from '../event-store.errors';
 import type { AppendResult, NewEvent } from '../event-store.port';
 import { comparePositions } from '../position';
 import { testEvent } from '../testing/event-store.contract';
@@ -36,6 +36,25 @@ describe('eventstoredb adapter idempotency under races', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('an id claimed by an append that was refused can still be stored, in that stream only', async () => {
+    const s = `entry-${randomUUID()}`;
+    const a = testEvent('A', { x: 1 });
+    await expect(store.append(s, [a], { expectedRevision: 5n })).rejects.toBeInstanceOf(
+      WrongExpectedRevision,
+    );
+    const stored = await store.append(s, [a], { expectedRevision: 'no_stream' });
+    expect(stored).toMatchObject({ idempotent: false, nextExpectedRevision: 0n });
+    await expect(
+      store.append(`entry-${randomUUID()}`, [a], { expectedRevision: 'any' }),
+    ).rejects.toBeInstanceOf(DuplicateEvent);
+    await expect(
+      store.append(s, [{ ...a, data: { x: 2 } }], { expectedRevision: 'any' }),
+    ).rejects.toBeInstanceOf(DuplicateEvent);
+    const partly = [a, testEvent('B')];
+    await expect(store.append(s, partly, { expectedRevision: 'any' })).rejects.toThrow(/part of this append/);
+    expect((await store.readStream(s)).map((e) => e.id)).toEqual([a.id]);
   });
 
   it('concurrent appends and retries store every event at most once, in the stream it was first claimed for', async () => {
