@@ -13,7 +13,9 @@ export interface TestServerOptions {
   readonly caughtUpMessages?: boolean;
 }
 
-const unimplemented = (): void => undefined;
+/** Deletes and tombstones are not modelled: answered with UNIMPLEMENTED, as for unknown methods. */
+const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): void =>
+  callback({ code: grpc.status.UNIMPLEMENTED, details: 'not modelled by the test server' });
 
 /**
  * An in-process gRPC server speaking the EventStoreDB client protocol, built from the service
