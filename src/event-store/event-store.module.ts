@@ -9,6 +9,7 @@ import {
 import type { EventStoreConfig } from '../config';
 import { CLOCK, systemClock, type Clock } from '../shared/clock';
 import { EVENT_STORE, type EventStore } from './event-store.port';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 /** The only place that knows which adapter is in use. */
@@ -17,7 +18,9 @@ export function createEventStore(config: EventStoreConfig, clock: Clock = system
     case 'sqlite':
       return Promise.resolve(new SqliteEventStore({ file: config.file, clock }));
     case 'eventstoredb':
-      return Promise.reject(new Error('the eventstoredb driver is not available in this build'));
+      // Server time stamps recordedAt here, so the clock is not used. The server need not be up:
+      // calls fail with EventStoreUnavailable and health() reports down until it answers.
+      return Promise.resolve(new EventStoreDbEventStore({ connectionString: config.connectionString }));
   }
 }
 

@@ -1,0 +1,16 @@
+/**
+ * Connection strings. The config accepts the KurrentDB schemes (`kurrentdb://`, `kdb://`, with
+ * `+discover`) as well as `esdb://`; client 6.2.1 only parses `esdb://` and `esdb+discover://`, whose
+ * syntax is otherwise the same, so the scheme is translated here.
+ */
+export function forClient(connectionString: string): string {
+  return connectionString.trim().replace(/^(?:kurrentdb|kdb)(\+discover)?:\/\//i, 'esdb$1://');
+}
+
+/** The hosts of a connection string, for messages: never the credentials, never the options. */
+export function endpointOf(connectionString: string): string {
+  return forClient(connectionString)
+    .replace(/\/\/[^@/]*@/, '//')
+    .replace(/\?.*$/, '')
+    .replace(/\/+$/, '');
+}

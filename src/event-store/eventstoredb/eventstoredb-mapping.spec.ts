@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import {
+  StreamNotFoundError,
+  UnavailableError,
+  UnknownError,
+  WrongExpectedVersionError,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { EventStoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
+import type { NewEvent } from '../event-store.port';
+import { contentHash, decodeEvent, encodeEvent, isHidden } from './eventstoredb-codec';
+import { endpointOf, forClient } from './eventstoredb-connection';
+import { toPortError } from './eventstoredb-errors';
+
+const event: NewEvent = {
+  id: randomUUID(),
+  type: 'DiplomatExpelled',
+  schemaVersion: 2,
+  data: { b: 1, a: { y: 2, x: 1 } },
+  metadata: { principal: 'key-1', correlationId: randomUUID(), causationId: null },
+};
+
+/** What the client hands back for an event written with encodeEvent. */
+function asRead(stream: string, created: Date): ResolvedEvent {
+  const encoded = encodeEvent(event, 'append-1');
+  return {
+    event: {
+      streamId: stream,
+      id: encoded.id,
+      revision: 4n,
+      type: encoded.type,
+      data: encoded.data,
+      metadata: encoded.metadata,
+      isJson: true,
+      created,
+      position: { commit: 900n, prepare: 870n },
+    },
+  } as ResolvedEvent;
+}
+
+describe('eventstoredb codec', () => {
+  it('round-trips an event, recordedAt being the server time', () => {
+    const created = new Date('2026-03-01T10:00:00.123Z');
+    expect(decodeEvent(asRead('entry-1', created))).toEqual({
+      id: event.id,
+      stream: 'entry-1',
+      revision: 4n,
+      position: { commit: 900n, prepare: 870n },
+      type: 'DiplomatExpelled',
+      schemaVersion: 2,
+      data: event.data,
+      metadata: { ...event.metadata, recordedAt: '2026-03-01T10:00:00.123Z' },
+    });
+  });
+
+  it('hides system streams, system types and claim streams', () => {
+    expect(isHidden('$stats-127.0.0.1:2113', '$statsCollected')).toBe(true);
+    expect(isHidden('entry-1', '$metadata')).toBe(true);
+    expect(isHidden(`evid-${randomUUID()}`, 'ChronologyEventIdClaimed')).toBe(true);
+    expect(isHidden('entry-1', 'DiplomatExpelled')).toBe(false);
+    expect(decodeEvent(asRead('$et-DiplomatExpelled', new Date()))).toBeNull();
+  });
+
+  it('hashes content independently of key order, and not the metadata', () => {
+    const reordered: NewEvent = {
+      ...event,
+      data: { a: { x: 1, y: 2 }, b: 1 },
+      metadata: { ...event.metadata, principal: 'other' },
+    };
+    expect(contentHash(reordered)).toBe(contentHash(event));
+    expect(contentHash({ ...event, schemaVersion: 3 })).not.toBe(contentHash(event));
+  });
+});
+
+describe('eventstoredb error mapping', () => {
+  const endpoint = 'esdb://db:2113';
+
+  it('maps a wrong expected version with the actual revision', () => {
+    const e = toPortError(
+      new WrongExpectedVersionError(undefined, { streamName: 'entry-1', current: 3n, expected: 1n }),
+      endpoint,
+    );
+    expect(e).toBeInstanceOf(WrongExpectedRevision);
+    expect((e as WrongExpectedRevision).actual).toBe(3n);
+    const missing = toPortError(
+      new WrongExpectedVersionError(undefined, { streamName: 'x', current: 'no_stream', expected: 0n }),
+      endpoint,
+    );
+    expect((missing as WrongExpectedRevision).actual).toBe('no_stream');
+  });
+
+  it('maps stream not found and unavailability; leaves other errors alone', () => {
+    expect(toPortError(new StreamNotFoundError(undefined, 'entry-1'), endpoint, 'entry-1')).toBeInstanceOf(
+      StreamNotFound,
+    );
+    const down = toPortError(new UnavailableError(undefined, 'connect ECONNREFUSED'), endpoint);
+    expect(down).toBeInstanceOf(EventStoreUnavailable);
+    expect((down as Error).message).toBe(
+      'EventStoreDB at esdb://db:2113 is unavailable: connect ECONNREFUSED',
+    );
+    const other = new UnknownError(undefined, 'boom');
+    expect(toPortError(other, endpoint)).toBe(other);
+  });
+});
+
+describe('eventstoredb connection strings', () => {
+  it('gives client 6.2.1 the esdb scheme for KurrentDB ones', () => {
+    expect(forClient('kurrentdb://a:2113?tls=false')).toBe('esdb://a:2113?tls=false');
+    expect(forClient('kdb+discover://cluster:2113')).toBe('esdb+discover://cluster:2113');
+    expect(forClient('esdb://a:2113')).toBe('esdb://a:2113');
+  });
+
+  it('names the hosts in messages without credentials or options', () => {
+    expect(endpointOf('esdb://admin:changeit@n1:2113,n2:2113?tls=true&tlsCAFile=/ca.crt')).toBe(
+      'esdb://n1:2113,n2:2113',
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import * as grpc from '@grpc/grpc-js';
+import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
+import { appendHandler, batchAppendHandler } from './append-handlers';
+import { InMemoryLog } from './in-memory-log';
+import { readHandler } from './read-handler';
+
+export interface TestServerOptions {
+  /** Advertise Streams.BatchAppend in ServerFeatures (real servers do; the client then uses it). */
+  readonly batchAppend?: boolean;
+  /** Send CaughtUp messages on subscriptions (EventStoreDB 23.10+ does). */
+  readonly caughtUpMessages?: boolean;
+}
+
+/** Deletes and tombstones are not modelled: answered with UNIMPLEMENTED, as for unknown methods. */
+const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): void =>
+  callback({ code: grpc.status.UNIMPLEMENTED, details: 'not modelled by the test server' });
+
+/**
+ * An in-process gRPC server speaking the EventStoreDB client protocol, built from the service
+ * definitions generated inside @eventstore/db-client (the package ships no .proto files). It keeps
+ * its log across stop()/start(), on the same port, so tests can simulate an outage.
+ */
+export class EventStoreDbTestServer {
+  readonly log = new InMemoryLog();
+  private server: grpc.Server | null = null;
+  private boundPort = 0;
+
+  constructor(private readonly options: TestServerOptions = {}) {}
+
+  static async start(options: TestServerOptions = {}): Promise<EventStoreDbTestServer> {
+    const server = new EventStoreDbTestServer(options);
+    await server.start();
+    return server;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get connectionString(): string {
+    return `esdb://127.0.0.1:${this.boundPort}?tls=false`;
+  }
+
+  get running(): boolean {
+    return this.server !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = new grpc.Server();
+    const methods: Record<string, grpc.UntypedHandleCall> = {
+      read: readHandler(this.log, { caughtUpMessages: this.options.caughtUpMessages ?? true }),
+      append: appendHandler(this.log),
+      batchAppend: batchAppendHandler(this.log),
+      delete: unimplemented,
+      tombstone: unimplemented,
+    };
+    server.addService(StreamsService, methods);
+    server.addService(ServerFeaturesService, {
+      getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<SupportedMethods>) =>
+        callback(null, this.supportedMethods()),
+    });
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${this.boundPort}`, grpc.ServerCredentials.createInsecure(), (e, port) =>
+        e ? reject(e) : resolve(port),
+      ),
+    );
+    this.server = server;
+  }
+
+  /** Drops every open call and connection at once, as a crashed node would. */
+  stop(): Promise<void> {
+    this.server?.forceShutdown();
+    this.server = null;
+    return Promise.resolve();
+  }
+
+  private supportedMethods(): SupportedMethods {
+    const method = (service: string, name: string): SupportedMethod => {
+      const m = new SupportedMethod();
+      m.setServiceName(service);
+      m.setMethodName(name);
+      return m;
+    };
+    const streams = 'event_store.client.streams.streams';
+    const list = [method(streams, 'read'), method(streams, 'append')];
+    if (this.options.batchAppend ?? true) list.push(method(streams, 'batchappend'));
+    const supported = new SupportedMethods();
+    supported.setMethodsList(list);
+    supported.setEventStoreServerVersion('23.10.0-test');
+    return supported;
+  }
+}

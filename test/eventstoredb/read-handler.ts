@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import * as shared from '@eventstore/db-client/generated/shared_pb';
+import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import { comparePos, type InMemoryLog, type LogPosition, type StoredRecord } from './in-memory-log';
+
+export interface ReadHandlerOptions {
+  /** Send the CaughtUp message when a subscription goes live (servers from 23.10 do; older ones don't). */
+  readonly caughtUpMessages: boolean;
+}
+
+function toReadResp(r: StoredRecord, allRead: boolean): ReadResp {
+  const id = new shared.UUID();
+  id.setString(r.id);
+  const streamId = new shared.StreamIdentifier();
+  streamId.setStreamName(Buffer.from(r.stream, 'utf8'));
+  const recorded = new ReadResp.ReadEvent.RecordedEvent();
+  recorded.setId(id);
+  recorded.setStreamIdentifier(streamId);
+  recorded.setStreamRevision(r.revision.toString());
+  recorded.setCommitPosition(r.commit.toString());
+  recorded.setPreparePosition(r.prepare.toString());
+  const meta = recorded.getMetadataMap();
+  meta.set('type', r.type);
+  meta.set('content-type', r.contentType);
+  meta.set('created', r.createdTicks.toString());
+  recorded.setData(r.data);
+  recorded.setCustomMetadata(r.customMetadata);
+  const event = new ReadResp.ReadEvent();
+  event.setEvent(recorded);
+  if (allRead) event.setCommitPosition(r.commit.toString());
+  else event.setNoPosition(new shared.Empty());
+  const resp = new ReadResp();
+  resp.setEvent(event);
+  return resp;
+}
+
+/** The filter of a subscription: on event type or stream name, by regex or prefixes. */
+function filterOf(options: ReadReq.Options): (r: StoredRecord) => boolean {
+  if (!options.hasFilter()) return () => true;
+  const filter = options.getFilter()!;
+  const onType = filter.hasEventType();
+  const expr = onType ? filter.getEventType()! : filter.getStreamIdentifier()!;
+  const regex = expr.getRegex() ? new RegExp(expr.getRegex()) : null;
+  const prefixes = expr.getPrefixList();
+  return (r) => {
+    const subject = onType ? r.type : r.stream;
+    if (regex) return regex.test(subject);
+    return prefixes.length === 0 || prefixes.some((p) => subject.startsWith(p));
+  };
+}
+
+function position(p: ReadReq.Options.Position): LogPosition {
+  return { commit: BigInt(p.getCommitPosition()), prepare: BigInt(p.getPreparePosition()) };
+}
+
+/**
+ * Streams.Read: stream reads (both directions, StreamNotFound), $all reads (from a position
+ * inclusive) and $all subscriptions (from a position exclusive; catch-up then live, filters,
+ * checkpoints, CaughtUp). Stream subscriptions are not modelled.
+ */
+export function readHandler(
+  log: InMemoryLog,
+  options: ReadHandlerOptions,
+): grpc.handleServerStreamingCall<ReadReq, ReadResp> {
+  return (call) => {
+    const o = call.request.getOptions()!;
+    const backwards = o.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
+    const count = o.hasCount() ? Number(BigInt(o.getCount())) : Number.MAX_SAFE_INTEGER;
+    if (o.hasStream()) {
+      if (o.hasSubscription()) {
+        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'stream subscriptions' });
+        return;
+      }
+      const s = o.getStream()!;
+      const name = Buffer.from(s.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8');
+      const records = log.stream(name);
+      if (!records) {
+        const notFound = new ReadResp.StreamNotFound();
+        notFound.setStreamIdentifier(s.getStreamIdentifier());
+        const resp = new ReadResp();
+        resp.setStreamNotFound(notFound);
+        call.write(resp);
+        call.end();
+        return;
+      }
+      let list = backwards ? [...records].reverse() : [...records];
+      if (s.hasRevision()) {
+        const from = BigInt(s.getRevision());
+        list = list.filter((r) => (backwards ? r.revision <= from : r.revision >= from));
+      } else if (s.hasEnd()) list = backwards ? list : [];
+      for (const r of list.slice(0, count)) call.write(toReadResp(r, false));
+      call.end();
+      return;
+    }
+    const all = o.getAll()!;
+    if (!o.hasSubscription()) {
+      let list = backwards ? [...log.all].reverse() : [...log.all];
+      if (all.hasPosition()) {
+        const from = position(all.getPosition()!);
+        list = list.filter((r) => (backwards ? comparePos(r, from) < 0 : comparePos(r, from) >= 0));
+      } else if (all.hasEnd()) list = backwards ? list : [];
+      for (const r of list.filter(filterOf(o)).slice(0, count)) call.write(toReadResp(r, true));
+      call.end();
+      return;
+    }
+    subscribe(call, log, o, options);
+  };
+}
+
+/**
+ * A $all subscription: catch-up from the log, then live. When a live subscriber stops reading (gRPC
+ * flow control pushes back), a server that has the messages (23.10+) falls back to catch-up as a
+ * real one does: FellBehind, read from the log after the last event sent, CaughtUp, live again.
+ */
+function subscribe(
+  call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+  log: InMemoryLog,
+  o: ReadReq.Options,
+  options: ReadHandlerOptions,
+): void {
+  const all = o.getAll()!;
+  const matches = filterOf(o);
+  const open = (): boolean => !call.cancelled && !call.destroyed;
+  /** Writes a message; false when the call's buffer is full. */
+  const send = (resp: ReadResp): boolean => open() && call.write(resp);
+  const message = (set: (resp: ReadResp) => void): ReadResp => {
+    const resp = new ReadResp();
+    set(resp);
+    return resp;
+  };
+  const confirmation = new ReadResp.SubscriptionConfirmation();
+  confirmation.setSubscriptionId(randomUUID());
+  send(message((r) => r.setConfirmation(confirmation)));
+
+  let last: LogPosition | null = all.hasPosition() ? position(all.getPosition()!) : null;
+  if (all.hasEnd()) last = log.all[log.all.length - 1] ?? null;
+  let stop: (() => void) | null = null;
+  const catchUp = (): void => {
+    if (!open()) return;
+    const backlog = log.all.filter((r) => last === null || comparePos(r, last) > 0);
+    for (const r of backlog) if (matches(r)) send(toReadResp(r, true));
+    const end = backlog[backlog.length - 1];
+    last = end ?? last;
+    if (end && o.hasFilter()) {
+      const checkpoint = new ReadResp.Checkpoint();
+      checkpoint.setCommitPosition(end.commit.toString());
+      checkpoint.setPreparePosition(end.prepare.toString());
+      send(message((r) => r.setCheckpoint(checkpoint)));
+    }
+    if (options.caughtUpMessages) send(message((r) => r.setCaughtUp(new ReadResp.CaughtUp())));
+    // Same turn as the backlog was taken: nothing appended in between can be missed.
+    stop = log.onAppend((r) => {
+      last = r;
+      if (!matches(r) || send(toReadResp(r, true)) || !options.caughtUpMessages) return;
+      stop?.();
+      stop = null;
+      log.fellBehind++;
+      call.once('drain', () => {
+        send(message((m) => m.setFellBehind(new ReadResp.FellBehind())));
+        catchUp();
+      });
+    });
+  };
+  catchUp();
+  const end = (): void => stop?.();
+  call.on('cancelled', end);
+  call.on('close', end);
+  call.on('error', end);
+}
