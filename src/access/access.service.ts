@@ -1,8 +1,15 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config';
 import {
   EVENT_STORE,
+  EventStoreUnavailable,
   formatPosition,
   isWrongExpectedRevision,
   type EventStore,
@@ -34,7 +41,7 @@ export interface KeyInfo {
 
 /** Issues and revokes API keys as events; the access projection is what the guard reads. */
 @Injectable()
-export class AccessService implements OnApplicationBootstrap {
+export class AccessService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Access');
 
   constructor(
@@ -44,8 +51,39 @@ export class AccessService implements OnApplicationBootstrap {
     private readonly runner: ProjectionRunner,
   ) {}
 
-  /** First start: an admin key from ADMIN_API_KEY, or a new one printed once. */
+  private retry: NodeJS.Timeout | null = null;
+
+  /**
+   * First start: an admin key from ADMIN_API_KEY, or a new one printed once. When the store is
+   * unreachable the service starts anyway (not ready) and installs the key once the store is back.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.installAdminKey();
+    } catch (e) {
+      if (!(e instanceof EventStoreUnavailable)) throw e;
+      this.logger.warn(
+        `event store unreachable at start (${e.message}); the admin key will be installed when it is back`,
+      );
+      this.retry = setInterval(() => {
+        this.installAdminKey().then(
+          () => {
+            if (this.retry) clearInterval(this.retry);
+            this.retry = null;
+            this.logger.log('event store reachable: admin key installed');
+          },
+          () => undefined,
+        );
+      }, 2000);
+      this.retry.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.retry) clearInterval(this.retry);
+  }
+
+  private async installAdminKey(): Promise<void> {
     const by = systemPrincipal('bootstrap');
     if (this.config.adminApiKey) {
       const keyId = `env-${hashKey(this.config.adminApiKey).slice(0, 10)}`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { APP_CONFIG, type AppConfig } from '../../config';
-import { EVENT_STORE, type EventStore } from '../../event-store';
+import { EVENT_STORE, EventStoreUnavailable, type EventStore } from '../../event-store';
 import { systemPrincipal } from '../../access/access.model';
 import { deriveId } from '../../shared/ids';
 import { ChronologyService } from '../chronology.service';
@@ -78,7 +78,14 @@ export class SampleLoader implements OnModuleInit, OnApplicationBootstrap {
 
   async onModuleInit(): Promise<void> {
     // Decided before any module writes at bootstrap (the first admin key), so "empty" means empty.
-    this.logWasEmpty = (await this.store.headPosition()) === null;
+    try {
+      this.logWasEmpty = (await this.store.headPosition()) === null;
+    } catch (e) {
+      if (!(e instanceof EventStoreUnavailable)) throw e;
+      this.logger.warn(
+        `event store unreachable at start: the sample chronology is not loaded (${e.message})`,
+      );
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
