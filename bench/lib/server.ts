@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { stop, track } from './children';
+import { getJson } from './http';
+
+export interface ServerOptions {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly adminKey: string;
+  readonly env?: Record<string, string>;
+  /** Node flags for the server only (e.g. --cpu-prof). */
+  readonly nodeArgs?: string[];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built service (dist/main.js) in its own process, spoken to over HTTP. */
+export class ServerProcess {
+  private log: string[] = [];
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    const keep = (chunk: Buffer): void => {
+      this.log.push(chunk.toString());
+      if (this.log.length > 200) this.log = this.log.slice(-100);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+  }
+
+  static async start(options: ServerOptions): Promise<ServerProcess> {
+    const main = join(options.root, 'dist', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+    const port = await freePort();
+    const child = track(
+      spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+        cwd: options.root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATA_DIR: options.dataDir,
+          EVENT_STORE: 'sqlite',
+          LOAD_SAMPLE: 'false',
+          ADMIN_API_KEY: options.adminKey,
+          LOG_LEVEL: 'warn',
+          ...options.env,
+        },
+      }),
+    );
+    const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
+    await server.waitReady(30_000);
+    return server;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resident set size of the server process (or its peak, VmHWM), from /proc (Linux). */
+  rssMb(field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1];
+    if (!kb) throw new Error(`no ${field} in /proc status`);
+    return Number(kb) / 1024;
+  }
+
+  /** CPU time (user + system) the server has used so far, in ms (from /proc; clock ticks of 10 ms). */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  output(): string {
+    return this.log.join('').slice(-4000);
+  }
+
+  async stop(): Promise<void> {
+    await stop(this.child, 10_000);
+  }
+
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`server exited with ${this.child.exitCode}:\n${this.output()}`);
+      }
+      try {
+        if ((await getJson(`${this.url}/health/ready`, 1000)).status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server not ready after ${timeoutMs} ms:\n${this.output()}`);
+  }
+}
