@@ -86,6 +86,31 @@ export class ServerProcess {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   }
 
+  /**
+   * The server's event-loop delay (ms) since the previous call, from its Prometheus metrics
+   * (prom-client resets the histogram at each scrape); null when unavailable.
+   */
+  async eventLoopDelay(key: string): Promise<{ p50: number; p99: number; max: number } | null> {
+    try {
+      const res = await fetch(`${this.url}/metrics`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await res.text();
+      const get = (name: string): number => {
+        const m = new RegExp(
+          `^chronology_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`,
+          'm',
+        ).exec(text);
+        return m ? Number(m[1]) * 1000 : NaN;
+      };
+      const delay = { p50: get('p50'), p99: get('p99'), max: get('max') };
+      return Number.isFinite(delay.max) ? delay : null;
+    } catch {
+      return null;
+    }
+  }
+
   output(): string {
     return this.log.join('').slice(-4000);
   }

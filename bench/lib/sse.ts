@@ -39,6 +39,8 @@ export interface DeliveryResult {
   readonly serverRssMb: { before: number; connected: number; afterEvents: number; peak: number };
   /** Server CPU while the events were posted and delivered (100 = one core busy). */
   readonly serverCpuPercent: number;
+  /** The server's event-loop delay while the events were posted (from its /metrics). */
+  readonly serverEventLoopDelayMs: { p50: number; p99: number; max: number } | null;
   /** CPU of each reader process from connected to results (100 = one core busy). */
   readonly readerCpuPercent: number[];
 }
@@ -117,21 +119,30 @@ export async function deliveryRun(
     const posts: Array<Promise<void>> = [];
     const start = nowMs();
     const cpuBefore = server.cpuMs();
+    await server.eventLoopDelay(key); // resets the server's histogram
+    const failed: { error?: Error } = {};
     try {
-      for (let i = 0; i < bodies.length; i++) {
+      for (let i = 0; i < bodies.length && !failed.error; i++) {
         await sleep(start + (i * 1000) / ratePerSec - nowMs());
         posts.push(
-          client.append(bodies[i]!).then((r) => {
-            sent[r.position] = r.sentAt;
-            appendLatencies.push(r.doneAt - r.sentAt);
-          }),
+          client.append(bodies[i]!).then(
+            (r) => {
+              sent[r.position] = r.sentAt;
+              appendLatencies.push(r.doneAt - r.sentAt);
+            },
+            (e: unknown) => {
+              failed.error ??= e as Error; // stops the pacing loop; reported below
+            },
+          ),
         );
       }
       await Promise.all(posts);
+      if (failed.error) throw failed.error;
     } finally {
       client.close();
     }
     const serverCpuPercent = ((server.cpuMs() - cpuBefore) / (nowMs() - start)) * 100;
+    const serverEventLoopDelayMs = await server.eventLoopDelay(key);
     const serverRssMb = {
       before: rssBefore,
       connected: rssConnected,
@@ -168,6 +179,7 @@ export async function deliveryRun(
       connectSeconds,
       serverRssMb,
       serverCpuPercent,
+      serverEventLoopDelayMs,
       readerCpuPercent: results.map((r) => r.cpuPercent),
     };
   } finally {
