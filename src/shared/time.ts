@@ -42,8 +42,18 @@ function granularityOf(local: string): Precision {
   return 'minute';
 }
 
+/** Zone names seen so far: checking one builds an Intl.DateTimeFormat, the costliest step of a POST. */
+const zoneValidity = new Map<string, boolean>();
+const MAX_REMEMBERED_ZONES = 2048;
+
 export function isValidZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null;
+    if (zoneValidity.size >= MAX_REMEMBERED_ZONES) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 interface Parsed {
