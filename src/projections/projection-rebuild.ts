@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { keepAlive } from '../shared/sqlite';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../event-store';
 import {
   handlesType,
@@ -39,7 +40,7 @@ export function projectionDigest(
       .prepare(`SELECT * FROM "${table}" ORDER BY ${columns.join(', ')}`)
       .raw(true)
       .safeIntegers(true);
-    for (const row of rows.iterate() as IterableIterator<unknown[]>) {
+    for (const row of keepAlive(rows.iterate()) as IterableIterator<unknown[]>) {
       hash.update(
         JSON.stringify(row, (_k, v: unknown) =>
           typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v,

@@ -10,19 +10,55 @@ export interface OpenOptions {
   readonly readonly?: boolean;
 }
 
+/**
+ * better-sqlite3 12 on Node 24 can abort the whole process when V8 collects one of its native
+ * objects (a database, statement or iterator) at a moment with no current Node environment
+ * (`Assertion failed: (env) != nullptr` in RemoveEnvironmentCleanupHook, WiseLibs/better-sqlite3#1515;
+ * gone in 13.x, which needs Node 22+). So none is ever left for the collector: every database is
+ * kept for the life of the process, each keeps its prepared statements by SQL text, and pragmas
+ * are set with exec (no statement object).
+ */
+const kept: unknown[] = [];
+const MAX_CACHED_STATEMENTS = 4096;
+
+/** Keeps a better-sqlite3 object (e.g. an iterator) from ever being collected; see above. */
+export function keepAlive<T>(value: T): T {
+  kept.push(value);
+  return value;
+}
+
+function cacheStatements(db: SqliteDatabase): void {
+  const prepareNew = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    const cached = cache.get(sql);
+    if (cached) {
+      // Undo modes a previous caller set (safeIntegers, raw, pluck, expand) so each caller starts clean.
+      cached.safeIntegers(false);
+      if (cached.reader) cached.raw(false).pluck(false).expand(false);
+      return cached;
+    }
+    const statement = prepareNew(sql);
+    if (cache.size < MAX_CACHED_STATEMENTS) cache.set(sql, statement);
+    else keepAlive(statement);
+    return statement;
+  }) as SqliteDatabase['prepare'];
+}
+
 /** Opens a SQLite file with the pragmas every database of the service uses. */
 export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, {
-    readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
-  });
-  db.pragma('busy_timeout = 5000');
-  db.pragma('trusted_schema = OFF');
+  const db = keepAlive(
+    new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    }),
+  );
+  cacheStatements(db);
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA trusted_schema = OFF;');
   if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
     // better-sqlite3 leaves WAL at NORMAL, which can lose acknowledged writes on power loss.
-    db.pragma(`synchronous = ${options.synchronous}`);
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
   }
   return db;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/chronology';
+import { keepAlive } from '../../src/shared/sqlite';
 import { TestApp } from './harness';
 
 type Tamper = (db: Database.Database, total: number) => number;
@@ -120,7 +121,7 @@ describe('tampering with the SQLite file is detected by verify (HTTP and offline
     const first = await loggedSample();
     const { total, note, key } = first;
     await first.t.close({ keepData: true });
-    const db = new Database(join(first.t.dataDir, 'events.db'));
+    const db = keepAlive(new Database(join(first.t.dataDir, 'events.db')));
     db.exec('DROP TRIGGER events_are_append_only_update; DROP TRIGGER events_are_append_only_delete;');
     const bad = TAMPERINGS[name]!(db, total);
     db.close();
@@ -143,7 +144,7 @@ describe('tampering with the SQLite file is detected by verify (HTTP and offline
   it('a tree rebuilt from a tampered log no longer matches the signed checkpoints, and signing stops', async () => {
     const first = await loggedSample();
     await first.t.close({ keepData: true });
-    const db = new Database(join(first.t.dataDir, 'events.db'));
+    const db = keepAlive(new Database(join(first.t.dataDir, 'events.db')));
     db.exec('DROP TRIGGER events_are_append_only_update; DROP TRIGGER events_are_append_only_delete;');
     TAMPERINGS['change one byte of an event’s data']!(db, first.total);
     db.close();

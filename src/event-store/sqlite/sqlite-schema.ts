@@ -24,7 +24,7 @@ BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 
 /** Creates or checks the events schema; refuses a file written by a newer version. */
 export function migrateEventsSchema(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = db.prepare<[], { user_version: number }>('PRAGMA user_version').get()?.user_version ?? 0;
   if (current > EVENTS_SCHEMA_VERSION) {
     throw new Error(
       `events database has schema version ${current}; this build understands up to ${EVENTS_SCHEMA_VERSION}`,
@@ -33,6 +33,6 @@ export function migrateEventsSchema(db: SqliteDatabase): void {
   if (current === EVENTS_SCHEMA_VERSION) return;
   db.transaction(() => {
     db.exec(V1);
-    db.pragma(`user_version = ${EVENTS_SCHEMA_VERSION}`);
+    db.exec(`PRAGMA user_version = ${EVENTS_SCHEMA_VERSION}`);
   }).immediate();
 }

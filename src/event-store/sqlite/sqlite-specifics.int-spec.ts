@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EventStoreUnavailable } from '../event-store.errors';
 import { testEvent } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
+import { keepAlive } from '../../shared/sqlite';
 
 describe('SQLite event store specifics', () => {
   let dir: string;
@@ -72,7 +73,7 @@ describe('SQLite event store specifics', () => {
   });
 
   it('refuses a file written by a newer schema version', () => {
-    const raw = new Database(file);
+    const raw = keepAlive(new Database(file));
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => new SqliteEventStore({ file })).toThrow(/schema version 99/);
