@@ -171,16 +171,18 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       else groups.set(s.feed.key, [s]);
     }
     for (const group of groups.values()) {
-      let text = '';
+      let chunk: Buffer | null = null;
       try {
-        text = group[0]!.feed.live(batch).map(encodeMessage).join('');
+        const text = group[0]!.feed.live(batch).map(encodeMessage).join('');
+        // Encoded once for the whole group: every subscriber's socket gets the same bytes.
+        if (text) chunk = Buffer.from(text, 'utf8');
       } catch (e) {
         this.logger.error(`live feed ${group[0]!.feed.key} failed: ${(e as Error).message}`);
         for (const s of group) s.stream.close('feed failed');
         continue;
       }
       for (const s of group) {
-        if (!text || s.stream.writeLive(text)) {
+        if (!chunk || s.stream.writeLive(chunk)) {
           s.cursor = last;
         } else if (!s.stream.closed) {
           s.live = false; // behind: it reads the rest from the log at its own pace

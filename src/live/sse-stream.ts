@@ -55,7 +55,7 @@ export class SseStream {
    * Live writes: refused (false) when the reader has not taken what it was already sent past the
    * bound. The check comes before the write, so a subscriber holds at most the bound plus one batch.
    */
-  writeLive(text: string): boolean {
+  writeLive(text: string | Buffer): boolean {
     if (this.ended || this.raw.writableLength > this.maxBufferBytes) return false;
     this.raw.write(text);
     return true;
