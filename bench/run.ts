@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appendRun } from './lib/append';
-import { killAll } from './lib/children';
+import { runBenchmark } from './lib/children';
 import { Client } from './lib/http';
 import { REGISTRY, reportBody } from './lib/payloads';
 import { ServerProcess } from './lib/server';
@@ -112,18 +112,4 @@ async function main(): Promise<void> {
   }
 }
 
-const deadline = setTimeout(() => {
-  console.error('bench: gave up after 15 minutes');
-  killAll();
-  process.exit(1);
-}, 15 * 60_000);
-main()
-  .then(() => {
-    clearTimeout(deadline);
-    process.exit(0);
-  })
-  .catch((e: unknown) => {
-    console.error(`bench failed: ${(e as Error).stack ?? String(e)}`);
-    killAll();
-    process.exit(1);
-  });
+runBenchmark('bench', 15, main);

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { killAll } from './lib/children';
+import { runBenchmark } from './lib/children';
 import { writeResults } from './lib/report';
 import { bulkLoad, SpreadClock, YEAR } from './lib/scale-data';
 import { loadDist } from './lib/scale-dist';
@@ -145,18 +145,4 @@ async function main(): Promise<void> {
   }
 }
 
-const deadline = setTimeout(() => {
-  console.error('bench:scale: gave up after 60 minutes');
-  killAll();
-  process.exit(1);
-}, 60 * 60_000);
-main()
-  .then(() => {
-    clearTimeout(deadline);
-    process.exit(0);
-  })
-  .catch((e: unknown) => {
-    console.error(`bench:scale failed: ${(e as Error).stack ?? String(e)}`);
-    killAll();
-    process.exit(1);
-  });
+runBenchmark('bench:scale', 60, main);

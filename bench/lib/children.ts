@@ -36,3 +36,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(130);
   });
 }
+
+/** Runs a benchmark's main: exit 0 when it finishes, 1 (children killed) on failure or past `minutes`. */
+export function runBenchmark(name: string, minutes: number, main: () => Promise<void>): void {
+  const deadline = setTimeout(() => {
+    console.error(`${name}: gave up after ${minutes} minutes`);
+    killAll();
+    process.exit(1);
+  }, minutes * 60_000);
+  main()
+    .then(() => {
+      clearTimeout(deadline);
+      process.exit(0);
+    })
+    .catch((e: unknown) => {
+      console.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
+      killAll();
+      process.exit(1);
+    });
+}

@@ -38,7 +38,9 @@ export async function* exportLines(
   }
   // Leaves the store no longer has an event for (a truncated or deleted tail).
   while (index < size) {
-    for (const leaf of tree.leaves(index, PAGE)) {
+    const leaves = tree.leaves(index, Math.min(PAGE, size - index));
+    if (leaves.length === 0) return;
+    for (const leaf of leaves) {
       if (leaf.index >= size) return;
       yield {
         leafIndex: leaf.index,
@@ -46,8 +48,7 @@ export async function* exportLines(
         recordedPosition: leaf.position,
         event: null,
       };
-      index = leaf.index + 1;
     }
-    if (tree.leaves(index, 1).length === 0) return;
+    index = leaves[leaves.length - 1]!.index + 1;
   }
 }

@@ -54,7 +54,8 @@ export class AuditTreeTables implements NodeReader {
     this.insertLeafStmt = db.prepare(
       `INSERT OR REPLACE INTO ${t('leaves')} (leaf_index, pos_commit, pos_prepare, event_id, hash) VALUES (?, ?, ?, ?, ?)`,
     );
-    this.countLeaves = db.prepare(`SELECT count(*) AS n FROM ${t('leaves')}`);
+    // Leaves are contiguous from 0: the size is one past the last index (a primary-key seek, not a scan).
+    this.countLeaves = db.prepare(`SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM ${t('leaves')}`);
   }
 
   node(level: number, index: number): Buffer {

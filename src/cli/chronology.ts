@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -55,7 +55,7 @@ export async function runCli(
         headers: { ...headers(o.apiKey), accept: 'text/plain' },
       });
       if (!note.ok) throw new Error(`GET /v1/audit/checkpoint: ${note.status}`);
-      await pipeline(Readable.from([await note.text()]), createWriteStream(`${o.out}.checkpoint`));
+      writeFileSync(`${o.out}.checkpoint`, await note.text());
       io.out(`exported ${treeSize} leaves to ${o.out}; checkpoint in ${o.out}.checkpoint\n`);
     });
 

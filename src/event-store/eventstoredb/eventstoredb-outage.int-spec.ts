@@ -2,17 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import { EventStoreUnavailable } from '../event-store.errors';
 import type { RecordedEvent, SubscriptionItem } from '../event-store.port';
-import { testEvent } from '../testing/event-store.contract';
+import { rejection, testEvent } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Retries an operation until the client has reconnected (a new channel after a failed one). */
 async function eventually<T>(operation: () => Promise<T>, timeoutMs = 10_000): Promise<T> {

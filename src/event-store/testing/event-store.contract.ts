@@ -45,7 +45,8 @@ async function collect(
 const eventsOf = (items: SubscriptionItem[]): RecordedEvent[] =>
   items.flatMap((i) => (i.kind === 'event' ? [i.event] : []));
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
+/** The error a promise rejects with (fails when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
   } catch (e) {
