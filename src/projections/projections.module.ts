@@ -62,7 +62,8 @@ export class ProjectionsModule {
           provide: READ_DB,
           inject: [APP_CONFIG],
           // Read models are rebuildable from the log, so NORMAL durability is enough here.
-          useFactory: (config: AppConfig) => openSqlite(config.readDbFile, { synchronous: 'NORMAL' }),
+          useFactory: (config: AppConfig) =>
+            openSqlite(config.readDbFile, { synchronous: 'NORMAL', checkpoints: 'background' }),
         },
         {
           provide: ProjectionRunner,

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { WalCheckpointer } from './wal-checkpointer';
 
 export type SqliteDatabase = Database.Database;
 
@@ -8,6 +9,11 @@ export interface OpenOptions {
   /** FULL for the event log (an acknowledged write survives power loss); NORMAL is enough for read models. */
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly readonly?: boolean;
+  /**
+   * 'background': checkpoints run in a worker thread instead of inside commits (see
+   * WalCheckpointer); for the busy files of a running service. Default: SQLite's own.
+   */
+  readonly checkpoints?: 'background' | 'in-commit';
 }
 
 /**
@@ -59,6 +65,14 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   if (!options.readonly) {
     // better-sqlite3 leaves WAL at NORMAL, which can lose acknowledged writes on power loss.
     db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
+    if (options.checkpoints === 'background' && file !== ':memory:') {
+      const checkpointer = new WalCheckpointer(db, file, { synchronous: options.synchronous });
+      const close = db.close.bind(db);
+      db.close = () => {
+        checkpointer.stop();
+        return close();
+      };
+    }
   }
   return db;
 }

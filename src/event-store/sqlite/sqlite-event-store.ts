@@ -65,7 +65,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = openSqlite(options.file, { synchronous: 'FULL' });
+    this.db = openSqlite(options.file, { synchronous: 'FULL', checkpoints: 'background' });
     migrateEventsSchema(this.db);
     this.sql = new EventStatements(this.db);
     this.clock = options.clock ?? systemClock;
