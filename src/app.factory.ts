@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { Metrics } from './health/metrics';
 import type { Clock } from './shared/clock';
+import { closeUnusedConnectionsOnShutdown } from './shared/http-shutdown';
 import { registerJsonParser } from './shared/json-body';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -29,6 +30,7 @@ export async function createApp(
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonParser(fastify);
+  closeUnusedConnectionsOnShutdown(fastify);
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
