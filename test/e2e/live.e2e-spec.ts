@@ -49,11 +49,15 @@ describe('live feeds (Server-Sent Events)', () => {
     });
   });
 
-  it('sends heartbeat comments while idle', async () => {
+  it('sends heartbeat comments while idle, on a stream that ends only with its connection', async () => {
     const feed = await SseReader.open(`${t.url}/v1/events/live`);
     await new Promise((r) => setTimeout(r, 700));
     await feed.close();
     expect(feed.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+    expect(feed.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    // No chunked framing (cheaper writes); the connection is not reused after the stream.
+    expect(feed.headers.get('transfer-encoding')).toBeNull();
+    expect(feed.headers.get('connection')).toBe('close');
   });
 
   it('resumes with Last-Event-ID or ?after= across disconnects at random points: no gap, no duplicate', async () => {

@@ -18,6 +18,7 @@ export class SseReader {
 
   private constructor(
     readonly status: number,
+    readonly headers: Headers,
     body: ReadableStream<Uint8Array> | null,
   ) {
     this.pump = this.read(body);
@@ -31,7 +32,7 @@ export class SseReader {
     const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
     const response = await fetch(url, { headers, signal: controller.signal });
-    const reader = new SseReader(response.status, response.body);
+    const reader = new SseReader(response.status, response.headers, response.body);
     reader.abort.signal.addEventListener('abort', () => controller.abort());
     return reader;
   }
