@@ -386,7 +386,7 @@ export interface LoadResult {
   readonly appends: number;
   /** Write side planning (validation, intake, deciders): not part of the bulk-load figure. */
   readonly generateMs: number;
-  /** SqliteEventStore.append, group-committed (1,000 appends per transaction, synchronous=FULL). */
+  /** SqliteEventStore.append, group-committed (1,000 appends per transaction, WAL synced before the ack). */
   readonly storeMs: number;
   /** The same rows into the same table shape with raw better-sqlite3, 1,000 rows per transaction. */
   readonly rawMs: number;

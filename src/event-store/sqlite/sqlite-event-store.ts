@@ -26,6 +26,7 @@ import { openSqlite, type SqliteDatabase } from '../../shared/sqlite';
 import { migrateEventsSchema } from './sqlite-schema';
 import { EventStatements, rowToEvent, type EventRow } from './sqlite-statements';
 import { SqliteSubscription } from './sqlite-subscription';
+import { WalSync, type SyncWal } from './wal-sync';
 
 export interface SqliteEventStoreOptions {
   /** Path of the events file, or ':memory:' for tests that need no durability. */
@@ -33,6 +34,8 @@ export interface SqliteEventStoreOptions {
   readonly clock?: Clock;
   /** How often an idle subscription looks for rows written by another process. */
   readonly pollIntervalMs?: number;
+  /** Replaces the WAL's fdatasync (tests hold or fail it). */
+  readonly syncWal?: SyncWal;
 }
 
 interface PendingAppend {
@@ -49,8 +52,10 @@ const MAX_GROUP = 1000;
 
 /**
  * The embedded event store. Appends issued in the same turn of the event loop are group-committed:
- * one transaction (one fsync with synchronous=FULL), each append in its own savepoint so one
- * failure does not undo its neighbours, and every promise settles only after the commit.
+ * one transaction, each append in its own savepoint so one failure does not undo its neighbours.
+ * Every promise settles, and subscribers see the events, only once the WAL holding the commit is
+ * synced to disk; the sync runs off the event loop and covers every commit made while the previous
+ * one ran (see WalSync).
  */
 export class SqliteEventStore implements EventStore {
   readonly driver = 'sqlite';
@@ -63,11 +68,19 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private lastRecordedMs: number;
   private closed = false;
+  private readonly wal: WalSync;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = openSqlite(options.file, { synchronous: 'FULL', checkpoints: 'background' });
+    // NORMAL: the commit writes the WAL and WalSync syncs it before anything is acknowledged,
+    // which is what FULL would do inside the commit, on the event loop.
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL', checkpoints: 'background' });
     migrateEventsSchema(this.db);
     this.sql = new EventStatements(this.db);
+    this.wal = new WalSync(
+      options.file === ':memory:' ? null : `${options.file}-wal`,
+      this.sql.head.get()?.position ?? 0n,
+      options.syncWal,
+    );
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.appended.setMaxListeners(0);
@@ -79,6 +92,7 @@ export class SqliteEventStore implements EventStore {
 
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreUnavailable('event store is closed'));
+    if (this.wal.failed) return Promise.reject(this.notDurable(this.wal.failed));
     if (events.length === 0) return Promise.reject(new TypeError('append needs at least one event'));
     return new Promise((resolve, reject) => {
       this.queue.push({ stream, events, expected: options.expectedRevision, resolve, reject });
@@ -138,6 +152,7 @@ export class SqliteEventStore implements EventStore {
   async health(): Promise<StoreHealth> {
     try {
       this.assertOpen();
+      if (this.wal.failed) throw this.notDurable(this.wal.failed);
       this.db.prepare('SELECT 1').get();
       return Promise.resolve({ up: true, driver: this.driver });
     } catch (e) {
@@ -148,8 +163,10 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
+    await this.wal.idle();
     this.closed = true;
     this.appended.emit('appended');
+    this.wal.close();
     this.db.close();
     return Promise.resolve();
   }
@@ -177,15 +194,31 @@ export class SqliteEventStore implements EventStore {
       for (const item of batch) item.reject(error);
       return;
     }
-    let wrote = false;
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if ('ok' in outcome) {
-        wrote ||= !outcome.ok.idempotent;
-        item.resolve(outcome.ok);
-      } else item.reject(outcome.error);
+    let upTo = 0n;
+    for (const o of outcomes) {
+      if ('ok' in o && !o.ok.idempotent && o.ok.position.commit > upTo) upTo = o.ok.position.commit;
+    }
+    // Everything waits for the sync, rejections and retries too: each was decided on what is committed.
+    this.wal.committed(upTo, (error) => {
+      if (error) {
+        const unavailable = this.notDurable(error);
+        for (const item of batch) item.reject(unavailable);
+        return;
+      }
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i]!;
+        if ('ok' in outcome) item.resolve(outcome.ok);
+        else item.reject(outcome.error);
+      });
+      if (upTo > 0n) this.appended.emit('appended');
     });
-    if (wrote) this.appended.emit('appended');
+  }
+
+  private notDurable(cause: Error): EventStoreUnavailable {
+    return new EventStoreUnavailable(
+      `the log could not be synced to disk (${cause.message}); restart the service once the disk is healthy`,
+      { cause },
+    );
   }
 
   private appendInSavepoint(item: PendingAppend): Outcome {
@@ -272,13 +305,14 @@ export class SqliteEventStore implements EventStore {
     return this.sql.streamRevision.get(stream)?.revision ?? null;
   }
 
+  /** The last durable position: readers never see a commit before it is synced. */
   private head(): Position | null {
-    const p = this.sql.head.get()?.position ?? null;
-    return p === null ? null : positionOf(p);
+    const p = this.wal.durable;
+    return p > 0n ? positionOf(p) : null;
   }
 
   private readFrom(from: bigint, max: number): RecordedEvent[] {
-    return this.sql.allForwards.all(from, max).map(rowToEvent);
+    return this.sql.allForwards.all(from, this.wal.durable, max).map(rowToEvent);
   }
 
   private waitForAppend(ms: number, signal: AbortSignal): Promise<void> {

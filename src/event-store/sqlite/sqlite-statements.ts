@@ -25,7 +25,8 @@ export class EventStatements {
   readonly streamRevision: Statement<[string], { revision: bigint | null }>;
   readonly streamForwards: Statement<[string, bigint, number], EventRow>;
   readonly streamBackwards: Statement<[string, bigint, number], EventRow>;
-  readonly allForwards: Statement<[bigint, number], EventRow>;
+  /** From a position up to another (inclusive), in log order. */
+  readonly allForwards: Statement<[bigint, bigint, number], EventRow>;
   readonly head: Statement<[], { position: bigint | null }>;
   readonly lastRecordedAt: Statement<[], { metadata: string }>;
 
@@ -44,8 +45,8 @@ export class EventStatements {
     this.streamBackwards = db.prepare<[string, bigint, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     );
-    this.allForwards = db.prepare<[bigint, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`,
+    this.allForwards = db.prepare<[bigint, bigint, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position ASC LIMIT ?`,
     );
     this.head = db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events');
     this.lastRecordedAt = db.prepare<[], { metadata: string }>(
