@@ -11,7 +11,7 @@ import { REGISTRY, reportBody } from './lib/payloads';
 import { ServerProcess } from './lib/server';
 import { report, writeResults, type Append } from './lib/report';
 import { sqliteBaseline } from './lib/sqlite-baseline';
-import { deliveryRun } from './lib/sse';
+import { deliveryRun, type DeliveryResult } from './lib/sse';
 import { fmt } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -27,8 +27,12 @@ const OPTIONS = {
     .filter((n) => n > 0),
   subscribers: num('BENCH_SUBSCRIBERS', 1000),
   readerProcesses: num('BENCH_READER_PROCESSES', 2),
-  liveEvents: num('BENCH_LIVE_EVENTS', 500),
-  liveRate: num('BENCH_LIVE_RATE', 50),
+  /** Append rates (events/s) at which delivery to the subscribers is measured, each for liveSeconds. */
+  liveRates: (process.env.BENCH_LIVE_RATES ?? '10,25,50')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
+  liveSeconds: num('BENCH_LIVE_SECONDS', 10),
 };
 const TIMELINE = '/v1/timeline/live';
 const EVENTS = '/v1/events/live';
@@ -42,11 +46,11 @@ async function main(): Promise<void> {
   try {
     console.log(`bench: ${cpus().length} cores, node ${process.version}, data in ${work}`);
     console.log(`service: ${join(SERVER_ROOT, 'dist', 'main.js')}`);
-    console.log('1/4 raw better-sqlite3 baseline (WAL, synchronous=FULL)');
+    console.log('1/5 raw better-sqlite3 baseline (WAL, synchronous=FULL)');
     mkdirSync(join(work, 'baseline'));
     const before = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'before');
 
-    console.log('2/4 HTTP appends');
+    console.log('2/5 HTTP appends');
     server = await ServerProcess.start({
       root: SERVER_ROOT,
       dataDir: join(work, 'data'),
@@ -67,39 +71,55 @@ async function main(): Promise<void> {
     }
     const idleRssMb = server.rssMb();
 
-    console.log(`3/4 append -> SSE delivery, 1 subscriber (baseline)`);
+    const topRate = Math.max(...OPTIONS.liveRates);
+    const events = (rate: number): string[] => bodies(Math.max(50, Math.round(rate * OPTIONS.liveSeconds)));
+    console.log(`3/5 append -> SSE delivery, 1 subscriber, ${topRate} events/s`);
     const single = await deliveryRun(
       server,
       ADMIN_KEY,
       [{ path: TIMELINE, subscribers: 1, processes: 1 }],
-      bodies(OPTIONS.liveEvents),
-      OPTIONS.liveRate,
+      events(topRate),
+      topRate,
     );
-    console.log(`4/4 append -> SSE delivery, ${OPTIONS.subscribers} subscribers`);
     const half = Math.ceil(OPTIONS.subscribers / 2);
     const procs = Math.max(1, Math.floor(OPTIONS.readerProcesses / 2));
-    const many = await deliveryRun(
-      server,
-      ADMIN_KEY,
-      [
-        { path: TIMELINE, subscribers: half, processes: procs },
-        { path: EVENTS, subscribers: OPTIONS.subscribers - half, processes: procs },
-      ],
-      bodies(OPTIONS.liveEvents),
-      OPTIONS.liveRate,
-    );
+    const feeds = [
+      { path: TIMELINE, subscribers: half, processes: procs },
+      { path: EVENTS, subscribers: OPTIONS.subscribers - half, processes: procs },
+    ];
+    const many: DeliveryResult[] = [];
+    for (const rate of OPTIONS.liveRates) {
+      console.log(`4/5 append -> SSE delivery, ${OPTIONS.subscribers} subscribers, ${rate} events/s`);
+      many.push(await deliveryRun(server, ADMIN_KEY, feeds, events(rate), rate));
+    }
     await server.stop();
     const serverLog = server.output().trim();
     server = null;
     if (serverLog) console.log(`server log (tail):\n${serverLog.slice(-1500)}`);
+    const floor: DeliveryResult[] = [];
+    mkdirSync(join(work, 'floor'));
+    server = await ServerProcess.start({
+      root: SERVER_ROOT,
+      dataDir: join(work, 'floor'),
+      adminKey: ADMIN_KEY,
+      script: join(__dirname, 'lib', 'sse-floor.js'),
+    });
+    for (const rate of OPTIONS.liveRates) {
+      console.log(
+        `5/5 the delivery floor (bare durable server), ${OPTIONS.subscribers} subscribers, ${rate} events/s`,
+      );
+      floor.push(await deliveryRun(server, ADMIN_KEY, feeds, events(rate), rate));
+    }
+    await server.stop();
+    server = null;
     // Again at the end: the disk is shared, so its fsync rate drifts during the run.
     const after = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'after');
 
     await writeResults(
       join(ROOT, 'bench', 'results', 'latest.json'),
-      report(OPTIONS, [before, after], appends, single, many, idleRssMb),
+      report(OPTIONS, [before, after], appends, single, many, floor, idleRssMb),
     );
-    const failures = [single, many].filter((d) => d.missing > 0);
+    const failures = [single, ...many, ...floor].filter((d) => d.missing > 0);
     if (failures.length > 0) {
       throw new Error(`SSE messages missing: ${failures.map((d) => d.missing).join(', ')}`);
     }

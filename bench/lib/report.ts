@@ -26,7 +26,8 @@ export function report(
   baselines: BaselineResult[],
   appends: Append[],
   single: DeliveryResult,
-  many: DeliveryResult,
+  sweep: DeliveryResult[],
+  floor: DeliveryResult[],
   idleRssMb: number,
 ): object {
   // Ratios against the mean of the two baseline runs (before and after the service's runs).
@@ -35,7 +36,9 @@ export function report(
   const raw = mean((b) => b.perEventTx.eventsPerSec);
   const batched = mean((b) => b.batchedTx.eventsPerSec);
   const when = ['before', 'after'];
-  console.log('\nAppend throughput (POST /v1/events, one event per request, synchronous=FULL)');
+  console.log(
+    '\nAppend throughput (POST /v1/events, one event per request, each acknowledged once its WAL is fdatasync-ed)',
+  );
   console.log(
     table(
       [
@@ -78,43 +81,91 @@ export function report(
       ],
     ),
   );
+  const many = sweep[sweep.length - 1]!;
+  const n = many.subscribers;
   console.log(
-    `\nAppend -> SSE delivery (${many.events} events at ${many.ratePerSec}/s; POST sent -> message received, every (event, subscriber) pair)`,
+    `\nAppend -> SSE delivery (POST sent -> message received, every (event, subscriber) pair; ${n} subscribers: half ${Object.keys(many.byFeed).join(', half ')})`,
   );
-  const row = (name: string, s: Summary): string[] => [
-    name,
-    String(s.n),
-    ...ms(s),
-    fmt(s.p99 / single.latency.p99, 2),
-  ];
+  console.log(
+    `The floor: a bare node:http server in the same run, same readers and pacing, that only fsyncs each turn's POSTs and writes them to every subscriber (bench/lib/sse-floor.ts).`,
+  );
   console.log(
     table(
-      ['', 'pairs', 'p50 ms', 'p99 ms', 'max ms', 'p99 vs 1 sub'],
       [
-        row('1 subscriber (timeline)', single.latency),
-        row(`${many.subscribers} subscribers, all`, many.latency),
-        ...Object.entries(many.byFeed).map(([path, s]) => row(`  of which ${path}`, s)),
+        '',
+        'events/s',
+        'pairs',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'p99 vs floor',
+        'server CPU %',
+        'readers CPU %',
+      ],
+      [
+        [
+          '1 subscriber',
+          String(single.ratePerSec),
+          String(single.latency.n),
+          ...ms(single.latency),
+          '-',
+          fmt(single.serverCpuPercent, 0),
+          fmt(single.readerCpuPercent[0] ?? 0, 0),
+        ],
+        ...sweep.flatMap((d, i) => {
+          const f = floor[i];
+          const cpu = (x: DeliveryResult): string =>
+            fmt(
+              x.readerCpuPercent.reduce((a, c) => a + c, 0),
+              0,
+            );
+          const rows = [
+            [
+              `${n} subscribers`,
+              String(d.ratePerSec),
+              String(d.latency.n),
+              ...ms(d.latency),
+              f ? fmt(d.latency.p99 / f.latency.p99, 2) : '-',
+              fmt(d.serverCpuPercent, 0),
+              cpu(d),
+            ],
+          ];
+          if (f)
+            rows.push([
+              `  the floor`,
+              String(f.ratePerSec),
+              String(f.latency.n),
+              ...ms(f.latency),
+              '1.00',
+              fmt(f.serverCpuPercent, 0),
+              cpu(f),
+            ]);
+          return rows;
+        }),
       ],
     ),
   );
   console.log(
-    `Server CPU while posting: ${fmt(single.serverCpuPercent, 0)}% of a core with 1 subscriber, ${fmt(many.serverCpuPercent, 0)}% with ${many.subscribers} (reader processes: ${many.readerCpuPercent.map((c) => `${fmt(c, 0)}%`).join(', ')})`,
+    `By feed at ${many.ratePerSec}/s: ${Object.entries(many.byFeed)
+      .map(([path, s]) => `${path} p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms`)
+      .join('; ')}`,
   );
   console.log(
-    `POST round trip while ${many.subscribers} subscribed: p50 ${fmt(many.appendLatency.p50, 2)} ms, p99 ${fmt(many.appendLatency.p99, 2)} ms (1 subscriber: p99 ${fmt(single.appendLatency.p99, 2)} ms)`,
+    `POST round trip while ${n} subscribed: ${sweep.map((d) => `${d.ratePerSec}/s p50 ${fmt(d.appendLatency.p50, 2)} ms, p99 ${fmt(d.appendLatency.p99, 2)} ms`).join('; ')} (1 subscriber: p99 ${fmt(single.appendLatency.p99, 2)} ms)`,
   );
   const loop = (d: DeliveryResult): string =>
     d.serverEventLoopDelayMs
       ? `p99 ${fmt(d.serverEventLoopDelayMs.p99, 1)} ms, max ${fmt(d.serverEventLoopDelayMs.max, 1)} ms`
       : 'n/a';
   console.log(
-    `Server event-loop delay while posting: ${loop(single)} with 1 subscriber; ${loop(many)} with ${many.subscribers}`,
+    `Server event-loop delay while posting: ${loop(single)} with 1 subscriber; ${sweep.map((d) => `${loop(d)} at ${d.ratePerSec}/s`).join('; ')} with ${n}`,
   );
   const rss = many.serverRssMb;
   console.log(
-    `Server RSS: ${fmt(rss.before)} MB before the ${many.subscribers} subscribers, ${fmt(rss.connected)} MB once connected (${fmt(((rss.connected - rss.before) * 1024) / many.subscribers)} KB each, GC noise included), ${fmt(rss.afterEvents)} MB after the events; peak ${fmt(rss.peak)} MB; connecting took ${fmt(many.connectSeconds, 2)} s`,
+    `Server RSS: ${fmt(rss.before)} MB before the ${n} subscribers, ${fmt(rss.connected)} MB once connected (${fmt(((rss.connected - rss.before) * 1024) / n)} KB each, GC noise included), ${fmt(rss.afterEvents)} MB after the events; peak ${fmt(rss.peak)} MB; connecting took ${fmt(many.connectSeconds, 2)} s`,
   );
-  if (many.missing || single.missing) console.log(`MISSING deliveries: ${single.missing + many.missing}`);
+  const missing = [single, ...sweep, ...floor].reduce((sum, d) => sum + d.missing, 0);
+  if (missing) console.log(`MISSING deliveries: ${missing}`);
   const c32 = appends.find((a) => a.concurrency === 32);
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   console.log('\nTargets (quality.md; noisy shared machine)');
@@ -123,9 +174,12 @@ export function report(
       `  append, 32 clients >= ${TARGETS.appendEventsPerSec}/s, p99 <= ${TARGETS.appendP99Ms} ms: ${verdict(c32.eventsPerSec >= TARGETS.appendEventsPerSec && c32.latency.p99 <= TARGETS.appendP99Ms)}`,
     );
   }
-  console.log(
-    `  delivery p99 <= ${TARGETS.deliveryP99Ms} ms with ${many.subscribers} subscribers: ${verdict(many.latency.p99 <= TARGETS.deliveryP99Ms)}`,
-  );
+  sweep.forEach((d, i) => {
+    const f = floor[i];
+    console.log(
+      `  delivery p99 <= ${TARGETS.deliveryP99Ms} ms with ${n} subscribers at ${d.ratePerSec} events/s: ${verdict(d.latency.p99 <= TARGETS.deliveryP99Ms)} (${fmt(d.latency.p99, 1)} ms${f ? `; the floor: ${fmt(f.latency.p99, 1)} ms, ${verdict(f.latency.p99 <= TARGETS.deliveryP99Ms)}` : ''})`,
+    );
+  });
 
   const results = {
     date: new Date().toISOString(),
@@ -151,22 +205,8 @@ export function report(
       ratioToRawBatched: round(a.eventsPerSec / batched, 4),
       serverCpuMsPerEvent: round(a.serverCpuMsPerEvent, 3),
     })),
-    delivery: [single, many].map((d) => ({
-      subscribers: d.subscribers,
-      events: d.events,
-      ratePerSec: d.ratePerSec,
-      latencyMs: summaryJson(d.latency),
-      byFeed: Object.fromEntries(Object.entries(d.byFeed).map(([k, s]) => [k, summaryJson(s)])),
-      missing: d.missing,
-      appendLatencyMs: summaryJson(d.appendLatency),
-      connectSeconds: round(d.connectSeconds),
-      serverRssMb: Object.fromEntries(Object.entries(d.serverRssMb).map(([k, v]) => [k, round(v, 1)])),
-      serverCpuPercent: round(d.serverCpuPercent, 1),
-      serverEventLoopDelayMs: d.serverEventLoopDelayMs
-        ? Object.fromEntries(Object.entries(d.serverEventLoopDelayMs).map(([k, v]) => [k, round(v, 2)]))
-        : null,
-      readerCpuPercent: d.readerCpuPercent.map((c) => round(c, 1)),
-    })),
+    delivery: [single, ...sweep].map(deliveryJson),
+    deliveryFloor: floor.map(deliveryJson),
     serverRssMb: {
       afterAppendRuns: round(idleRssMb, 1),
       beforeSubscribers: round(many.serverRssMb.before, 1),
@@ -175,6 +215,25 @@ export function report(
     },
   };
   return results;
+}
+
+function deliveryJson(d: DeliveryResult): object {
+  return {
+    subscribers: d.subscribers,
+    events: d.events,
+    ratePerSec: d.ratePerSec,
+    latencyMs: summaryJson(d.latency),
+    byFeed: Object.fromEntries(Object.entries(d.byFeed).map(([k, s]) => [k, summaryJson(s)])),
+    missing: d.missing,
+    appendLatencyMs: summaryJson(d.appendLatency),
+    connectSeconds: round(d.connectSeconds),
+    serverRssMb: Object.fromEntries(Object.entries(d.serverRssMb).map(([k, v]) => [k, round(v, 1)])),
+    serverCpuPercent: round(d.serverCpuPercent, 1),
+    serverEventLoopDelayMs: d.serverEventLoopDelayMs
+      ? Object.fromEntries(Object.entries(d.serverEventLoopDelayMs).map(([k, v]) => [k, round(v, 2)]))
+      : null,
+    readerCpuPercent: d.readerCpuPercent.map((c) => round(c, 1)),
+  };
 }
 
 /** bench/results/latest.json, formatted as the repository's prettier settings want it. */

@@ -12,6 +12,8 @@ export interface ServerOptions {
   readonly env?: Record<string, string>;
   /** Node flags for the server only (e.g. --cpu-prof). */
   readonly nodeArgs?: string[];
+  /** Another script to run instead of the service's dist/main.js (the delivery floor). */
+  readonly script?: string;
 }
 
 function freePort(): Promise<number> {
@@ -42,7 +44,7 @@ export class ServerProcess {
   }
 
   static async start(options: ServerOptions): Promise<ServerProcess> {
-    const main = join(options.root, 'dist', 'main.js');
+    const main = options.script ?? join(options.root, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     const port = await freePort();
     const child = track(
