@@ -63,4 +63,14 @@ export default tseslint.config(
       globals: { process: 'readonly', fetch: 'readonly', TextDecoder: 'readonly' },
     },
   },
+  {
+    // CommonJS preloads for child processes (require hooks).
+    files: ['test/**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
