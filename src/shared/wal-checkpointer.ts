@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
-import type { SqliteDatabase } from './sqlite';
+import type Database from 'better-sqlite3';
 
 export interface CheckpointerOptions {
   /** The checkpointing connection's own level: its syncs are the ones that make a checkpoint durable. */
@@ -48,7 +48,7 @@ export class WalCheckpointer {
   private stopping = false;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: Database.Database,
     file: string,
     options: CheckpointerOptions,
   ) {
