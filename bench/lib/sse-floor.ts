@@ -2,7 +2,7 @@
 // machine. A bare node:http process takes each POST body as an event (no validation, projections
 // or auth), appends it to a file with one fdatasync per turn of the event loop (group commit, as
 // the service's store does), answers its position, and writes what was committed since the last
-// turn to every subscriber as one Buffer with no chunked framing (as the service's fan-out does).
+// turn to every subscriber's socket as one Buffer with no chunked framing (as the service's fan-out does).
 // The bench runs the same readers and pacing against it, so the service's delivery latency has a
 // baseline from the same run on the same machine.
 import { fdatasyncSync, openSync, writeSync } from 'node:fs';
@@ -36,7 +36,7 @@ function commit(): void {
     messages += `id: ${id}\nevent: event.appended\ndata: {"position":"${id}","data":${body}}\n\n`;
   }
   const chunk = Buffer.from(messages);
-  for (const s of subscribers) s.write(chunk);
+  for (const s of subscribers) s.socket?.write(chunk); // straight to the socket, as the service does
 }
 
 function append(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -52,7 +52,7 @@ export class SseStream {
 
   /** Catch-up writes: the caller waits for `drained` between bounded batches. */
   write(text: string): void {
-    if (!this.ended) this.raw.write(text);
+    if (!this.ended) this.send(text);
   }
 
   /**
@@ -61,8 +61,18 @@ export class SseStream {
    */
   writeLive(text: string | Buffer): boolean {
     if (this.ended || this.raw.writableLength > this.maxBufferBytes) return false;
-    this.raw.write(text);
+    this.send(text);
     return true;
+  }
+
+  /**
+   * Once the head is out, the body goes to the socket itself: the response adds nothing to an
+   * unframed body, and its write corks the socket and uncorks it on the next tick, which for a
+   * fan-out means 1,000 deferred flushes instead of writes that leave at once.
+   */
+  private send(data: string | Buffer): void {
+    const socket = this.raw.socket;
+    if (socket && !socket.destroyed) socket.write(data);
   }
 
   comment(text: string): void {
@@ -75,14 +85,15 @@ export class SseStream {
    */
   drained(stallMs: number): Promise<boolean> {
     if (this.ended) return Promise.resolve(false);
+    const socket = this.raw.socket;
     // 'drain' only follows a write that returned false; below the high-water mark there is none to wait for.
-    if (!this.raw.writableNeedDrain) return Promise.resolve(true);
+    if (!socket?.writableNeedDrain) return Promise.resolve(true);
     return new Promise((resolve) => {
       let unsent = this.raw.writableLength;
       let lastProgress = Date.now();
       const done = (ok: boolean): void => {
         clearInterval(watch);
-        this.raw.off('drain', onDrain);
+        socket.off('drain', onDrain);
         this.raw.off('close', onClose);
         resolve(ok);
       };
@@ -97,7 +108,7 @@ export class SseStream {
         },
         Math.min(250, stallMs),
       );
-      this.raw.on('drain', onDrain);
+      socket.on('drain', onDrain);
       this.raw.on('close', onClose);
     });
   }
