@@ -116,4 +116,25 @@ describe('ProjectionRunner (real SQLite files)', () => {
     expect(await runner.waitFor(positionOf(1000n), 100)).toBe(false);
     await runner.stop();
   });
+  it('paces publishing: while a slow fan-out runs, newly applied events wait and go out as one batch', async () => {
+    const runner = new ProjectionRunner(store, db, [counter()]);
+    const sizes: number[] = [];
+    runner.onApplied((batch) => {
+      sizes.push(batch.events.length);
+      const until = performance.now() + 250; // publishing this batch takes 250 ms
+      while (performance.now() < until);
+    });
+    runner.start();
+    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
+    // Five events, one commit each, 5 ms apart: all within the 250 ms after the last fan-out.
+    let last = await append('b', 1);
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      last = await append('b', 1);
+    }
+    expect(await runner.waitFor(last, 5000)).toBe(true);
+    expect(count('b')).toBe(5);
+    expect(sizes).toEqual([1, 5]);
+    await runner.stop();
+  });
 });
