@@ -32,6 +32,9 @@ interface Bound {
   checkpoint: Checkpoint;
 }
 
+/** Event-loop utilisation above which publishing is paced (see scheduleFlush). */
+const BUSY = 0.8;
+
 export interface AppliedBatch {
   readonly events: readonly RecordedEvent[];
   /** Ordinal of the first event of the batch. */
@@ -57,6 +60,7 @@ export class ProjectionRunner {
   /** When the last batch's 'applied' listeners (the live fan-out) finished, and how long they took. */
   private publishedAt = 0;
   private publishMs = 0;
+  private sincePublished = performance.eventLoopUtilization();
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
   private stopped = false;
@@ -243,15 +247,17 @@ export class ProjectionRunner {
   }
 
   /**
-   * Applies what is pending on the next turn; but when publishing the last batch took D ms (a
-   * fan-out to many live subscribers), not before D ms have passed since it ended. Publishing then
-   * takes at most half of the event loop, and the events that arrive meanwhile go out together, one
-   * write per subscriber instead of one per event; with few subscribers D is near zero.
+   * Applies what is pending on the next turn. But when the event loop has been busy since the last
+   * batch was published (over BUSY of the time), and publishing it took D ms (a fan-out to many
+   * live subscribers), not before D ms have passed since it ended: publishing then takes at most
+   * half of a saturated loop, and the events that arrive meanwhile go out together, one write per
+   * subscriber instead of one per event. An idle loop, or few subscribers (D near zero), never waits.
    */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const wait = this.publishedAt + this.publishMs - performance.now();
+    const busy = performance.eventLoopUtilization(this.sincePublished).utilization > BUSY;
+    const wait = busy ? this.publishedAt + this.publishMs - performance.now() : 0;
     if (wait >= 1) setTimeout(() => this.flushSafely(), wait);
     else setImmediate(() => this.flushSafely());
   }
@@ -299,6 +305,7 @@ export class ProjectionRunner {
     this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
     this.publishedAt = performance.now();
     this.publishMs = this.publishedAt - start;
+    this.sincePublished = performance.eventLoopUtilization();
     this.events.emit('progress');
   }
 
