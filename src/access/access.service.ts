@@ -65,22 +65,32 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(
         `event store unreachable at start (${e.message}); the admin key will be installed when it is back`,
       );
-      this.retry = setInterval(() => {
-        this.installAdminKey().then(
-          () => {
-            if (this.retry) clearInterval(this.retry);
-            this.retry = null;
-            this.logger.log('event store reachable: admin key installed');
-          },
-          () => undefined,
-        );
-      }, 2000);
-      this.retry.unref();
+      this.retryLater();
     }
   }
 
   onApplicationShutdown(): void {
-    if (this.retry) clearInterval(this.retry);
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  /** One attempt at a time: the next is scheduled only once the previous has failed. */
+  private retryLater(): void {
+    this.retry = setTimeout(() => {
+      this.installAdminKey().then(
+        () => {
+          this.retry = null;
+          this.logger.log('event store reachable: admin key installed');
+        },
+        (e: unknown) => {
+          if (!(e instanceof EventStoreUnavailable)) {
+            this.logger.error(`installing the admin key failed: ${(e as Error).message}`);
+          }
+          if (this.retry) this.retryLater(); // not after shutdown
+        },
+      );
+    }, 2000);
+    this.retry.unref();
   }
 
   private async installAdminKey(): Promise<void> {
