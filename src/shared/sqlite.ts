@@ -76,3 +76,11 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   }
   return db;
 }
+
+/**
+ * A pragma's value through the statement cache: better-sqlite3's own `pragma()` prepares a new
+ * statement each call and leaves it to the collector (see the Node 24 note above).
+ */
+export function readPragma(db: SqliteDatabase, name: string): unknown {
+  return db.prepare(`PRAGMA ${name}`).pluck().get();
+}

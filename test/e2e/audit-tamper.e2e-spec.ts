@@ -1,12 +1,11 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/chronology';
-import { keepAlive } from '../../src/shared/sqlite';
+import { openSqlite, type SqliteDatabase } from '../../src/shared/sqlite';
 import { TestApp } from './harness';
 
-type Tamper = (db: Database.Database, total: number) => number;
+type Tamper = (db: SqliteDatabase, total: number) => number;
 
 interface EventRow {
   position: number;
@@ -20,13 +19,13 @@ interface EventRow {
   content_hash: string;
 }
 
-const insert = (db: Database.Database, row: EventRow): void => {
+const insert = (db: SqliteDatabase, row: EventRow): void => {
   db.prepare(
     `INSERT INTO events (position, event_id, stream, revision, type, schema_version, data, metadata, content_hash)
      VALUES (@position, @event_id, @stream, @revision, @type, @schema_version, @data, @metadata, @content_hash)`,
   ).run(row);
 };
-const rowAt = (db: Database.Database, position: number): EventRow =>
+const rowAt = (db: SqliteDatabase, position: number): EventRow =>
   db.prepare('SELECT * FROM events WHERE position = ?').get(position) as EventRow;
 
 /** Each tampering returns the first position that must be named. */
@@ -121,7 +120,7 @@ describe('tampering with the SQLite file is detected by verify (HTTP and offline
     const first = await loggedSample();
     const { total, note, key } = first;
     await first.t.close({ keepData: true });
-    const db = keepAlive(new Database(join(first.t.dataDir, 'events.db')));
+    const db = openSqlite(join(first.t.dataDir, 'events.db'), { synchronous: 'NORMAL' });
     db.exec('DROP TRIGGER events_are_append_only_update; DROP TRIGGER events_are_append_only_delete;');
     const bad = TAMPERINGS[name]!(db, total);
     db.close();
@@ -144,7 +143,7 @@ describe('tampering with the SQLite file is detected by verify (HTTP and offline
   it('a tree rebuilt from a tampered log no longer matches the signed checkpoints, and signing stops', async () => {
     const first = await loggedSample();
     await first.t.close({ keepData: true });
-    const db = keepAlive(new Database(join(first.t.dataDir, 'events.db')));
+    const db = openSqlite(join(first.t.dataDir, 'events.db'), { synchronous: 'NORMAL' });
     db.exec('DROP TRIGGER events_are_append_only_update; DROP TRIGGER events_are_append_only_delete;');
     TAMPERINGS['change one byte of an event’s data']!(db, first.total);
     db.close();

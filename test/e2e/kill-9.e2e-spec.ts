@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { openSqlite, readPragma } from '../../src/shared/sqlite';
 import { REGISTRY, reportBase } from '../fixtures/chronology.fixtures';
 import { ADMIN_KEY } from './harness';
 
@@ -109,11 +109,11 @@ describe('kill -9 during concurrent appends', () => {
 
     const { child, url } = await startService(dir); // recovery, then every check on what it serves
     try {
-      const events = new Database(join(dir, 'events.db'), { readonly: true });
+      const events = openSqlite(join(dir, 'events.db'), { synchronous: 'NORMAL', readonly: true });
       const rows = events
         .prepare('SELECT event_id AS id, position FROM events ORDER BY position')
         .all() as Array<{ id: string; position: number }>;
-      expect(events.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(readPragma(events, 'integrity_check')).toBe('ok');
       events.close();
       const stored = new Map(rows.map((r) => [r.id, String(r.position)]));
       const lost = [...acknowledged].filter(([id, position]) => stored.get(id) !== position);
@@ -124,8 +124,8 @@ describe('kill -9 during concurrent appends', () => {
 
       const health = (await (await fetch(`${url}/health`)).json()) as { projections: { position: string } };
       expect(health.projections.position).toBe(String(rows.length));
-      const reads = new Database(join(dir, 'read-models.db'), { readonly: true });
-      expect(reads.pragma('integrity_check', { simple: true })).toBe('ok');
+      const reads = openSqlite(join(dir, 'read-models.db'), { synchronous: 'NORMAL', readonly: true });
+      expect(readPragma(reads, 'integrity_check')).toBe('ok');
       reads.close();
       const verify = await fetch(`${url}/v1/audit/verify`, {
         headers: { authorization: `Bearer ${ADMIN_KEY}` },

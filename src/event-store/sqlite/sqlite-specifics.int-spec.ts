@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreUnavailable } from '../event-store.errors';
 import { testEvent } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
-import { keepAlive } from '../../shared/sqlite';
+import { openSqlite, readPragma } from '../../shared/sqlite';
 
 describe('SQLite event store specifics', () => {
   let dir: string;
@@ -19,10 +18,10 @@ describe('SQLite event store specifics', () => {
   it('opens the log: WAL (synced by WalSync, not in the commit), trusted_schema off, schema version 1', async () => {
     const store = new SqliteEventStore({ file });
     const db = store.database;
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL + fdatasync before any ack
-    expect(db.pragma('trusted_schema', { simple: true })).toBe(0);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(readPragma(db, 'journal_mode')).toBe('wal');
+    expect(readPragma(db, 'synchronous')).toBe(1); // NORMAL + fdatasync before any ack
+    expect(readPragma(db, 'trusted_schema')).toBe(0);
+    expect(readPragma(db, 'user_version')).toBe(1);
     await store.close();
   });
 
@@ -73,8 +72,8 @@ describe('SQLite event store specifics', () => {
   });
 
   it('refuses a file written by a newer schema version', () => {
-    const raw = keepAlive(new Database(file));
-    raw.pragma('user_version = 99');
+    const raw = openSqlite(file, { synchronous: 'NORMAL' });
+    raw.exec('PRAGMA user_version = 99');
     raw.close();
     expect(() => new SqliteEventStore({ file })).toThrow(/schema version 99/);
   });
@@ -93,12 +92,12 @@ describe('SQLite event store specifics', () => {
     await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
     await store.close();
     store = new SqliteEventStore({ file });
-    store.database.pragma('query_only = ON'); // writes now fail inside the transaction
+    store.database.exec('PRAGMA query_only = ON'); // writes now fail inside the transaction
     const error = await store
       .append('entry-x', [testEvent('B')], { expectedRevision: 0n })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventStoreUnavailable);
-    store.database.pragma('query_only = OFF');
+    store.database.exec('PRAGMA query_only = OFF');
     expect((await store.readStream('entry-x')).map((e) => e.type)).toEqual(['A']);
     await store.append('entry-x', [testEvent('C')], { expectedRevision: 0n }); // recovers
     await store.close();
