@@ -57,9 +57,8 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private pending: RecordedEvent[] = [];
   private flushScheduled = false;
-  /** When the last batch's 'applied' listeners (the live fan-out) finished, and how long they took. */
-  private publishedAt = 0;
-  private publishMs = 0;
+  /** The last batch's 'applied' listeners (the live fan-out) took D ms: its end plus D. */
+  private holdUntil = 0;
   private sincePublished = performance.eventLoopUtilization();
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
@@ -257,7 +256,7 @@ export class ProjectionRunner {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     const busy = performance.eventLoopUtilization(this.sincePublished).utilization > BUSY;
-    const wait = busy ? this.publishedAt + this.publishMs - performance.now() : 0;
+    const wait = busy ? this.holdUntil - performance.now() : 0;
     if (wait >= 1) setTimeout(() => this.flushSafely(), wait);
     else setImmediate(() => this.flushSafely());
   }
@@ -303,8 +302,8 @@ export class ProjectionRunner {
     this.cursorSeq += batch.length;
     const start = performance.now();
     this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
-    this.publishedAt = performance.now();
-    this.publishMs = this.publishedAt - start;
+    const end = performance.now();
+    this.holdUntil = end + (end - start);
     this.sincePublished = performance.eventLoopUtilization();
     this.events.emit('progress');
   }

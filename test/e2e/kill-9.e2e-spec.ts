@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ServerProcess } from '../../bench/lib/server';
 import { openSqlite, readPragma } from '../../src/shared/sqlite';
 import { REGISTRY, reportBase } from '../fixtures/chronology.fixtures';
 import { ADMIN_KEY } from './harness';
@@ -12,50 +12,16 @@ const ROUNDS = 6;
 const WRITERS = 8;
 const ROOT = resolve(__dirname, '..', '..');
 
-const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-
-/** The service in its own process (from the TypeScript sources), ready to serve. */
+/** The service in its own process, run from the TypeScript sources, ready to serve. */
 async function startService(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['-r', join(__dirname, 'ts-hook.cjs'), join(ROOT, 'src', 'main.ts')],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOAD_SAMPLE: 'false',
-        ADMIN_API_KEY: ADMIN_KEY,
-        LOG_LEVEL: 'error',
-      },
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-    if (child.exitCode !== null) throw new Error(`service exited ${child.exitCode}: ${stderr}`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return { child, url };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`service not ready: ${stderr}`);
+  const server = await ServerProcess.start({
+    root: ROOT,
+    dataDir,
+    adminKey: ADMIN_KEY,
+    script: join(ROOT, 'src', 'main.ts'),
+    nodeArgs: ['-r', join(__dirname, 'ts-hook.cjs')],
+  });
+  return { child: server.child, url: server.url };
 }
 
 const post = async (url: string, body: unknown): Promise<{ id: string; position: string } | null> => {

@@ -1,18 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { canonicalJson, sha256Hex } from '../../shared/canonical-json';
 import { systemClock, type Clock } from '../../shared/clock';
-import {
-  DuplicateEvent,
-  EventStoreError,
-  EventStoreUnavailable,
-  StreamNotFound,
-  WrongExpectedRevision,
-} from '../event-store.errors';
+import { EventStoreError, EventStoreUnavailable, StreamNotFound } from '../event-store.errors';
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -24,9 +16,10 @@ import type {
 import { positionOf, type Position } from '../position';
 import { openSqlite, type SqliteDatabase } from '../../shared/sqlite';
 import { migrateEventsSchema } from './sqlite-schema';
-import { EventStatements, rowToEvent, type EventRow } from './sqlite-statements';
+import { EventStatements, rowToEvent } from './sqlite-statements';
 import { SqliteSubscription } from './sqlite-subscription';
 import { WalSync, type SyncWal } from './wal-sync';
+import { SqliteAppender, type AppendRequest } from './sqlite-append';
 
 export interface SqliteEventStoreOptions {
   /** Path of the events file, or ':memory:' for tests that need no durability. */
@@ -38,10 +31,7 @@ export interface SqliteEventStoreOptions {
   readonly syncWal?: SyncWal;
 }
 
-interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly NewEvent[];
-  readonly expected: ExpectedRevision;
+interface PendingAppend extends AppendRequest {
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -61,12 +51,11 @@ export class SqliteEventStore implements EventStore {
   readonly driver = 'sqlite';
   private readonly db: SqliteDatabase;
   private readonly sql: EventStatements;
-  private readonly clock: Clock;
+  private readonly appender: SqliteAppender;
   private readonly pollMs: number;
   private readonly appended = new EventEmitter();
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
-  private lastRecordedMs: number;
   private closed = false;
   private readonly wal: WalSync;
 
@@ -81,13 +70,9 @@ export class SqliteEventStore implements EventStore {
       this.sql.head.get()?.position ?? 0n,
       options.syncWal,
     );
-    this.clock = options.clock ?? systemClock;
+    this.appender = new SqliteAppender(this.sql, options.clock ?? systemClock);
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.appended.setMaxListeners(0);
-    const last = this.sql.lastRecordedAt.get();
-    this.lastRecordedMs = last
-      ? Date.parse((JSON.parse(last.metadata) as { recordedAt: string }).recordedAt)
-      : 0;
   }
 
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -111,13 +96,13 @@ export class SqliteEventStore implements EventStore {
       options.direction === 'backwards'
         ? this.sql.streamBackwards.all(stream, options.fromRevision ?? 2n ** 62n, max)
         : this.sql.streamForwards.all(stream, options.fromRevision ?? 0n, max);
-    if (rows.length === 0 && this.currentRevision(stream) === null) throw new StreamNotFound(stream);
+    if (rows.length === 0 && this.appender.currentRevision(stream) === null) throw new StreamNotFound(stream);
     return Promise.resolve(rows.map(rowToEvent));
   }
 
   async streamRevision(stream: string): Promise<bigint | null> {
     this.assertOpen();
-    return Promise.resolve(this.currentRevision(stream));
+    return Promise.resolve(this.appender.currentRevision(stream));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -223,89 +208,13 @@ export class SqliteEventStore implements EventStore {
 
   private appendInSavepoint(item: PendingAppend): Outcome {
     try {
-      return { ok: this.db.transaction(() => this.appendOne(item))() };
+      return { ok: this.db.transaction(() => this.appender.append(item))() };
     } catch (e) {
       if (e instanceof EventStoreError) return { error: e };
       throw e;
     }
   }
 
-  private appendOne({ stream, events, expected }: PendingAppend): AppendResult {
-    const hashes = events.map(contentHash);
-    const stored = events.map((e) => this.sql.byEventId.get(e.id));
-    if (stored.some((row) => row !== undefined)) return this.replayed(stream, events, hashes, stored);
-
-    const current = this.currentRevision(stream);
-    checkExpected(stream, expected, current);
-    const recordedAt = this.nextRecordedAt();
-    let revision = current ?? -1n;
-    const written = events.map((event, i) => {
-      revision += 1n;
-      const metadata = JSON.stringify({ ...event.metadata, recordedAt });
-      const row = this.sql.insert.get(
-        event.id,
-        stream,
-        revision,
-        event.type,
-        event.schemaVersion,
-        JSON.stringify(event.data),
-        metadata,
-        hashes[i]!,
-      ) as { position: bigint };
-      return { id: event.id, revision, position: positionOf(row.position) };
-    });
-    const last = written[written.length - 1]!;
-    return {
-      stream,
-      nextExpectedRevision: last.revision,
-      position: last.position,
-      events: written,
-      idempotent: false,
-    };
-  }
-
-  /** Some ids are already stored: a faithful retry returns the original result; anything else is refused. */
-  private replayed(
-    stream: string,
-    events: readonly NewEvent[],
-    hashes: string[],
-    stored: Array<EventRow | undefined>,
-  ): AppendResult {
-    stored.forEach((row, i) => {
-      const id = events[i]!.id;
-      if (!row) throw new DuplicateEvent(id, stream, 'part of this append was stored before, part was not');
-      if (row.stream !== stream) throw new DuplicateEvent(id, row.stream, 'the id belongs to another stream');
-      if (row.content_hash !== hashes[i])
-        throw new DuplicateEvent(id, row.stream, 'stored with different content');
-      if (i > 0 && row.revision !== stored[i - 1]!.revision + 1n) {
-        throw new DuplicateEvent(id, row.stream, 'the ids were stored in another order');
-      }
-    });
-    const written = stored.map((row) => ({
-      id: row!.event_id,
-      revision: row!.revision,
-      position: positionOf(row!.position),
-    }));
-    const last = written[written.length - 1]!;
-    return {
-      stream,
-      nextExpectedRevision: last.revision,
-      position: last.position,
-      events: written,
-      idempotent: true,
-    };
-  }
-
-  private nextRecordedAt(): string {
-    this.lastRecordedMs = Math.max(this.clock.now().getTime(), this.lastRecordedMs);
-    return new Date(this.lastRecordedMs).toISOString();
-  }
-
-  private currentRevision(stream: string): bigint | null {
-    return this.sql.streamRevision.get(stream)?.revision ?? null;
-  }
-
-  /** The last durable position: readers never see a commit before it is synced. */
   private head(): Position | null {
     const p = this.wal.durable;
     return p > 0n ? positionOf(p) : null;
@@ -332,18 +241,4 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailable('event store is closed');
   }
-}
-
-function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | null): void {
-  const actual = current ?? 'no_stream';
-  if (expected === 'any') return;
-  if (expected === 'no_stream' && current === null) return;
-  if (expected === 'stream_exists' && current !== null) return;
-  if (typeof expected === 'bigint' && current === expected) return;
-  throw new WrongExpectedRevision(stream, String(expected), actual);
-}
-
-/** What makes two events "the same" for idempotency: type, schema version and data. */
-function contentHash(event: NewEvent): string {
-  return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
 }

@@ -3,10 +3,6 @@ import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 /** Makes the WAL durable; `done` runs once it is (or with the error). */
 export type SyncWal = (done: (error: Error | null) => void) => void;
 
-interface Waiter {
-  readonly settle: (error: Error | null) => void;
-}
-
 /**
  * Group commit with the fsync off the event loop. The log's connection commits with
  * synchronous=NORMAL (the WAL frames are written, not synced), and this syncs the WAL file with
@@ -23,7 +19,7 @@ interface Waiter {
 export class WalSync {
   private durablePosition: bigint;
   private committedPosition: bigint;
-  private waiting: Waiter[] = [];
+  private waiting: Array<(error: Error | null) => void> = [];
   private inFlight = false;
   private failure: Error | null = null;
   private idleWaiters: Array<() => void> = [];
@@ -52,7 +48,7 @@ export class WalSync {
   /** After a commit that wrote up to `position` (or wrote nothing): `settle` runs once it is durable. */
   committed(position: bigint, settle: (error: Error | null) => void): void {
     if (position > this.committedPosition) this.committedPosition = position;
-    this.waiting.push({ settle });
+    this.waiting.push(settle);
     this.next();
   }
 
@@ -86,7 +82,7 @@ export class WalSync {
       if (error) this.failure ??= error;
       else if (!this.failure) this.durablePosition = upTo;
       const outcome = this.failure;
-      for (const w of group) w.settle(outcome);
+      for (const settle of group) settle(outcome);
       this.next();
     });
   }

@@ -1,0 +1,123 @@
+import { canonicalJson, sha256Hex } from '../../shared/canonical-json';
+import type { Clock } from '../../shared/clock';
+import { DuplicateEvent, WrongExpectedRevision } from '../event-store.errors';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
+import { positionOf } from '../position';
+import type { EventRow, EventStatements } from './sqlite-statements';
+
+export interface AppendRequest {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+/**
+ * The write itself: a faithful retry is answered from what is stored, anything else checks the
+ * expected revision and inserts, with recordedAt never going backwards. The store runs it inside
+ * its group-commit transaction.
+ */
+export class SqliteAppender {
+  private lastRecordedMs: number;
+
+  constructor(
+    private readonly sql: EventStatements,
+    private readonly clock: Clock,
+  ) {
+    const last = sql.lastRecordedAt.get();
+    this.lastRecordedMs = last
+      ? Date.parse((JSON.parse(last.metadata) as { recordedAt: string }).recordedAt)
+      : 0;
+  }
+
+  /** One append, inside the caller's transaction (a savepoint of the group commit). */
+  append({ stream, events, expected }: AppendRequest): AppendResult {
+    const hashes = events.map(contentHash);
+    const stored = events.map((e) => this.sql.byEventId.get(e.id));
+    if (stored.some((row) => row !== undefined)) return this.replayed(stream, events, hashes, stored);
+
+    const current = this.currentRevision(stream);
+    checkExpected(stream, expected, current);
+    const recordedAt = this.nextRecordedAt();
+    let revision = current ?? -1n;
+    const written = events.map((event, i) => {
+      revision += 1n;
+      const metadata = JSON.stringify({ ...event.metadata, recordedAt });
+      const row = this.sql.insert.get(
+        event.id,
+        stream,
+        revision,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data),
+        metadata,
+        hashes[i]!,
+      ) as { position: bigint };
+      return { id: event.id, revision, position: positionOf(row.position) };
+    });
+    const last = written[written.length - 1]!;
+    return {
+      stream,
+      nextExpectedRevision: last.revision,
+      position: last.position,
+      events: written,
+      idempotent: false,
+    };
+  }
+
+  /** Some ids are already stored: a faithful retry returns the original result; anything else is refused. */
+  private replayed(
+    stream: string,
+    events: readonly NewEvent[],
+    hashes: string[],
+    stored: Array<EventRow | undefined>,
+  ): AppendResult {
+    stored.forEach((row, i) => {
+      const id = events[i]!.id;
+      if (!row) throw new DuplicateEvent(id, stream, 'part of this append was stored before, part was not');
+      if (row.stream !== stream) throw new DuplicateEvent(id, row.stream, 'the id belongs to another stream');
+      if (row.content_hash !== hashes[i])
+        throw new DuplicateEvent(id, row.stream, 'stored with different content');
+      if (i > 0 && row.revision !== stored[i - 1]!.revision + 1n) {
+        throw new DuplicateEvent(id, row.stream, 'the ids were stored in another order');
+      }
+    });
+    const written = stored.map((row) => ({
+      id: row!.event_id,
+      revision: row!.revision,
+      position: positionOf(row!.position),
+    }));
+    const last = written[written.length - 1]!;
+    return {
+      stream,
+      nextExpectedRevision: last.revision,
+      position: last.position,
+      events: written,
+      idempotent: true,
+    };
+  }
+
+  private nextRecordedAt(): string {
+    this.lastRecordedMs = Math.max(this.clock.now().getTime(), this.lastRecordedMs);
+    return new Date(this.lastRecordedMs).toISOString();
+  }
+
+  currentRevision(stream: string): bigint | null {
+    return this.sql.streamRevision.get(stream)?.revision ?? null;
+  }
+
+  /** The last durable position: readers never see a commit before it is synced. */
+}
+
+function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | null): void {
+  const actual = current ?? 'no_stream';
+  if (expected === 'any') return;
+  if (expected === 'no_stream' && current === null) return;
+  if (expected === 'stream_exists' && current !== null) return;
+  if (typeof expected === 'bigint' && current === expected) return;
+  throw new WrongExpectedRevision(stream, String(expected), actual);
+}
+
+/** What makes two events "the same" for idempotency: type, schema version and data. */
+function contentHash(event: NewEvent): string {
+  return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
+}
