@@ -54,14 +54,7 @@ export class SqliteAppender {
       ) as { position: bigint };
       return { id: event.id, revision, position: positionOf(row.position) };
     });
-    const last = written[written.length - 1]!;
-    return {
-      stream,
-      nextExpectedRevision: last.revision,
-      position: last.position,
-      events: written,
-      idempotent: false,
-    };
+    return appendResult(stream, written, false);
   }
 
   /** Some ids are already stored: a faithful retry returns the original result; anything else is refused. */
@@ -86,14 +79,7 @@ export class SqliteAppender {
       revision: row!.revision,
       position: positionOf(row!.position),
     }));
-    const last = written[written.length - 1]!;
-    return {
-      stream,
-      nextExpectedRevision: last.revision,
-      position: last.position,
-      events: written,
-      idempotent: true,
-    };
+    return appendResult(stream, written, true);
   }
 
   private nextRecordedAt(): string {
@@ -120,4 +106,15 @@ function checkExpected(stream: string, expected: ExpectedRevision, current: bigi
 /** What makes two events "the same" for idempotency: type, schema version and data. */
 function contentHash(event: NewEvent): string {
   return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
+}
+
+function appendResult(stream: string, written: AppendResult['events'], idempotent: boolean): AppendResult {
+  const last = written[written.length - 1]!;
+  return {
+    stream,
+    nextExpectedRevision: last.revision,
+    position: last.position,
+    events: written,
+    idempotent,
+  };
 }
