@@ -46,7 +46,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.runner.onApplied((batch) => this.fanOut(batch));
+    this.unsubscribe = this.runner.onApplied((batch) => this.fanOut(batch), { first: true });
     this.heartbeat = setInterval(() => {
       for (const s of this.subscribers) s.stream.comment('heartbeat');
     }, this.config.live.heartbeatMs);

@@ -117,6 +117,18 @@ describe('ProjectionRunner (real SQLite files)', () => {
     await runner.stop();
   });
 
+  it("publishes each batch to a listener registered 'first' before the ones registered earlier", async () => {
+    const runner = new ProjectionRunner(store, db, [counter()]);
+    const calls: string[] = [];
+    runner.onApplied(() => calls.push('audit'));
+    runner.onApplied(() => calls.push('metrics'));
+    runner.onApplied(() => calls.push('live'), { first: true });
+    runner.start();
+    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
+    expect(calls).toEqual(['live', 'audit', 'metrics']);
+    await runner.stop();
+  });
+
   it('paces publishing on a busy loop: while a slow fan-out runs, new events wait and go out together', async () => {
     const runner = new ProjectionRunner(store, db, [counter()]);
     const spin = (ms: number): void => {

@@ -135,9 +135,13 @@ export class ProjectionRunner {
     });
   }
 
-  /** Called after each committed batch (live feeds listen here). */
-  onApplied(listener: (batch: AppliedBatch) => void): () => void {
-    this.events.on('applied', listener);
+  /**
+   * Called after each committed batch (live feeds listen here). `first`: before the listeners
+   * already registered, for the one whose latency users see (the live fan-out).
+   */
+  onApplied(listener: (batch: AppliedBatch) => void, options: { first?: boolean } = {}): () => void {
+    if (options.first) this.events.prependListener('applied', listener);
+    else this.events.on('applied', listener);
     return () => this.events.off('applied', listener);
   }
 
