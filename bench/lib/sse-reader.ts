@@ -1,7 +1,7 @@
 // SSE subscribers in their own process (never the server's): argv = url, connections, key.
 // It opens the connections, says 'ready', records when each message id arrives on each connection
 // and, on 'collect' with the POST send times, answers the per-(event, subscriber) delivery latencies.
-import http from 'node:http';
+import net from 'node:net';
 import type { CollectRequest, ReaderReply } from './sse';
 import { nowMs } from './stats';
 
@@ -13,46 +13,76 @@ const send = (m: ReaderReply): boolean => process.send!(m);
 let cpuAtStart = process.cpuUsage();
 let startedAt = nowMs();
 
+const target = new URL(url!);
+const ID = Buffer.from('\nid: ');
+const CONNECTED = Buffer.from(': connected');
+
+function record(id: string, t: number): void {
+  const list = arrivals.get(id);
+  if (list) list.push(t);
+  else arrivals.set(id, [t]);
+}
+
+/**
+ * One subscriber on a plain TCP socket: the request is written by hand and the body scanned as bytes
+ * for "\nid: " lines. A subscriber costs the bench what it must (a read per message) and no more:
+ * the readers share the server's cores, so an HTTP client's stream layers and UTF-8 decoding of
+ * every message would be measured as the server's delivery latency.
+ */
 function subscribe(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.get(
-      url!,
-      { agent: false, headers: { accept: 'text/event-stream', authorization: `Bearer ${key}` } },
-      (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`GET ${url} answered ${res.statusCode}`));
-          res.resume();
+    const socket = net.connect(Number(target.port), target.hostname);
+    socket.setNoDelay(true);
+    socket.setTimeout(30_000, () => socket.destroy(new Error('no answer to GET within 30 s')));
+    socket.on('connect', () => {
+      socket.write(
+        `GET ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n` +
+          `accept: text/event-stream\r\nauthorization: Bearer ${key}\r\n\r\n`,
+      );
+    });
+    // Bytes not yet scanned: the head until it is complete, then at most a partial line.
+    let carry: Buffer | null = null;
+    let connected = false;
+    socket.on('data', (chunk: Buffer) => {
+      const t = nowMs();
+      let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      carry = null;
+      if (!connected) {
+        const head = buf.indexOf('\r\n\r\n');
+        if (head < 0 || buf.indexOf(CONNECTED, head) < 0) {
+          carry = buf;
           return;
         }
-        res.setEncoding('utf8');
-        let carry = '';
-        let connected = false;
-        res.on('data', (chunk: string) => {
-          const t = nowMs();
-          const text = carry + chunk;
-          let start = 0;
-          for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-            // Only whole lines; data is one JSON line, so a line starting "id: " is always an id.
-            if (text.startsWith('id: ', start)) {
-              const id = text.slice(start + 4, nl);
-              const list = arrivals.get(id);
-              if (list) list.push(t);
-              else arrivals.set(id, [t]);
-            } else if (!connected && text.startsWith(': connected', start)) {
-              connected = true;
-              resolve();
-            }
-            start = nl + 1;
-          }
-          carry = text.slice(start);
-        });
-        res.on('end', () => problems.push('a stream ended'));
-        res.on('error', (e) => problems.push(`stream error: ${e.message}`));
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error('no answer to GET within 30 s')));
-    req.on('error', reject);
-    req.on('response', () => req.setTimeout(0));
+        const status = buf.toString('latin1', 0, buf.indexOf('\r\n'));
+        if (!/^HTTP\/1\.1 200 /.test(status)) {
+          socket.destroy();
+          reject(new Error(`GET ${url} answered ${status}`));
+          return;
+        }
+        connected = true;
+        socket.setTimeout(0);
+        resolve();
+        buf = buf.subarray(head + 3); // keeps the head's last newline: "\nid: " can match at the start
+      }
+      let at = buf.indexOf(ID);
+      while (at >= 0) {
+        const end = buf.indexOf(10, at + ID.length);
+        if (end < 0) break;
+        record(buf.toString('latin1', at + ID.length, end), t);
+        at = buf.indexOf(ID, end);
+      }
+      // The next "\nid: " may straddle chunks: keep what follows the last newline, with it.
+      const tail = at >= 0 ? at : buf.lastIndexOf(10);
+      if (tail >= 0) carry = Buffer.from(buf.subarray(tail));
+    });
+    socket.on('end', () => {
+      if (connected) problems.push('a stream ended');
+      else reject(new Error(`GET ${url} ended before the stream: ${carry?.toString('latin1', 0, 200)}`));
+    });
+    socket.on('error', (e) => {
+      if (connected) problems.push(`stream error: ${e.message}`);
+      else reject(e);
+    });
   });
 }
 
