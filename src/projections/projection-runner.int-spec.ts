@@ -5,7 +5,7 @@ import type { AppendResult, RecordedEvent } from '../event-store';
 import { positionOf } from '../event-store';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { testEvent } from '../event-store/testing/event-store.contract';
-import { openSqlite } from '../shared/sqlite';
+import { openSqlite, readPragma } from '../shared/sqlite';
 import type { Projection, ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -107,6 +107,46 @@ describe('ProjectionRunner (real SQLite files)', () => {
     // The two good events came in the same batch as the poison: the whole batch rolled back.
     expect(count('a')).toBe(0);
     expect(runner.position).toBeNull();
+    await runner.stop();
+  });
+
+  it('a full read database pauses the runner instead of stopping it; once there is room it resumes, each event applied once', async () => {
+    const runner = new ProjectionRunner(store, db, [counter()], { retryDelayMs: 50 });
+    runner.start();
+    expect(await runner.waitFor(await append('warm', 1), 5000)).toBe(true);
+    // No page may be added to the read database from here: as when its disk is full.
+    db.exec(`PRAGMA max_page_count = ${Number(readPragma(db, 'page_count'))}`);
+    let last = await append('s0', 1);
+    for (let i = 1; i < 300; i++) last = await append(`s${i}`, 1); // 300 rows need new pages
+    expect(await runner.waitFor(last, 1000)).toBe(false);
+    expect(runner.state.state).toBe('retrying');
+    expect(runner.state.error).toMatch(/read database: .*full/);
+    const appliedWhileFull = Number(
+      db.prepare("SELECT count(*) FROM counter_counts WHERE stream LIKE 's%'").pluck().get(),
+    );
+    expect(appliedWhileFull).toBeLessThan(300);
+
+    db.exec('PRAGMA max_page_count = 1073741823'); // space is back
+    expect(await runner.waitFor(last, 5000)).toBe(true);
+    const counts = db.prepare("SELECT n FROM counter_counts WHERE stream LIKE 's%'").pluck().all();
+    expect(counts).toHaveLength(300);
+    expect(counts.every((n) => n === 1)).toBe(true); // none applied twice across the retries
+    expect(runner.state.state).toBe('live');
+    await runner.stop();
+  });
+
+  it('a listener that throws neither stops the runner nor keeps the other listeners from the batch', async () => {
+    const runner = new ProjectionRunner(store, db, [counter()]);
+    const seen: number[] = [];
+    runner.onApplied(() => {
+      throw new Error('listener bug');
+    });
+    runner.onApplied((batch) => seen.push(batch.events.length));
+    runner.start();
+    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
+    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(runner.state.state).toBe('live');
     await runner.stop();
   });
 

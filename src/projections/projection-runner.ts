@@ -8,6 +8,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
+import { isStorageFailure } from '../shared/sqlite';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
 import { projectionDigest, rebuildInShadow } from './projection-rebuild';
 import {
@@ -63,6 +64,8 @@ export class ProjectionRunner {
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
   private stopped = false;
+  /** The read database refused a batch: the subscription restarts from the checkpoints after a pause. */
+  private storageFailed = false;
   private runnerState: RunnerState = 'starting';
   private lastError: string | null = null;
   private readonly batchSize: number;
@@ -137,12 +140,20 @@ export class ProjectionRunner {
 
   /**
    * Called after each committed batch (live feeds listen here). `first`: before the listeners
-   * already registered, for the one whose latency users see (the live fan-out).
+   * already registered, for the one whose latency users see (the live fan-out). A listener that
+   * throws is logged: the batch is committed, and neither the other listeners nor the runner stop.
    */
   onApplied(listener: (batch: AppliedBatch) => void, options: { first?: boolean } = {}): () => void {
-    if (options.first) this.events.prependListener('applied', listener);
-    else this.events.on('applied', listener);
-    return () => this.events.off('applied', listener);
+    const guarded = (batch: AppliedBatch): void => {
+      try {
+        listener(batch);
+      } catch (e) {
+        this.logger.error(`a listener of applied batches failed: ${(e as Error).message}`);
+      }
+    };
+    if (options.first) this.events.prependListener('applied', guarded);
+    else this.events.on('applied', guarded);
+    return () => this.events.off('applied', guarded);
   }
 
   get names(): string[] {
@@ -219,18 +230,21 @@ export class ProjectionRunner {
     while (!this.stopped) {
       const from = this.lowest();
       this.cursorSeq = from.seq;
-      this.runnerState = 'catching-up';
+      // After a failure the state stays 'retrying' until the runner has caught up again.
+      if (this.runnerState !== 'retrying') this.runnerState = 'catching-up';
       try {
         this.subscription = this.store.subscribeToAll({ from: from.position ?? 'start' });
         for await (const item of this.subscription) {
+          if (this.storageFailed) break;
           if (item.kind === 'event') {
             this.pending.push(item.event);
             if (this.pending.length >= this.batchSize) this.flushSafely();
             else this.scheduleFlush();
           } else {
             this.flushSafely();
-            if (this.runnerState === 'catching-up') this.logger.log(`caught up at ${this.describe()}`);
-            if (!this.failed) this.runnerState = 'live';
+            if (this.failed || this.storageFailed || this.stopped) break;
+            if (this.runnerState !== 'live') this.logger.log(`caught up at ${this.describe()}`);
+            this.runnerState = 'live';
           }
           if (this.stopped) break;
         }
@@ -245,6 +259,10 @@ export class ProjectionRunner {
       } finally {
         await this.subscription?.close();
         this.subscription = null;
+      }
+      if (this.storageFailed && !this.stopped) {
+        this.storageFailed = false;
+        await new Promise((r) => setTimeout(r, this.retryDelayMs));
       }
     }
   }
@@ -269,8 +287,28 @@ export class ProjectionRunner {
     try {
       this.flush();
     } catch (e) {
-      this.fail(e);
+      if (isStorageFailure(e)) this.retryLater(e);
+      else this.fail(e);
     }
+  }
+
+  /**
+   * The read database refused the batch (disk full, read-only, I/O error): its transaction rolled
+   * back, so nothing of it was applied and no checkpoint moved. Rather than stopping for good as
+   * for a projection's own error, the runner drops what is pending and, after a pause, reads the log
+   * again from the checkpoints: it resumes by itself once the storage is back.
+   */
+  private retryLater(e: unknown): void {
+    const error = `read database: ${(e as Error).message}`;
+    // Once per outage, not once per retry.
+    if (this.runnerState !== 'retrying' || error !== this.lastError) {
+      this.logger.warn(`could not apply a batch (${error}); retrying from the checkpoint until it can`);
+    }
+    this.pending = [];
+    this.storageFailed = true;
+    this.runnerState = 'retrying';
+    this.lastError = error;
+    void this.subscription?.close();
   }
 
   private fail(e: unknown): void {

@@ -84,3 +84,15 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
 export function readPragma(db: SqliteDatabase, name: string): unknown {
   return db.prepare(`PRAGMA ${name}`).pluck().get();
 }
+
+/**
+ * A failure of the storage rather than of the statement: disk or quota full, a read-only file or
+ * directory, an I/O error, a lock held elsewhere. Nothing of the failed transaction is kept, and the
+ * same work can succeed once the storage is back.
+ */
+export function isStorageFailure(e: unknown): boolean {
+  return (
+    e instanceof Database.SqliteError &&
+    /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM)/.test(e.code)
+  );
+}
