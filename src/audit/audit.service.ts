@@ -52,7 +52,14 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.runner.onApplied(() => this.maybeSign(false));
-    this.timer = setInterval(() => this.maybeSign(true), this.config.audit.checkpointIntervalMs);
+    this.timer = setInterval(() => {
+      try {
+        this.maybeSign(true);
+      } catch (e) {
+        // E.g. a full disk: the next tick tries again; a timer must not take the process down.
+        this.logger.warn(`could not sign a checkpoint: ${(e as Error).message}`);
+      }
+    }, this.config.audit.checkpointIntervalMs);
     this.timer.unref();
   }
 
