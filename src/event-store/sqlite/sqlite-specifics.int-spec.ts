@@ -102,4 +102,27 @@ describe('SQLite event store specifics', () => {
     await store.append('entry-x', [testEvent('C')], { expectedRevision: 0n }); // recovers
     await store.close();
   });
+  it('a full disk: the group that no longer fits is refused whole and nothing of it is kept; appends work again once there is room', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
+    store.database.exec(`PRAGMA max_page_count = ${Number(readPragma(store.database, 'page_count'))}`);
+    const big = { note: 'x'.repeat(2000) }; // two of these no longer fit in the free space
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        store.append(`entry-${i}`, [testEvent('Big', big)], { expectedRevision: 'no_stream' }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(Array(8).fill('rejected'));
+    const reason = (outcomes[0] as PromiseRejectedResult).reason as Error;
+    expect(reason).toBeInstanceOf(EventStoreUnavailable);
+    expect(reason.message).toMatch(/full/);
+    expect((await store.readAll({})).map((e) => e.type)).toEqual(['A']);
+
+    store.database.exec('PRAGMA max_page_count = 1073741823'); // space is back
+    const next = await store.append('entry-0', [testEvent('Big', big)], {
+      expectedRevision: 'no_stream',
+    });
+    expect(next.position.commit).toBe(2n); // right after the last acknowledged event: no hole
+    await store.close();
+  });
 });
