@@ -88,11 +88,12 @@ export function readPragma(db: SqliteDatabase, name: string): unknown {
 /**
  * A failure of the storage rather than of the statement: disk or quota full, a read-only file or
  * directory, an I/O error, a lock held elsewhere. Nothing of the failed transaction is kept, and the
- * same work can succeed once the storage is back.
+ * same work can succeed once the storage is back. Known by name and code, not `instanceof`: the
+ * native addon is loaded once per process and keeps the SqliteError class of whichever copy of the
+ * module loaded it first (jest gives each test file its own copy).
  */
 export function isStorageFailure(e: unknown): boolean {
-  return (
-    e instanceof Database.SqliteError &&
-    /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM)/.test(e.code)
-  );
+  if (!(e instanceof Error) || e.name !== 'SqliteError') return false;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM)/.test(code);
 }
