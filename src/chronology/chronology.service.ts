@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../access/access.model';
 import {
   EVENT_STORE,
-  WrongExpectedRevision,
+  checkExpectedRevision,
   formatPosition,
   isStreamNotFound,
   isWrongExpectedRevision,
@@ -123,7 +123,7 @@ export class ChronologyService {
       const prior = history.find((e) => e.id === eventId);
       if (prior) return this.replay(prior, plan);
       const current = history.length > 0 ? history[history.length - 1]!.revision : null;
-      if (expected !== undefined) checkExpected(plan.stream, expected, current);
+      if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
       const decided = plan.decide(history.map(toDomain));
       const events: NewEvent[] = decided.map((e, i) => ({
         id: i === 0 ? eventId : deriveId('event', `${eventId}/${i}`),
@@ -213,13 +213,4 @@ function expectedRevisionOf(
     throw AppError.validation([{ path: 'If-Match', message: 'If-Match and expectedRevision disagree' }]);
   }
   return fromHeader;
-}
-
-function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | null): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === null) ||
-    (expected === 'stream_exists' && current !== null) ||
-    (typeof expected === 'bigint' && expected === current);
-  if (!ok) throw new WrongExpectedRevision(stream, String(expected), current ?? 'no_stream');
 }

@@ -4,7 +4,7 @@ import {
   type ResolvedEvent,
   type AllStreamResolvedEvent,
 } from '@eventstore/db-client';
-import { canonicalJson, sha256Hex } from '../../shared/canonical-json';
+import { contentHash } from '../append-rules';
 import type { JsonObject, NewEvent, RecordedEvent } from '../event-store.port';
 import { positionOf } from '../position';
 
@@ -27,10 +27,6 @@ export interface StoredMetadata {
 /** Prefix of the per-event-id claim streams (see eventstoredb-idempotency.ts). */
 export const CLAIM_STREAM_PREFIX = 'evid-';
 export const CLAIM_EVENT_TYPE = 'ChronologyEventIdClaimed';
-
-export function contentHash(event: NewEvent): string {
-  return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
-}
 
 export function encodeEvent(event: NewEvent, appendId: string): EventData {
   const metadata: StoredMetadata = {

@@ -12,6 +12,7 @@ import {
   type AppendExpectedRevision,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { contentHash } from '../append-rules';
 import { EventStoreUnavailable } from '../event-store.errors';
 import type {
   AppendOptions,
@@ -26,7 +27,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
-import { contentHash, decodeEvent, encodeEvent } from './eventstoredb-codec';
+import { decodeEvent, encodeEvent } from './eventstoredb-codec';
 import { endpointOf, forClient } from './eventstoredb-connection';
 import { toPortError } from './eventstoredb-errors';
 import { EventIdClaims, collect, storedResult } from './eventstoredb-idempotency';

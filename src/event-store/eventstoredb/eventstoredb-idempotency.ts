@@ -8,6 +8,7 @@ import {
   type EventStoreDBClient,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { appendResult } from '../append-rules';
 import { DuplicateEvent } from '../event-store.errors';
 import type { AppendResult, NewEvent } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
@@ -151,15 +152,8 @@ export function storedResult(
     }
     return { id, revision: s.revision, position: s.position };
   });
-  const last = written[written.length - 1]!;
   const idempotent = appendId === null || stored.some((s) => s!.appendId !== appendId);
-  return {
-    stream,
-    nextExpectedRevision: last.revision,
-    position: last.position,
-    events: written,
-    idempotent,
-  };
+  return appendResult(stream, written, idempotent);
 }
 
 export async function collect(read: AsyncIterable<ResolvedEvent>): Promise<ResolvedEvent[]> {

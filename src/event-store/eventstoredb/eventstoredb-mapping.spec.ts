@@ -8,7 +8,8 @@ import {
 } from '@eventstore/db-client';
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
 import type { NewEvent } from '../event-store.port';
-import { contentHash, decodeEvent, encodeEvent, isHidden } from './eventstoredb-codec';
+import { contentHash } from '../append-rules';
+import { decodeEvent, encodeEvent, isHidden } from './eventstoredb-codec';
 import { endpointOf, forClient } from './eventstoredb-connection';
 import { toPortError } from './eventstoredb-errors';
 

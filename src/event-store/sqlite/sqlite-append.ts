@@ -1,6 +1,6 @@
-import { canonicalJson, sha256Hex } from '../../shared/canonical-json';
 import type { Clock } from '../../shared/clock';
-import { DuplicateEvent, WrongExpectedRevision } from '../event-store.errors';
+import { appendResult, checkExpectedRevision, contentHash } from '../append-rules';
+import { DuplicateEvent } from '../event-store.errors';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
 import { positionOf } from '../position';
 import type { EventRow, EventStatements } from './sqlite-statements';
@@ -36,7 +36,7 @@ export class SqliteAppender {
     if (stored.some((row) => row !== undefined)) return this.replayed(stream, events, hashes, stored);
 
     const current = this.currentRevision(stream);
-    checkExpected(stream, expected, current);
+    checkExpectedRevision(stream, expected, current);
     const recordedAt = this.nextRecordedAt();
     let revision = current ?? -1n;
     const written = events.map((event, i) => {
@@ -90,31 +90,4 @@ export class SqliteAppender {
   currentRevision(stream: string): bigint | null {
     return this.sql.streamRevision.get(stream)?.revision ?? null;
   }
-
-  /** The last durable position: readers never see a commit before it is synced. */
-}
-
-function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | null): void {
-  const actual = current ?? 'no_stream';
-  if (expected === 'any') return;
-  if (expected === 'no_stream' && current === null) return;
-  if (expected === 'stream_exists' && current !== null) return;
-  if (typeof expected === 'bigint' && current === expected) return;
-  throw new WrongExpectedRevision(stream, String(expected), actual);
-}
-
-/** What makes two events "the same" for idempotency: type, schema version and data. */
-function contentHash(event: NewEvent): string {
-  return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
-}
-
-function appendResult(stream: string, written: AppendResult['events'], idempotent: boolean): AppendResult {
-  const last = written[written.length - 1]!;
-  return {
-    stream,
-    nextExpectedRevision: last.revision,
-    position: last.position,
-    events: written,
-    idempotent,
-  };
 }

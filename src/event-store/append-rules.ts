@@ -1,0 +1,43 @@
+import { canonicalJson, sha256Hex } from '../shared/canonical-json';
+import { WrongExpectedRevision } from './event-store.errors';
+import type { AppendResult, ExpectedRevision, NewEvent } from './event-store.port';
+
+/**
+ * The rules every append follows, whichever store holds the log: the expected-revision check, what
+ * "the same event" means for an idempotent retry, and the shape of the result.
+ */
+
+/** Throws WrongExpectedRevision unless the stream's revision (null: no such stream) is what was expected. */
+export function checkExpectedRevision(
+  stream: string,
+  expected: ExpectedRevision,
+  current: bigint | null,
+): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === null) ||
+    (expected === 'stream_exists' && current !== null) ||
+    (typeof expected === 'bigint' && expected === current);
+  if (!ok) throw new WrongExpectedRevision(stream, String(expected), current ?? 'no_stream');
+}
+
+/** What makes two events "the same" for idempotency: sha256 of the canonical {type, schemaVersion, data}. */
+export function contentHash(event: NewEvent): string {
+  return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
+}
+
+/** The result of an append whose events were written (or, `idempotent`, found written) as `written`. */
+export function appendResult(
+  stream: string,
+  written: AppendResult['events'],
+  idempotent: boolean,
+): AppendResult {
+  const last = written[written.length - 1]!;
+  return {
+    stream,
+    nextExpectedRevision: last.revision,
+    position: last.position,
+    events: written,
+    idempotent,
+  };
+}
