@@ -64,8 +64,8 @@ export class ProjectionRunner {
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
   private stopped = false;
-  /** The read database refused a batch: the subscription restarts from the checkpoints after a pause. */
-  private storageFailed = false;
+  /** The subscription or the read database failed: resubscribe from the checkpoints after a pause. */
+  private retryPending = false;
   private runnerState: RunnerState = 'starting';
   private lastError: string | null = null;
   private readonly batchSize: number;
@@ -235,14 +235,14 @@ export class ProjectionRunner {
       try {
         this.subscription = this.store.subscribeToAll({ from: from.position ?? 'start' });
         for await (const item of this.subscription) {
-          if (this.storageFailed) break;
+          if (this.retryPending) break;
           if (item.kind === 'event') {
             this.pending.push(item.event);
             if (this.pending.length >= this.batchSize) this.flushSafely();
             else this.scheduleFlush();
           } else {
             this.flushSafely();
-            if (this.failed || this.storageFailed || this.stopped) break;
+            if (this.failed || this.retryPending || this.stopped) break;
             if (this.runnerState !== 'live') this.logger.log(`caught up at ${this.describe()}`);
             this.runnerState = 'live';
           }
@@ -254,14 +254,14 @@ export class ProjectionRunner {
         this.flushSafely();
         this.lastError = (e as Error).message;
         this.runnerState = 'retrying';
+        this.retryPending = true;
         this.logger.warn(`subscription failed (${this.lastError}); resuming from the checkpoint`);
-        await new Promise((r) => setTimeout(r, this.retryDelayMs));
       } finally {
         await this.subscription?.close();
         this.subscription = null;
       }
-      if (this.storageFailed && !this.stopped) {
-        this.storageFailed = false;
+      if (this.retryPending && !this.stopped) {
+        this.retryPending = false;
         await new Promise((r) => setTimeout(r, this.retryDelayMs));
       }
     }
@@ -305,7 +305,7 @@ export class ProjectionRunner {
       this.logger.warn(`could not apply a batch (${error}); retrying from the checkpoint until it can`);
     }
     this.pending = [];
-    this.storageFailed = true;
+    this.retryPending = true;
     this.runnerState = 'retrying';
     this.lastError = error;
     void this.subscription?.close();

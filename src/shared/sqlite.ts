@@ -6,7 +6,11 @@ import { WalCheckpointer } from './wal-checkpointer';
 export type SqliteDatabase = Database.Database;
 
 export interface OpenOptions {
-  /** FULL for the event log (an acknowledged write survives power loss); NORMAL is enough for read models. */
+  /**
+   * FULL: every commit is synced before it returns (the audit checkpoint file). NORMAL: in WAL mode,
+   * commits are synced later; enough for read models, and for the event log, whose WalSync syncs the
+   * WAL before anything is acknowledged.
+   */
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly readonly?: boolean;
   /**
@@ -63,7 +67,8 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   cacheStatements(db);
   db.exec('PRAGMA busy_timeout = 5000; PRAGMA trusted_schema = OFF;');
   if (!options.readonly) {
-    // better-sqlite3 leaves WAL at NORMAL, which can lose acknowledged writes on power loss.
+    // Always explicit: better-sqlite3 puts WAL files at NORMAL, which alone can lose acknowledged
+    // writes on power loss; each file says what it needs (see OpenOptions.synchronous).
     db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
     if (options.checkpoints === 'background' && file !== ':memory:') {
       const checkpointer = new WalCheckpointer(db, file, { synchronous: options.synchronous });

@@ -8,13 +8,13 @@ import { LiveHub } from '../../src/live/live-hub';
 import { TestApp } from './harness';
 
 const EVENTS = 100_000;
+const BOUND = 256 * 1024;
 
 /** A full garbage collection, so what is measured is what the process keeps. */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }
-const BOUND = 256 * 1024;
 
 /** Opens an SSE request on a raw socket and then never reads from it. */
 function stalledReader(url: string): Promise<Socket> {

@@ -102,6 +102,7 @@ describe('SQLite event store specifics', () => {
     await store.append('entry-x', [testEvent('C')], { expectedRevision: 0n }); // recovers
     await store.close();
   });
+
   it('a full disk: the group that no longer fits is refused whole and nothing of it is kept; appends work again once there is room', async () => {
     const store = new SqliteEventStore({ file });
     await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
