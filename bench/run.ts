@@ -1,11 +1,11 @@
 // npm run bench: the built service in its own process on a temporary SQLite data dir, measured over
 // real HTTP, each figure beside a baseline from the same run. Figures on a shared 2-core machine are
 // noisy: compare ratios, and runs against each other, rather than single numbers.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appendRun } from './lib/append';
-import { runBenchmark } from './lib/children';
+import { runBenchmark, workDir } from './lib/children';
 import { Client } from './lib/http';
 import { REGISTRY, reportBody } from './lib/payloads';
 import { ServerProcess } from './lib/server';
@@ -38,105 +38,93 @@ const TIMELINE = '/v1/timeline/live';
 const EVENTS = '/v1/events/live';
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'chronology-bench-'));
-  process.once('exit', () => rmSync(work, { recursive: true, force: true })); // even on a crash
-  let server: ServerProcess | null = null;
+  const work = workDir('chronology-bench-');
   let seq = 0;
   const bodies = (n: number): string[] => Array.from({ length: n }, () => reportBody(seq++));
-  try {
-    console.log(`bench: ${cpus().length} cores, node ${process.version}, data in ${work}`);
-    console.log(`service: ${join(SERVER_ROOT, 'dist', 'main.js')}`);
-    console.log('1/5 raw better-sqlite3 baseline (WAL, synchronous=FULL)');
-    mkdirSync(join(work, 'baseline'));
-    const before = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'before');
+  console.log(`bench: ${cpus().length} cores, node ${process.version}, data in ${work}`);
+  console.log(`service: ${join(SERVER_ROOT, 'dist', 'main.js')}`);
+  console.log('1/5 raw better-sqlite3 baseline (WAL, synchronous=FULL)');
+  mkdirSync(join(work, 'baseline'));
+  const before = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'before');
 
-    console.log('2/5 HTTP appends');
-    server = await ServerProcess.start({
-      root: SERVER_ROOT,
-      dataDir: join(work, 'data'),
-      adminKey: ADMIN_KEY,
-      nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS || '').split(' ').filter(Boolean),
-    });
-    const setup = new Client(server.url, ADMIN_KEY, 1);
-    for (const e of REGISTRY) await setup.append(JSON.stringify(e));
-    setup.close();
-    await appendRun(server.url, ADMIN_KEY, 8, bodies(300)); // warm-up (JIT, caches)
-    const appends: Append[] = [];
-    for (const c of OPTIONS.concurrency) {
-      const cpu0 = server.cpuMs();
-      const run = await appendRun(server.url, ADMIN_KEY, c, bodies(OPTIONS.appendEvents));
-      const r = { ...run, serverCpuMsPerEvent: (server.cpuMs() - cpu0) / run.events };
-      console.log(`   ${c} clients: ${fmt(r.eventsPerSec)} events/s, p99 ${fmt(r.latency.p99, 2)} ms`);
-      appends.push(r);
-    }
-    const idleRssMb = server.rssMb();
+  console.log('2/5 HTTP appends');
+  const server = await ServerProcess.start({
+    root: SERVER_ROOT,
+    dataDir: join(work, 'data'),
+    adminKey: ADMIN_KEY,
+    nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS || '').split(' ').filter(Boolean),
+  });
+  const setup = new Client(server.url, ADMIN_KEY, 1);
+  for (const e of REGISTRY) await setup.append(JSON.stringify(e));
+  setup.close();
+  await appendRun(server.url, ADMIN_KEY, 8, bodies(300)); // warm-up (JIT, caches)
+  const appends: Append[] = [];
+  for (const c of OPTIONS.concurrency) {
+    const cpu0 = server.cpuMs();
+    const run = await appendRun(server.url, ADMIN_KEY, c, bodies(OPTIONS.appendEvents));
+    const r = { ...run, serverCpuMsPerEvent: (server.cpuMs() - cpu0) / run.events };
+    console.log(`   ${c} clients: ${fmt(r.eventsPerSec)} events/s, p99 ${fmt(r.latency.p99, 2)} ms`);
+    appends.push(r);
+  }
+  const idleRssMb = server.rssMb();
 
-    const topRate = Math.max(...OPTIONS.liveRates);
-    const events = (rate: number): string[] => bodies(Math.max(50, Math.round(rate * OPTIONS.liveSeconds)));
-    console.log(`3/5 append -> SSE delivery, 1 subscriber, ${topRate} events/s`);
-    const single = await deliveryRun(
-      server,
-      ADMIN_KEY,
-      [{ path: TIMELINE, subscribers: 1, processes: 1 }],
-      events(topRate),
-      topRate,
+  const topRate = Math.max(...OPTIONS.liveRates);
+  const events = (rate: number): string[] => bodies(Math.max(50, Math.round(rate * OPTIONS.liveSeconds)));
+  console.log(`3/5 append -> SSE delivery, 1 subscriber, ${topRate} events/s`);
+  const single = await deliveryRun(
+    server,
+    ADMIN_KEY,
+    [{ path: TIMELINE, subscribers: 1, processes: 1 }],
+    events(topRate),
+    topRate,
+  );
+  const half = Math.ceil(OPTIONS.subscribers / 2);
+  const procs = Math.max(1, Math.floor(OPTIONS.readerProcesses / 2));
+  const feeds = [
+    { path: TIMELINE, subscribers: half, processes: procs },
+    { path: EVENTS, subscribers: OPTIONS.subscribers - half, processes: procs },
+  ];
+  // Unmeasured first, as for appends: the fan-out path warm (JIT), the append runs' garbage collected.
+  const lowest = Math.min(...OPTIONS.liveRates);
+  const warmUp = (target: ServerProcess): Promise<DeliveryResult> =>
+    deliveryRun(target, ADMIN_KEY, feeds, bodies(lowest * 3), lowest);
+  console.log(`4/5 warm-up: ${OPTIONS.subscribers} subscribers, 3 s at ${lowest} events/s`);
+  await warmUp(server);
+  const many: DeliveryResult[] = [];
+  for (const rate of OPTIONS.liveRates) {
+    console.log(`4/5 append -> SSE delivery, ${OPTIONS.subscribers} subscribers, ${rate} events/s`);
+    many.push(await deliveryRun(server, ADMIN_KEY, feeds, events(rate), rate));
+  }
+  await server.stop();
+  const serverLog = server.output().trim();
+  if (serverLog) console.log(`server log (tail):\n${serverLog.slice(-1500)}`);
+  const floor: DeliveryResult[] = [];
+  mkdirSync(join(work, 'floor'));
+  const floorServer = await ServerProcess.start({
+    root: SERVER_ROOT,
+    dataDir: join(work, 'floor'),
+    adminKey: ADMIN_KEY,
+    script: join(__dirname, 'lib', 'sse-floor.js'),
+  });
+  console.log(`5/5 warm-up of the floor`);
+  await warmUp(floorServer);
+  for (const rate of OPTIONS.liveRates) {
+    console.log(
+      `5/5 the delivery floor (bare durable server), ${OPTIONS.subscribers} subscribers, ${rate} events/s`,
     );
-    const half = Math.ceil(OPTIONS.subscribers / 2);
-    const procs = Math.max(1, Math.floor(OPTIONS.readerProcesses / 2));
-    const feeds = [
-      { path: TIMELINE, subscribers: half, processes: procs },
-      { path: EVENTS, subscribers: OPTIONS.subscribers - half, processes: procs },
-    ];
-    // Unmeasured first, as for appends: the fan-out path warm (JIT), the append runs' garbage collected.
-    const lowest = Math.min(...OPTIONS.liveRates);
-    const warmUp = (target: ServerProcess): Promise<DeliveryResult> =>
-      deliveryRun(target, ADMIN_KEY, feeds, bodies(lowest * 3), lowest);
-    console.log(`4/5 warm-up: ${OPTIONS.subscribers} subscribers, 3 s at ${lowest} events/s`);
-    await warmUp(server);
-    const many: DeliveryResult[] = [];
-    for (const rate of OPTIONS.liveRates) {
-      console.log(`4/5 append -> SSE delivery, ${OPTIONS.subscribers} subscribers, ${rate} events/s`);
-      many.push(await deliveryRun(server, ADMIN_KEY, feeds, events(rate), rate));
-    }
-    await server.stop();
-    const serverLog = server.output().trim();
-    server = null;
-    if (serverLog) console.log(`server log (tail):\n${serverLog.slice(-1500)}`);
-    const floor: DeliveryResult[] = [];
-    mkdirSync(join(work, 'floor'));
-    server = await ServerProcess.start({
-      root: SERVER_ROOT,
-      dataDir: join(work, 'floor'),
-      adminKey: ADMIN_KEY,
-      script: join(__dirname, 'lib', 'sse-floor.js'),
-    });
-    console.log(`5/5 warm-up of the floor`);
-    await warmUp(server);
-    for (const rate of OPTIONS.liveRates) {
-      console.log(
-        `5/5 the delivery floor (bare durable server), ${OPTIONS.subscribers} subscribers, ${rate} events/s`,
-      );
-      floor.push(await deliveryRun(server, ADMIN_KEY, feeds, events(rate), rate));
-    }
-    await server.stop();
-    server = null;
-    // Again at the end: the disk is shared, so its fsync rate drifts during the run.
-    const after = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'after');
+    floor.push(await deliveryRun(floorServer, ADMIN_KEY, feeds, events(rate), rate));
+  }
+  await floorServer.stop();
+  // Again at the end: the disk is shared, so its fsync rate drifts during the run.
+  const after = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'after');
 
-    await writeResults(
-      join(ROOT, 'bench', 'results', 'latest.json'),
-      report(OPTIONS, [before, after], appends, single, many, floor, idleRssMb),
-    );
-    const failures = [single, ...many, ...floor].filter((d) => d.missing > 0);
-    if (failures.length > 0) {
-      throw new Error(`SSE messages missing: ${failures.map((d) => d.missing).join(', ')}`);
-    }
-  } catch (e) {
-    if (server) console.error(`server output (tail):\n${server.output()}`);
-    throw e;
-  } finally {
-    if (server) await server.stop();
-    rmSync(work, { recursive: true, force: true });
+  await writeResults(
+    join(ROOT, 'bench', 'results', 'latest.json'),
+    report(OPTIONS, [before, after], appends, single, many, floor, idleRssMb),
+  );
+  const failures = [single, ...many, ...floor].filter((d) => d.missing > 0);
+  if (failures.length > 0) {
+    throw new Error(`SSE messages missing: ${failures.map((d) => d.missing).join(', ')}`);
   }
 }
 

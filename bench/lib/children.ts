@@ -1,4 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Every child process the benchmark starts, killed on any way out (normal exit, error, Ctrl-C). */
 const children = new Set<ChildProcess>();
@@ -37,7 +40,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Runs a benchmark's main: exit 0 when it finishes, 1 (children killed) on failure or past `minutes`. */
+/** A temporary directory for a benchmark's data, removed when the process exits, however it exits. */
+export function workDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const failureReports: Array<() => string | null> = [];
+
+/** Something to print when a benchmark fails (e.g. the output of a server still running). */
+export function onFailure(report: () => string | null): void {
+  failureReports.push(report);
+}
+
+/**
+ * Runs a benchmark's main: exit 0 when it finishes, 1 on failure or past `minutes`, with what the
+ * failure reports say printed first and every child killed.
+ */
 export function runBenchmark(name: string, minutes: number, main: () => Promise<void>): void {
   const deadline = setTimeout(() => {
     console.error(`${name}: gave up after ${minutes} minutes`);
@@ -50,6 +70,7 @@ export function runBenchmark(name: string, minutes: number, main: () => Promise<
       process.exit(0);
     })
     .catch((e: unknown) => {
+      for (const text of failureReports.map((report) => report())) if (text) console.error(text);
       console.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
       killAll();
       process.exit(1);

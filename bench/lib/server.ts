@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { stop, track } from './children';
+import { onFailure, stop, track } from './children';
 import { getJson } from './http';
 
 export interface ServerOptions {
@@ -26,6 +26,10 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** Servers started and not yet stopped: their output is shown if the benchmark fails. */
+const running = new Set<ServerProcess>();
+onFailure(() => [...running].map((s) => `server output (tail):\n${s.output()}`).join('\n') || null);
 
 /** The built service (dist/main.js) in its own process, spoken to over HTTP. */
 export class ServerProcess {
@@ -65,6 +69,7 @@ export class ServerProcess {
       }),
     );
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
+    running.add(server);
     await server.waitReady(30_000);
     return server;
   }
@@ -119,6 +124,7 @@ export class ServerProcess {
 
   async stop(): Promise<void> {
     await stop(this.child, 10_000);
+    running.delete(this);
   }
 
   private async waitReady(timeoutMs: number): Promise<void> {
