@@ -93,12 +93,17 @@ export function readPragma(db: SqliteDatabase, name: string): unknown {
 /**
  * A failure of the storage rather than of the statement: disk or quota full, a read-only file or
  * directory, an I/O error, a lock held elsewhere. Nothing of the failed transaction is kept, and the
- * same work can succeed once the storage is back. Known by name and code, not `instanceof`: the
- * native addon is loaded once per process and keeps the SqliteError class of whichever copy of the
- * module loaded it first (jest gives each test file its own copy).
+ * same work can succeed once the storage is back. Known by name and code, not `instanceof` (not
+ * even `instanceof Error`): the native addon is loaded once per process and throws the SqliteError
+ * class of whichever copy of the module loaded it first, from that copy's realm (under jest, each
+ * test file has its own copy and its own globals).
  */
 export function isStorageFailure(e: unknown): boolean {
-  if (!(e instanceof Error) || e.name !== 'SqliteError') return false;
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM)/.test(code);
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, code } = e as { name?: unknown; code?: unknown };
+  return (
+    name === 'SqliteError' &&
+    typeof code === 'string' &&
+    /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM)/.test(code)
+  );
 }
