@@ -18,6 +18,8 @@ export function encodeMessage(m: FeedMessage): string {
  */
 export class SseStream {
   private ended = false;
+  /** performance.now() of the last write: a stream that carries messages needs no heartbeat. */
+  private lastWriteAt = performance.now();
   private readonly closeListeners: Array<(reason: string) => void> = [];
 
   constructor(
@@ -72,11 +74,19 @@ export class SseStream {
    */
   private send(data: string | Buffer): void {
     const socket = this.raw.socket;
-    if (socket && !socket.destroyed) socket.write(data);
+    if (socket && !socket.destroyed) {
+      socket.write(data);
+      this.lastWriteAt = performance.now();
+    }
   }
 
   comment(text: string): void {
     this.writeLive(`: ${text}\n\n`);
+  }
+
+  /** Milliseconds since anything was last written to the stream. */
+  idleMs(now = performance.now()): number {
+    return now - this.lastWriteAt;
   }
 
   /**

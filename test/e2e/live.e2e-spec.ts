@@ -200,6 +200,33 @@ describe('live feeds (Server-Sent Events)', () => {
   });
 });
 
+describe('live feed heartbeats', () => {
+  it('go only to streams that carry nothing: one that receives messages gets none', async () => {
+    const t = await TestApp.start({ LIVE_HEARTBEAT_MS: '1000' });
+    try {
+      for (const e of REGISTRY) await t.append(e.type, e.data);
+      const quiet = await t.append('StatementMade', reportBase(1, { summary: 'an entry nobody touches' }));
+      const busy = await SseReader.open(`${t.url}/v1/events/live`);
+      const idle = await SseReader.open(`${t.url}/v1/entries/${quiet.entryId}/live`);
+      const until = Date.now() + 2600;
+      let posted = 0;
+      while (Date.now() < until) {
+        await t.append('StatementMade', reportBase(2, { summary: `busy ${posted++}` }));
+      }
+      await busy.waitFor((m) => m.length >= posted);
+      await busy.close();
+      await idle.close();
+      expect(busy.messages.length).toBe(posted);
+      expect(busy.comments.filter((c) => c === 'heartbeat')).toEqual([]);
+      // Idle for 2.6 s with a 1 s interval: no gap of a whole interval without a write.
+      expect(idle.messages).toEqual([]);
+      expect(idle.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('live feeds across a server restart', () => {
   it('the ids received equal the log positions exactly (eventsource client reconnecting by itself)', async () => {
     let t = await TestApp.start({ LIVE_RETRY_MS: '100' });
