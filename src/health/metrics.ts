@@ -36,6 +36,14 @@ export class Metrics implements OnModuleDestroy {
       },
     });
     new Gauge({
+      name: 'chronology_projection_held_batches',
+      help: 'Batches whose publishing waited so the events arriving meanwhile went out with them (since start).',
+      registers: [this.registry],
+      collect() {
+        this.set(runner.heldBatches);
+      },
+    });
+    new Gauge({
       name: 'chronology_event_store_up',
       help: '1 when the event store answers.',
       registers: [this.registry],

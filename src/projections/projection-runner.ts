@@ -11,6 +11,7 @@ import {
 import { isStorageFailure } from '../shared/sqlite';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
 import { projectionDigest, rebuildInShadow } from './projection-rebuild';
+import { PublishPacer } from './publish-pacer';
 import {
   dropTables,
   handlesType,
@@ -32,9 +33,6 @@ interface Bound {
   apply: ProjectionHandler;
   checkpoint: Checkpoint;
 }
-
-/** Event-loop utilisation above which publishing is paced (see scheduleFlush). */
-const BUSY = 0.8;
 
 export interface AppliedBatch {
   readonly events: readonly RecordedEvent[];
@@ -58,9 +56,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private pending: RecordedEvent[] = [];
   private flushScheduled = false;
-  /** The last batch's 'applied' listeners (the live fan-out) took D ms: its end plus D. */
-  private holdUntil = 0;
-  private sincePublished = performance.eventLoopUtilization();
+  private readonly pacer = new PublishPacer();
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
   private stopped = false;
@@ -104,6 +100,11 @@ export class ProjectionRunner {
   }
 
   /** Ordinal of the last event applied and announced (live feeds switch from catch-up at it). */
+  /** Batches whose publishing waited for the events arriving meanwhile (see PublishPacer). */
+  get heldBatches(): number {
+    return this.pacer.held;
+  }
+
   get appliedSeq(): number {
     return this.cursorSeq;
   }
@@ -238,6 +239,7 @@ export class ProjectionRunner {
           if (this.retryPending) break;
           if (item.kind === 'event') {
             this.pending.push(item.event);
+            this.pacer.arrived();
             if (this.pending.length >= this.batchSize) this.flushSafely();
             else this.scheduleFlush();
           } else {
@@ -267,18 +269,11 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * Applies what is pending on the next turn. But when the event loop has been busy since the last
-   * batch was published (over BUSY of the time), and publishing it took D ms (a fan-out to many
-   * live subscribers), not before D ms have passed since it ended: publishing then takes at most
-   * half of a saturated loop, and the events that arrive meanwhile go out together, one write per
-   * subscriber instead of one per event. An idle loop, or few subscribers (D near zero), never waits.
-   */
+  /** Applies what is pending on the next turn, or later when the pacer says so (see PublishPacer). */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const busy = performance.eventLoopUtilization(this.sincePublished).utilization > BUSY;
-    const wait = busy ? this.holdUntil - performance.now() : 0;
+    const wait = this.pacer.waitMs();
     if (wait >= 1) setTimeout(() => this.flushSafely(), wait);
     else setImmediate(() => this.flushSafely());
   }
@@ -344,9 +339,7 @@ export class ProjectionRunner {
     this.cursorSeq += batch.length;
     const start = performance.now();
     this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
-    const end = performance.now();
-    this.holdUntil = end + (end - start);
-    this.sincePublished = performance.eventLoopUtilization();
+    this.pacer.published(start, performance.now());
     this.events.emit('progress');
   }
 
