@@ -11,7 +11,7 @@ import { REGISTRY, reportBody } from './lib/payloads';
 import { ServerProcess } from './lib/server';
 import { report, writeResults, type Append } from './lib/report';
 import { sqliteBaseline } from './lib/sqlite-baseline';
-import { deliveryRun, type DeliveryResult } from './lib/sse';
+import { Subscribers, type DeliveryResult } from './lib/sse';
 import { fmt } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -71,34 +71,40 @@ async function main(): Promise<void> {
   const topRate = Math.max(...OPTIONS.liveRates);
   const events = (rate: number): string[] => bodies(Math.max(50, Math.round(rate * OPTIONS.liveSeconds)));
   console.log(`3/5 append -> SSE delivery, 1 subscriber, ${topRate} events/s`);
-  const single = await deliveryRun(
-    server,
-    ADMIN_KEY,
-    [{ path: TIMELINE, subscribers: 1, processes: 1 }],
-    events(topRate),
-    topRate,
-  );
+  const one = await Subscribers.connect(server, ADMIN_KEY, [
+    { path: TIMELINE, subscribers: 1, processes: 1 },
+  ]);
+  const single = await one.run(events(topRate), topRate);
+  await one.close();
   const half = Math.ceil(OPTIONS.subscribers / 2);
   const procs = Math.max(1, Math.floor(OPTIONS.readerProcesses / 2));
   const feeds = [
     { path: TIMELINE, subscribers: half, processes: procs },
     { path: EVENTS, subscribers: OPTIONS.subscribers - half, processes: procs },
   ];
-  // Unmeasured first, as for appends: the fan-out path warm (JIT), the append runs' garbage collected.
-  const lowest = Math.min(...OPTIONS.liveRates);
-  const warmUp = (target: ServerProcess): Promise<DeliveryResult> =>
-    deliveryRun(target, ADMIN_KEY, feeds, bodies(lowest * 3), lowest);
-  console.log(`4/5 warm-up: ${OPTIONS.subscribers} subscribers, 3 s at ${lowest} events/s`);
-  await warmUp(server);
-  const many: DeliveryResult[] = [];
-  for (const rate of OPTIONS.liveRates) {
-    console.log(`4/5 append -> SSE delivery, ${OPTIONS.subscribers} subscribers, ${rate} events/s`);
-    many.push(await deliveryRun(server, ADMIN_KEY, feeds, events(rate), rate));
-  }
+  /**
+   * The subscribers connect once and stay for every rate. An unmeasured run comes first, as for
+   * appends: the fan-out path and the readers warm (JIT), the append runs' garbage collected.
+   */
+  const sweep = async (target: ServerProcess, step: string, what: string): Promise<DeliveryResult[]> => {
+    const subscribers = await Subscribers.connect(target, ADMIN_KEY, feeds);
+    const lowest = Math.min(...OPTIONS.liveRates);
+    console.log(`${step} warm-up of ${what}: ${OPTIONS.subscribers} subscribers, 3 s at ${lowest} events/s`);
+    await subscribers.run(bodies(lowest * 3), lowest);
+    const results: DeliveryResult[] = [];
+    for (const rate of OPTIONS.liveRates) {
+      console.log(
+        `${step} ${what}: append -> SSE delivery, ${OPTIONS.subscribers} subscribers, ${rate} events/s`,
+      );
+      results.push(await subscribers.run(events(rate), rate));
+    }
+    await subscribers.close();
+    return results;
+  };
+  const many = await sweep(server, '4/5', 'the service');
   await server.stop();
   const serverLog = server.output().trim();
   if (serverLog) console.log(`server log (tail):\n${serverLog.slice(-1500)}`);
-  const floor: DeliveryResult[] = [];
   mkdirSync(join(work, 'floor'));
   const floorServer = await ServerProcess.start({
     root: SERVER_ROOT,
@@ -106,14 +112,7 @@ async function main(): Promise<void> {
     adminKey: ADMIN_KEY,
     script: join(__dirname, 'lib', 'sse-floor.js'),
   });
-  console.log(`5/5 warm-up of the floor`);
-  await warmUp(floorServer);
-  for (const rate of OPTIONS.liveRates) {
-    console.log(
-      `5/5 the delivery floor (bare durable server), ${OPTIONS.subscribers} subscribers, ${rate} events/s`,
-    );
-    floor.push(await deliveryRun(floorServer, ADMIN_KEY, feeds, events(rate), rate));
-  }
+  const floor = await sweep(floorServer, '5/5', 'the delivery floor (bare durable server)');
   await floorServer.stop();
   // Again at the end: the disk is shared, so its fsync rate drifts during the run.
   const after = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'after');

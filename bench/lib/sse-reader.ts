@@ -1,6 +1,7 @@
 // SSE subscribers in their own process (never the server's): argv = url, connections, key.
 // It opens the connections, says 'ready', records when each message id arrives on each connection
-// and, on 'collect' with the POST send times, answers the per-(event, subscriber) delivery latencies.
+// and, on each 'collect' with the POST send times of a run, answers that run's per-(event,
+// subscriber) delivery latencies. The connections stay open for the next run until 'exit'.
 import net from 'node:net';
 import type { CollectRequest, ReaderReply } from './sse';
 import { nowMs } from './stats';
@@ -128,7 +129,11 @@ function collect(request: CollectRequest): void {
     }
     const cpu = process.cpuUsage(cpuAtStart);
     const cpuPercent = ((cpu.user + cpu.system) / 1000 / (nowMs() - startedAt)) * 100;
-    send({ type: 'result', latencies, missing, problems: problems.slice(0, 10), cpuPercent });
+    send({ type: 'result', latencies, missing, problems: problems.splice(0).slice(0, 10), cpuPercent });
+    // The next run on these connections starts from here.
+    for (const id of Object.keys(request.sent)) arrivals.delete(id);
+    cpuAtStart = process.cpuUsage();
+    startedAt = nowMs();
   };
   const poll = (): void => {
     if (complete() || Date.now() >= deadline) finish();

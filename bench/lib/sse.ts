@@ -35,13 +35,13 @@ export interface DeliveryResult {
   /** The POSTs' own round trips while the subscribers were connected. */
   readonly appendLatency: Summary;
   readonly connectSeconds: number;
-  /** Server RSS just before the subscribers connected, once connected, after the events; peak (VmHWM). */
+  /** Server RSS just before the subscribers connected, once connected, after this run's events; peak (VmHWM). */
   readonly serverRssMb: { before: number; connected: number; afterEvents: number; peak: number };
   /** Server CPU while the events were posted and delivered (100 = one core busy). */
   readonly serverCpuPercent: number;
   /** The server's event-loop delay while the events were posted (from its /metrics). */
   readonly serverEventLoopDelayMs: { p50: number; p99: number; max: number } | null;
-  /** CPU of each reader process from connected to results (100 = one core busy). */
+  /** CPU of each reader process during the run (100 = one core busy). */
   readonly readerCpuPercent: number[];
 }
 
@@ -81,38 +81,54 @@ function waitFor<T extends ReaderReply['type']>(
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
- * Connects the subscribers (in reader processes), then POSTs `bodies` paced at `ratePerSec` and
- * measures, for each event and each subscriber, the time from the POST being sent to the message
- * carrying the event's position arriving.
+ * Subscribers held by reader processes for as long as the caller needs them: connected once, then
+ * several paced runs (a warm-up, then each rate) go to the same connections, as they would to
+ * subscribers that follow a crisis for hours. Each run measures, for each event and each
+ * subscriber, the time from the POST being sent to the message carrying the event's position arriving.
  */
-export async function deliveryRun(
-  server: ServerProcess,
-  key: string,
-  feeds: FeedSpec[],
-  bodies: string[],
-  ratePerSec: number,
-): Promise<DeliveryResult> {
-  const readers: Array<{ child: ChildProcess; path: string }> = [];
-  try {
+export class Subscribers {
+  private constructor(
+    private readonly server: ServerProcess,
+    private readonly key: string,
+    private readonly feeds: FeedSpec[],
+    private readonly readers: Array<{ child: ChildProcess; path: string }>,
+    private readonly connected: { seconds: number; rssBefore: number; rssConnected: number },
+  ) {}
+
+  static async connect(server: ServerProcess, key: string, feeds: FeedSpec[]): Promise<Subscribers> {
+    const readers: Array<{ child: ChildProcess; path: string }> = [];
     const rssBefore = server.rssMb();
     const t0 = nowMs();
-    for (const feed of feeds) {
-      for (let p = 0; p < feed.processes; p++) {
-        const share =
-          Math.floor(feed.subscribers / feed.processes) + (p < feed.subscribers % feed.processes ? 1 : 0);
-        const child = track(
-          fork(join(__dirname, 'sse-reader.js'), [`${server.url}${feed.path}`, String(share), key], {
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          }),
-        );
-        readers.push({ child, path: feed.path });
+    try {
+      for (const feed of feeds) {
+        for (let p = 0; p < feed.processes; p++) {
+          const share =
+            Math.floor(feed.subscribers / feed.processes) + (p < feed.subscribers % feed.processes ? 1 : 0);
+          const child = track(
+            fork(join(__dirname, 'sse-reader.js'), [`${server.url}${feed.path}`, String(share), key], {
+              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            }),
+          );
+          readers.push({ child, path: feed.path });
+        }
       }
+      await Promise.all(readers.map((r) => waitFor(r.child, 'ready', 120_000)));
+    } catch (e) {
+      await stopReaders(readers);
+      throw e;
     }
-    await Promise.all(readers.map((r) => waitFor(r.child, 'ready', 120_000)));
-    const connectSeconds = (nowMs() - t0) / 1000;
+    const seconds = (nowMs() - t0) / 1000;
     await sleep(500);
-    const rssConnected = server.rssMb();
+    return new Subscribers(server, key, feeds, readers, { seconds, rssBefore, rssConnected: server.rssMb() });
+  }
 
+  async close(): Promise<void> {
+    await stopReaders(this.readers);
+  }
+
+  /** POSTs `bodies` paced at `ratePerSec` and measures their delivery to every subscriber. */
+  async run(bodies: string[], ratePerSec: number): Promise<DeliveryResult> {
+    const { server, key } = this;
     const client = new Client(server.url, key, 8);
     const sent: Record<string, number> = {};
     const appendLatencies: number[] = [];
@@ -146,14 +162,14 @@ export async function deliveryRun(
     const serverCpuPercent = ((server.cpuMs() - cpuBefore) / (nowMs() - start)) * 100;
     const serverEventLoopDelayMs = await server.eventLoopDelay(key);
     const serverRssMb = {
-      before: rssBefore,
-      connected: rssConnected,
+      before: this.connected.rssBefore,
+      connected: this.connected.rssConnected,
       afterEvents: server.rssMb(),
       peak: server.rssMb('VmHWM'),
     };
 
     const results = await Promise.all(
-      readers.map(async (r) => {
+      this.readers.map(async (r) => {
         const reply = waitFor(r.child, 'result', 60_000);
         r.child.send({ type: 'collect', sent, waitMs: 15_000 } satisfies CollectRequest);
         return { path: r.path, ...(await reply) };
@@ -171,25 +187,27 @@ export async function deliveryRun(
       for (const p of r.problems) console.error(`  reader on ${r.path}: ${p}`);
     }
     return {
-      subscribers: feeds.reduce((n, f) => n + f.subscribers, 0),
+      subscribers: this.feeds.reduce((n, f) => n + f.subscribers, 0),
       events: bodies.length,
       ratePerSec,
       latency: summarize(all),
       byFeed: Object.fromEntries([...perFeed].map(([path, list]) => [path, summarize(list)])),
       missing,
       appendLatency: summarize(appendLatencies),
-      connectSeconds,
+      connectSeconds: this.connected.seconds,
       serverRssMb,
       serverCpuPercent,
       serverEventLoopDelayMs,
       readerCpuPercent: results.map((r) => r.cpuPercent),
     };
-  } finally {
-    await Promise.all(
-      readers.map((r) => {
-        if (r.child.connected) r.child.send({ type: 'exit' });
-        return stop(r.child, 3000);
-      }),
-    );
   }
+}
+
+function stopReaders(readers: Array<{ child: ChildProcess }>): Promise<unknown> {
+  return Promise.all(
+    readers.map((r) => {
+      if (r.child.connected) r.child.send({ type: 'exit' });
+      return stop(r.child, 3000);
+    }),
+  );
 }
