@@ -239,7 +239,6 @@ export class ProjectionRunner {
           if (this.retryPending) break;
           if (item.kind === 'event') {
             this.pending.push(item.event);
-            this.pacer.arrived();
             if (this.pending.length >= this.batchSize) this.flushSafely();
             else this.scheduleFlush();
           } else {
