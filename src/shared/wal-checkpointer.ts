@@ -19,9 +19,14 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.exec('PRAGMA busy_timeout = 5000; PRAGMA synchronous = ' + workerData.synchronous + ';');
+let failing = false; // reported once when it starts failing and once when it works again
 const checkpoint = () => {
-  try { db.exec('PRAGMA wal_checkpoint(PASSIVE)'); }
-  catch (e) { parentPort.postMessage({ error: String(e && e.message || e) }); }
+  try {
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    if (failing) { failing = false; parentPort.postMessage({ recovered: true }); }
+  } catch (e) {
+    if (!failing) { failing = true; parentPort.postMessage({ error: String(e && e.message || e) }); }
+  }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
@@ -62,8 +67,9 @@ export class WalCheckpointer {
       },
     });
     this.worker.unref(); // never what keeps a process alive
-    this.worker.on('message', (m: { error?: string }) => {
-      if (m.error) this.logger.warn(`background checkpoint of ${file} failed: ${m.error}`);
+    this.worker.on('message', (m: { error?: string; recovered?: boolean }) => {
+      if (m.error) this.logger.warn(`background checkpoints of ${file} fail (${m.error}); retrying`);
+      if (m.recovered) this.logger.log(`background checkpoints of ${file} work again`);
     });
     this.worker.on('error', (e) => this.fallBack(`failed: ${e.message}`));
     this.worker.on('exit', (code) => {
