@@ -99,12 +99,12 @@ export class ProjectionRunner {
     return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
   }
 
-  /** Ordinal of the last event applied and announced (live feeds switch from catch-up at it). */
   /** Batches whose publishing waited for the events arriving meanwhile (see PublishPacer). */
   get heldBatches(): number {
     return this.pacer.held;
   }
 
+  /** Ordinal of the last event applied and announced (live feeds switch from catch-up at it). */
   get appliedSeq(): number {
     return this.cursorSeq;
   }
