@@ -160,6 +160,9 @@ export function report(
   console.log(
     `Server event-loop delay while posting: ${loop(single)} with 1 subscriber; ${sweep.map((d) => `${loop(d)} at ${d.ratePerSec}/s`).join('; ')} with ${n}`,
   );
+  console.log(
+    `Batches held by the runner's pacing: ${sweep.map((d) => `${d.heldBatches ?? 'n/a'} at ${d.ratePerSec}/s`).join('; ')}`,
+  );
   const rss = many.serverRssMb;
   console.log(
     `Server RSS: ${fmt(rss.before)} MB before the ${n} subscribers, ${fmt(rss.connected)} MB once connected (${fmt(((rss.connected - rss.before) * 1024) / n)} KB each, GC noise included), ${fmt(rss.afterEvents)} MB after the events; peak ${fmt(rss.peak)} MB; connecting took ${fmt(many.connectSeconds, 2)} s`,
@@ -232,6 +235,7 @@ function deliveryJson(d: DeliveryResult): object {
     serverEventLoopDelayMs: d.serverEventLoopDelayMs
       ? Object.fromEntries(Object.entries(d.serverEventLoopDelayMs).map(([k, v]) => [k, round(v, 2)]))
       : null,
+    heldBatches: d.heldBatches,
     readerCpuPercent: d.readerCpuPercent.map((c) => round(c, 1)),
   };
 }

@@ -27,6 +27,11 @@ function freePort(): Promise<number> {
   });
 }
 
+export interface ServerMetrics {
+  readonly eventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+  readonly heldBatches: number | null;
+}
+
 /** Servers started and not yet stopped: their output is shown if the benchmark fails. */
 const running = new Set<ServerProcess>();
 onFailure(() => [...running].map((s) => `server output (tail):\n${s.output()}`).join('\n') || null);
@@ -97,7 +102,11 @@ export class ServerProcess {
    * The server's event-loop delay (ms) since the previous call, from its Prometheus metrics
    * (prom-client resets the histogram at each scrape); null when unavailable.
    */
-  async eventLoopDelay(key: string): Promise<{ p50: number; p99: number; max: number } | null> {
+  /**
+   * From the service's /metrics (reading them resets its event-loop delay histogram): that delay,
+   * and the batches its projection runner has held so far. Null for what the server does not report.
+   */
+  async metrics(key: string): Promise<ServerMetrics> {
     try {
       const res = await fetch(`${this.url}/metrics`, {
         headers: { authorization: `Bearer ${key}` },
@@ -105,16 +114,18 @@ export class ServerProcess {
       });
       const text = await res.text();
       const get = (name: string): number => {
-        const m = new RegExp(
-          `^chronology_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`,
-          'm',
-        ).exec(text);
-        return m ? Number(m[1]) * 1000 : NaN;
+        const m = new RegExp(`^chronology_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+        return m ? Number(m[1]) : NaN;
       };
-      const delay = { p50: get('p50'), p99: get('p99'), max: get('max') };
-      return Number.isFinite(delay.max) ? delay : null;
+      const lag = (p: string): number => get(`nodejs_eventloop_lag_${p}_seconds`) * 1000;
+      const delay = { p50: lag('p50'), p99: lag('p99'), max: lag('max') };
+      const held = get('projection_held_batches');
+      return {
+        eventLoopDelayMs: Number.isFinite(delay.max) ? delay : null,
+        heldBatches: Number.isFinite(held) ? held : null,
+      };
     } catch {
-      return null;
+      return { eventLoopDelayMs: null, heldBatches: null };
     }
   }
 

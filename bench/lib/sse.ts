@@ -41,6 +41,8 @@ export interface DeliveryResult {
   readonly serverCpuPercent: number;
   /** The server's event-loop delay while the events were posted (from its /metrics). */
   readonly serverEventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+  /** Batches the service's projection runner held during the run (its pacing); null for the floor. */
+  readonly heldBatches: number | null;
   /** CPU of each reader process during the run (100 = one core busy). */
   readonly readerCpuPercent: number[];
 }
@@ -133,7 +135,7 @@ export class Subscribers {
     const sent: Record<string, number> = {};
     const appendLatencies: number[] = [];
     const posts: Array<Promise<void>> = [];
-    await server.eventLoopDelay(key); // resets the server's histogram
+    const metricsBefore = await server.metrics(key); // also resets the server's histogram
     // The pacing starts once that answer is in. Scheduled from before it, the first few events went
     // out at once to catch up, and queued behind each other's fan-outs (runs began with 90-130 ms).
     const start = nowMs();
@@ -160,7 +162,11 @@ export class Subscribers {
       client.close();
     }
     const serverCpuPercent = ((server.cpuMs() - cpuBefore) / (nowMs() - start)) * 100;
-    const serverEventLoopDelayMs = await server.eventLoopDelay(key);
+    const metricsAfter = await server.metrics(key);
+    const heldBatches =
+      metricsAfter.heldBatches === null || metricsBefore.heldBatches === null
+        ? null
+        : metricsAfter.heldBatches - metricsBefore.heldBatches;
     const serverRssMb = {
       before: this.connected.rssBefore,
       connected: this.connected.rssConnected,
@@ -197,7 +203,8 @@ export class Subscribers {
       connectSeconds: this.connected.seconds,
       serverRssMb,
       serverCpuPercent,
-      serverEventLoopDelayMs,
+      serverEventLoopDelayMs: metricsAfter.eventLoopDelayMs,
+      heldBatches,
       readerCpuPercent: results.map((r) => r.cpuPercent),
     };
   }
