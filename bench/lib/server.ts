@@ -99,12 +99,9 @@ export class ServerProcess {
   }
 
   /**
-   * The server's event-loop delay (ms) since the previous call, from its Prometheus metrics
-   * (prom-client resets the histogram at each scrape); null when unavailable.
-   */
-  /**
-   * From the service's /metrics (reading them resets its event-loop delay histogram): that delay,
-   * and the batches its projection runner has held so far. Null for what the server does not report.
+   * From the service's /metrics: its event-loop delay (ms) since the previous call (prom-client
+   * resets the histogram at each scrape) and the batches its projection runner has held so far.
+   * Null for what the server does not report (the floor reports nothing).
    */
   async metrics(key: string): Promise<ServerMetrics> {
     try {

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { stop, track } from './children';
 import { Client } from './http';
-import type { ServerProcess } from './server';
+import type { ServerMetrics, ServerProcess } from './server';
 import { nowMs, summarize, type Summary } from './stats';
 
 export interface CollectRequest {
@@ -40,7 +40,7 @@ export interface DeliveryResult {
   /** Server CPU while the events were posted and delivered (100 = one core busy). */
   readonly serverCpuPercent: number;
   /** The server's event-loop delay while the events were posted (from its /metrics). */
-  readonly serverEventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+  readonly serverEventLoopDelayMs: ServerMetrics['eventLoopDelayMs'];
   /** Batches the service's projection runner held during the run (its pacing); null for the floor. */
   readonly heldBatches: number | null;
   /** CPU of each reader process during the run (100 = one core busy). */
@@ -101,31 +101,32 @@ export class Subscribers {
     const readers: Array<{ child: ChildProcess; path: string }> = [];
     const rssBefore = server.rssMb();
     const t0 = nowMs();
-    try {
-      for (const feed of feeds) {
-        for (let p = 0; p < feed.processes; p++) {
-          const share =
-            Math.floor(feed.subscribers / feed.processes) + (p < feed.subscribers % feed.processes ? 1 : 0);
-          const child = track(
-            fork(join(__dirname, 'sse-reader.js'), [`${server.url}${feed.path}`, String(share), key], {
-              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-            }),
-          );
-          readers.push({ child, path: feed.path });
-        }
+    // Every reader is tracked: if one fails to connect, runBenchmark kills them all.
+    for (const feed of feeds) {
+      for (let p = 0; p < feed.processes; p++) {
+        const share =
+          Math.floor(feed.subscribers / feed.processes) + (p < feed.subscribers % feed.processes ? 1 : 0);
+        const child = track(
+          fork(join(__dirname, 'sse-reader.js'), [`${server.url}${feed.path}`, String(share), key], {
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          }),
+        );
+        readers.push({ child, path: feed.path });
       }
-      await Promise.all(readers.map((r) => waitFor(r.child, 'ready', 120_000)));
-    } catch (e) {
-      await stopReaders(readers);
-      throw e;
     }
+    await Promise.all(readers.map((r) => waitFor(r.child, 'ready', 120_000)));
     const seconds = (nowMs() - t0) / 1000;
     await sleep(500);
     return new Subscribers(server, key, feeds, readers, { seconds, rssBefore, rssConnected: server.rssMb() });
   }
 
   async close(): Promise<void> {
-    await stopReaders(this.readers);
+    await Promise.all(
+      this.readers.map((r) => {
+        if (r.child.connected) r.child.send({ type: 'exit' });
+        return stop(r.child, 3000);
+      }),
+    );
   }
 
   /** POSTs `bodies` paced at `ratePerSec` and measures their delivery to every subscriber. */
@@ -208,13 +209,4 @@ export class Subscribers {
       readerCpuPercent: results.map((r) => r.cpuPercent),
     };
   }
-}
-
-function stopReaders(readers: Array<{ child: ChildProcess }>): Promise<unknown> {
-  return Promise.all(
-    readers.map((r) => {
-      if (r.child.connected) r.child.send({ type: 'exit' });
-      return stop(r.child, 3000);
-    }),
-  );
 }

@@ -32,7 +32,7 @@ export class RecentLoopUtilization implements LoopMeter {
 /**
  * When the projection runner publishes a batch. Publishing can be costly (a fan-out to 1,000 live
  * subscribers is a write per socket: tens of ms), and when events come so fast that publishing each
- * batch at once keeps the event loop saturated (busy over SATURATED of the last half second), requests queue
+ * batch at once keeps the event loop saturated (busy over SATURATED of the last window of half a second or more), requests queue
  * behind fan-outs and every fan-out carries one event. Then the next batch waits until D ms after
  * the last publish ended (D: how long that publish took): publishing takes at most half the loop,
  * requests get the other half, and the events that arrived meanwhile go out together, one write per
@@ -42,10 +42,14 @@ export class RecentLoopUtilization implements LoopMeter {
 export class PublishPacer {
   private publishMs = 0;
   private holdUntil = 0;
-  /** Batches that waited (for metrics and tests). */
-  held = 0;
+  private heldCount = 0;
 
   constructor(private readonly loop: LoopMeter = new RecentLoopUtilization()) {}
+
+  /** Batches that waited (for metrics and tests). */
+  get held(): number {
+    return this.heldCount;
+  }
 
   /** A batch's 'applied' listeners ran from `start` to `end`. */
   published(start: number, end: number): void {
@@ -58,7 +62,7 @@ export class PublishPacer {
     if (this.publishMs < 1 || this.loop.utilization(now) <= SATURATED) return 0;
     const wait = this.holdUntil - now;
     if (wait < 1) return 0;
-    this.held++;
+    this.heldCount++;
     return wait;
   }
 }

@@ -215,6 +215,7 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** The last durable position: readers never see a commit before it is synced. */
   private head(): Position | null {
     const p = this.wal.durable;
     return p > 0n ? positionOf(p) : null;
