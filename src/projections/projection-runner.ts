@@ -9,29 +9,15 @@ import {
   type Subscription,
 } from '../event-store';
 import { isStorageFailure } from '../shared/sqlite';
-import { CheckpointStore, type Checkpoint } from './checkpoint-store';
-import { projectionDigest, rebuildInShadow } from './projection-rebuild';
+import { BoundProjections } from './bound-projections';
 import { PublishPacer } from './publish-pacer';
-import {
-  dropTables,
-  handlesType,
-  tablesOf,
-  type Projection,
-  type ProjectionHandler,
-  type ReadDb,
-} from './projection';
+import type { Projection, ReadDb } from './projection';
 
 export interface RunnerOptions {
   /** Most events applied in one transaction. */
   readonly batchSize?: number;
   /** Delay before resubscribing after the store failed. */
   readonly retryDelayMs?: number;
-}
-
-interface Bound {
-  readonly projection: Projection;
-  apply: ProjectionHandler;
-  checkpoint: Checkpoint;
 }
 
 export interface AppliedBatch {
@@ -49,9 +35,7 @@ export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'fa
  */
 export class ProjectionRunner {
   private readonly logger = new Logger('Projections');
-  private readonly checkpoints: CheckpointStore;
-  private readonly bound: Bound[] = [];
-  private readonly rebuilding = new Set<string>();
+  private readonly bound: BoundProjections;
   private readonly events = new EventEmitter();
   private subscription: Subscription | null = null;
   private pending: RecordedEvent[] = [];
@@ -69,11 +53,11 @@ export class ProjectionRunner {
 
   constructor(
     private readonly store: EventStore,
-    private readonly db: ReadDb,
-    private readonly projections: readonly Projection[],
+    db: ReadDb,
+    projections: readonly Projection[],
     options: RunnerOptions = {},
   ) {
-    this.checkpoints = new CheckpointStore(db);
+    this.bound = new BoundProjections(db, projections);
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.events.setMaxListeners(0);
@@ -81,7 +65,7 @@ export class ProjectionRunner {
 
   /** Prepares every projection (rebuilding those whose version changed) and starts following the log. */
   start(): void {
-    for (const projection of this.projections) this.bound.push(this.prepare(projection));
+    this.bound.prepare();
     this.loop = this.run();
   }
 
@@ -95,7 +79,7 @@ export class ProjectionRunner {
   }
 
   get state(): { state: RunnerState; position: Position | null; seq: number; error: string | null } {
-    const lowest = this.lowest();
+    const lowest = this.bound.lowest();
     return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
   }
 
@@ -111,7 +95,7 @@ export class ProjectionRunner {
 
   /** Position every projection has applied (the lowest checkpoint). */
   get position(): Position | null {
-    return this.lowest().position;
+    return this.bound.lowest().position;
   }
 
   /** Resolves true once every projection has applied `position`, false after `timeoutMs`. */
@@ -158,78 +142,25 @@ export class ProjectionRunner {
   }
 
   get names(): string[] {
-    return this.bound.map((b) => b.projection.name);
+    return this.bound.names;
   }
 
   /** SHA-256 over the projection's rows (equal read models, equal digests). */
   digest(name: string): string {
-    return projectionDigest(this.db, this.boundOf(name).projection);
+    return this.bound.digest(name);
   }
 
   /**
    * Rebuilds one projection from the log into a shadow copy while the live one keeps serving, then
    * swaps them atomically; returns the digests before and after and how many events were replayed.
    */
-  async rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }> {
-    const b = this.boundOf(name);
-    if (this.rebuilding.has(name)) throw new Error(`${name} is already being rebuilt`);
-    this.rebuilding.add(name);
-    try {
-      const before = this.digest(name);
-      const events = await rebuildInShadow(this.store, this.db, {
-        projection: b.projection,
-        checkpoint: () => b.checkpoint,
-        swap: (apply) => {
-          b.apply = apply;
-        },
-      });
-      return { name, before, after: this.digest(name), events };
-    } finally {
-      this.rebuilding.delete(name);
-    }
-  }
-
-  private boundOf(name: string): Bound {
-    const b = this.bound.find((x) => x.projection.name === name);
-    if (!b) throw new RangeError(`no projection named ${name}`);
-    return b;
-  }
-
-  private prepare(projection: Projection): Bound {
-    const t = tablesOf(projection.name);
-    let checkpoint = this.checkpoints.get(projection.name);
-    if (checkpoint && checkpoint.version !== projection.version) {
-      this.logger.log(
-        `${projection.name}: version ${checkpoint.version} -> ${projection.version}, rebuilding from the log`,
-      );
-      this.db.transaction(() => {
-        dropTables(this.db, projection, t);
-        this.checkpoints.delete(projection.name);
-      })();
-      checkpoint = null;
-    }
-    this.db.exec(projection.schema(t));
-    checkpoint ??= { name: projection.name, version: projection.version, position: null, seq: 0 };
-    return { projection, apply: projection.bind(this.db, t), checkpoint };
-  }
-
-  private lowest(): Checkpoint {
-    let low: Checkpoint | null = null;
-    for (const b of this.bound) {
-      const c = b.checkpoint;
-      if (
-        !low ||
-        c.position === null ||
-        (low.position !== null && comparePositions(c.position, low.position) < 0)
-      )
-        low = c;
-    }
-    return low ?? { name: '', version: 0, position: null, seq: 0 };
+  rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }> {
+    return this.bound.rebuild(name, this.store);
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const from = this.lowest();
+      const from = this.bound.lowest();
       this.cursorSeq = from.seq;
       // After a failure the state stays 'retrying' until the runner has caught up again.
       if (this.runnerState !== 'retrying') this.runnerState = 'catching-up';
@@ -321,20 +252,7 @@ export class ProjectionRunner {
     const batch = this.pending;
     this.pending = [];
     const firstSeq = this.cursorSeq + 1;
-    const advanced = this.bound.map((b) => ({ ...b.checkpoint }));
-    this.db.transaction(() => {
-      batch.forEach((event, i) => {
-        const seq = firstSeq + i;
-        this.bound.forEach((b, j) => {
-          const cp = advanced[j]!;
-          if (cp.position !== null && comparePositions(event.position, cp.position) <= 0) return;
-          if (handlesType(b.projection, event.type)) b.apply(event, { seq });
-          advanced[j] = { ...cp, position: event.position, seq };
-        });
-      });
-      advanced.forEach((cp) => this.checkpoints.save(cp));
-    })();
-    this.bound.forEach((b, j) => (b.checkpoint = advanced[j]!));
+    this.bound.apply(batch, firstSeq);
     this.cursorSeq += batch.length;
     const start = performance.now();
     this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
@@ -348,6 +266,6 @@ export class ProjectionRunner {
 
   private describe(): string {
     const p = this.position;
-    return p ? `position ${formatPosition(p)} (${this.lowest().seq} events)` : 'an empty log';
+    return p ? `position ${formatPosition(p)} (${this.bound.lowest().seq} events)` : 'an empty log';
   }
 }

@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { comparePositions, type EventStore, type RecordedEvent } from '../event-store';
+import { CheckpointStore, type Checkpoint } from './checkpoint-store';
+import { projectionDigest, rebuildInShadow } from './projection-rebuild';
+import {
+  dropTables,
+  handlesType,
+  tablesOf,
+  type Projection,
+  type ProjectionHandler,
+  type ReadDb,
+} from './projection';
+
+interface Bound {
+  readonly projection: Projection;
+  apply: ProjectionHandler;
+  checkpoint: Checkpoint;
+}
+
+/**
+ * The projections the runner feeds, bound to their tables in the read database, each with its
+ * checkpoint: preparing them (rebuilding one whose version changed), applying a batch together
+ * with every checkpoint in one transaction, digests and shadow rebuilds.
+ */
+export class BoundProjections {
+  private readonly logger = new Logger('Projections');
+  private readonly checkpoints: CheckpointStore;
+  private readonly bound: Bound[] = [];
+  private readonly rebuilding = new Set<string>();
+
+  constructor(
+    private readonly db: ReadDb,
+    private readonly projections: readonly Projection[],
+  ) {
+    this.checkpoints = new CheckpointStore(db);
+  }
+
+  /** Creates every projection's tables, rebuilding from the log those whose version changed. */
+  prepare(): void {
+    for (const projection of this.projections) this.bound.push(this.prepareOne(projection));
+  }
+
+  get names(): string[] {
+    return this.bound.map((b) => b.projection.name);
+  }
+
+  /** The checkpoint furthest behind: where following the log resumes. */
+  lowest(): Checkpoint {
+    let low: Checkpoint | null = null;
+    for (const b of this.bound) {
+      const c = b.checkpoint;
+      if (
+        !low ||
+        c.position === null ||
+        (low.position !== null && comparePositions(c.position, low.position) < 0)
+      )
+        low = c;
+    }
+    return low ?? { name: '', version: 0, position: null, seq: 0 };
+  }
+
+  /**
+   * Applies `batch` (ordinals from `firstSeq`) to every projection that has not applied it yet and
+   * advances every checkpoint, in one transaction: all of it or, if anything throws, none of it.
+   */
+  apply(batch: readonly RecordedEvent[], firstSeq: number): void {
+    const advanced = this.bound.map((b) => ({ ...b.checkpoint }));
+    this.db.transaction(() => {
+      batch.forEach((event, i) => {
+        const seq = firstSeq + i;
+        this.bound.forEach((b, j) => {
+          const cp = advanced[j]!;
+          if (cp.position !== null && comparePositions(event.position, cp.position) <= 0) return;
+          if (handlesType(b.projection, event.type)) b.apply(event, { seq });
+          advanced[j] = { ...cp, position: event.position, seq };
+        });
+      });
+      advanced.forEach((cp) => this.checkpoints.save(cp));
+    })();
+    this.bound.forEach((b, j) => (b.checkpoint = advanced[j]!));
+  }
+
+  /** SHA-256 over the projection's rows (equal read models, equal digests). */
+  digest(name: string): string {
+    return projectionDigest(this.db, this.boundOf(name).projection);
+  }
+
+  /** See ProjectionRunner.rebuild. */
+  async rebuild(
+    name: string,
+    store: EventStore,
+  ): Promise<{ name: string; before: string; after: string; events: number }> {
+    const b = this.boundOf(name);
+    if (this.rebuilding.has(name)) throw new Error(`${name} is already being rebuilt`);
+    this.rebuilding.add(name);
+    try {
+      const before = this.digest(name);
+      const events = await rebuildInShadow(store, this.db, {
+        projection: b.projection,
+        checkpoint: () => b.checkpoint,
+        swap: (apply) => {
+          b.apply = apply;
+        },
+      });
+      return { name, before, after: this.digest(name), events };
+    } finally {
+      this.rebuilding.delete(name);
+    }
+  }
+
+  private boundOf(name: string): Bound {
+    const b = this.bound.find((x) => x.projection.name === name);
+    if (!b) throw new RangeError(`no projection named ${name}`);
+    return b;
+  }
+
+  private prepareOne(projection: Projection): Bound {
+    const t = tablesOf(projection.name);
+    let checkpoint = this.checkpoints.get(projection.name);
+    if (checkpoint && checkpoint.version !== projection.version) {
+      this.logger.log(
+        `${projection.name}: version ${checkpoint.version} -> ${projection.version}, rebuilding from the log`,
+      );
+      this.db.transaction(() => {
+        dropTables(this.db, projection, t);
+        this.checkpoints.delete(projection.name);
+      })();
+      checkpoint = null;
+    }
+    this.db.exec(projection.schema(t));
+    checkpoint ??= { name: projection.name, version: projection.version, position: null, seq: 0 };
+    return { projection, apply: projection.bind(this.db, t), checkpoint };
+  }
+}
