@@ -116,7 +116,7 @@ export class ServerProcess {
       };
       const lag = (p: string): number => get(`nodejs_eventloop_lag_${p}_seconds`) * 1000;
       const delay = { p50: lag('p50'), p99: lag('p99'), max: lag('max') };
-      const held = get('projection_held_batches');
+      const held = get('projection_held_batches_total');
       return {
         eventLoopDelayMs: Number.isFinite(delay.max) ? delay : null,
         heldBatches: Number.isFinite(held) ? held : null,

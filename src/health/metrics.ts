@@ -35,12 +35,15 @@ export class Metrics implements OnModuleDestroy {
         this.set(runner.state.seq);
       },
     });
-    new Gauge({
-      name: 'chronology_projection_held_batches',
-      help: 'Batches whose publishing waited so the events arriving meanwhile went out with them (since start).',
+    let heldReported = 0;
+    new Counter({
+      name: 'chronology_projection_held_batches_total',
+      help: 'Batches whose publishing waited so the events arriving meanwhile went out with them.',
       registers: [this.registry],
       collect() {
-        this.set(runner.heldBatches);
+        const held = runner.heldBatches;
+        this.inc(held - heldReported);
+        heldReported = held;
       },
     });
     new Gauge({
