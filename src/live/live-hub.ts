@@ -8,10 +8,12 @@ import {
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { comparePositions, parsePosition, type Position } from '../event-store';
+import { Metrics } from '../health/metrics';
 import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
 import { ProjectionRunner, type AppliedBatch } from '../projections/projection-runner';
 import { AppError } from '../shared/errors';
 import type { Feed, LogIndex } from './feeds';
+import { LiveMetrics } from './live-metrics';
 import { encodeMessage, SseStream } from './sse-stream';
 
 interface Subscriber {
@@ -38,12 +40,16 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private readonly subscribers = new Set<Subscriber>();
   private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly metrics: LiveMetrics;
 
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_DB) private readonly db: ReadDb,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.metrics = new LiveMetrics(metrics.registry, () => this.subscribers.size);
+  }
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.runner.onApplied((batch) => this.fanOut(batch), { first: true });
@@ -54,7 +60,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.heartbeat = setInterval(() => {
       const now = performance.now();
       for (const s of this.subscribers) {
-        if (s.stream.idleMs(now) >= interval * 0.75) s.stream.comment('heartbeat');
+        if (s.stream.idleMs(now) >= interval * 0.75) s.stream.comment('heartbeat', now);
       }
     }, interval / 4);
     this.heartbeat.unref();
@@ -88,7 +94,10 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.subscribers.add(subscriber);
     stream.onClose((reason) => {
       this.subscribers.delete(subscriber);
-      if (reason.startsWith('slow')) this.logger.warn(`cut off a live subscriber (${feed.key}): ${reason}`);
+      if (reason.startsWith('slow')) {
+        this.metrics.cutOff.inc();
+        this.logger.warn(`cut off a live subscriber (${feed.key}): ${reason}`);
+      }
     });
     void this.catchUp(subscriber);
   }
@@ -164,6 +173,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   private fanOut(batch: AppliedBatch): void {
+    const start = performance.now();
     const last = batch.firstSeq + batch.events.length - 1;
     const groups = new Map<string, Subscriber[]>();
     for (const s of this.subscribers) {
@@ -189,7 +199,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         continue;
       }
       for (const s of group) {
-        if (!chunk || s.stream.writeLive(chunk)) {
+        if (!chunk || s.stream.writeLive(chunk, start)) {
           s.cursor = last;
         } else if (!s.stream.closed) {
           s.live = false; // behind: it reads the rest from the log at its own pace
@@ -197,6 +207,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         }
       }
     }
+    if (groups.size > 0) this.metrics.fanOutSeconds.observe((performance.now() - start) / 1000);
   }
 
   /** For diagnostics and tests. */

@@ -60,10 +60,11 @@ export class SseStream {
   /**
    * Live writes: refused (false) when the reader has not taken what it was already sent past the
    * bound. The check comes before the write, so a subscriber holds at most the bound plus one batch.
+   * `now`: the fan-out's own clock reading, so 1,000 writes do not read the clock 1,000 times.
    */
-  writeLive(text: string | Buffer): boolean {
+  writeLive(text: string | Buffer, now = performance.now()): boolean {
     if (this.ended || this.raw.writableLength > this.maxBufferBytes) return false;
-    this.send(text);
+    this.send(text, now);
     return true;
   }
 
@@ -72,16 +73,16 @@ export class SseStream {
    * unframed body, and its write corks the socket and uncorks it on the next tick, which for a
    * fan-out means 1,000 deferred flushes instead of writes that leave at once.
    */
-  private send(data: string | Buffer): void {
+  private send(data: string | Buffer, now = performance.now()): void {
     const socket = this.raw.socket;
     if (socket && !socket.destroyed) {
       socket.write(data);
-      this.lastWriteAt = performance.now();
+      this.lastWriteAt = now;
     }
   }
 
-  comment(text: string): void {
-    this.writeLive(`: ${text}\n\n`);
+  comment(text: string, now = performance.now()): void {
+    this.writeLive(`: ${text}\n\n`, now);
   }
 
   /** Milliseconds since anything was last written to the stream. */

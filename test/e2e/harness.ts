@@ -8,6 +8,15 @@ import { EVENT_STORE, formatPosition, type EventStore } from '../../src/event-st
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
+/** A metric's value in Prometheus text (summed over its label sets); NaN when it is absent. */
+export function metricValue(metrics: string, name: string): number {
+  const values = metrics
+    .split('\n')
+    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+    .map((l) => Number(l.split(' ').pop()));
+  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0);
+}
+
 export interface HttpResult<T = any> {
   readonly status: number;
   readonly headers: Headers;

@@ -1,6 +1,6 @@
 import { EventSource } from 'eventsource';
 import { REGISTRY, reportBase } from '../fixtures/chronology.fixtures';
-import { ADMIN_KEY, TestApp } from './harness';
+import { ADMIN_KEY, TestApp, metricValue } from './harness';
 import { SseReader, type SseMessage } from './sse-client';
 
 const ids = (messages: SseMessage[]) => messages.map((m) => m.id!);
@@ -191,6 +191,23 @@ describe('live feeds (Server-Sent Events)', () => {
         counters: [{ entryId: claim.entryId, how: 'dispute' }],
       }),
     ]);
+  });
+
+  it('shows in /metrics: open feeds, and one fan-out per batch written to live subscribers', async () => {
+    const metric = async (name: string): Promise<number> => metricValue((await t.get('/metrics')).text, name);
+    // The earlier tests' readers have all closed; the server notices each close shortly after.
+    for (let i = 0; i < 100 && (await metric('chronology_live_subscribers')) > 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await metric('chronology_live_subscribers')).toBe(0);
+    const fanOuts = await metric('chronology_live_fanout_seconds_count');
+    const feed = await SseReader.open(`${t.url}/v1/events/live`);
+    expect(await metric('chronology_live_subscribers')).toBe(1);
+    const added = await t.append('StatementMade', reportBase(9, { summary: 'counted' }));
+    await feed.waitFor((m) => m.some((x) => x.id === added.position));
+    await feed.close();
+    expect(await metric('chronology_live_fanout_seconds_count')).toBeGreaterThan(fanOuts);
+    expect(await metric('chronology_live_fanout_seconds_sum')).toBeGreaterThan(0);
   });
 
   it('rejects a malformed resume position with 400 before streaming', async () => {

@@ -1,11 +1,9 @@
 import { CRISIS, REGISTRY, REPORTS } from '../fixtures/chronology.fixtures';
-import { TestApp } from './harness';
+import { TestApp, metricValue } from './harness';
 
+/** Events applied since this instance started (0 when none: the counter has no label set yet). */
 function appliedTotal(metrics: string): number {
-  return metrics
-    .split('\n')
-    .filter((l) => l.startsWith('chronology_projection_events_applied_total{'))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  return metricValue(metrics, 'chronology_projection_events_applied_total') || 0;
 }
 
 describe('restart on the same data dir', () => {

@@ -1,0 +1,30 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** What an operator watches of the live feeds: how many follow, how long a fan-out takes, who is cut off. */
+export class LiveMetrics {
+  /** One fan-out: a committed batch written to every live subscriber's socket. */
+  readonly fanOutSeconds: Histogram;
+  readonly cutOff: Counter;
+
+  constructor(registry: Registry, subscribers: () => number) {
+    new Gauge({
+      name: 'chronology_live_subscribers',
+      help: 'Open live feeds (SSE connections), catching up or live.',
+      registers: [registry],
+      collect() {
+        this.set(subscribers());
+      },
+    });
+    this.fanOutSeconds = new Histogram({
+      name: 'chronology_live_fanout_seconds',
+      help: 'Time to write one applied batch to every live subscriber (the last one gets it this much later than the first).',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25],
+      registers: [registry],
+    });
+    this.cutOff = new Counter({
+      name: 'chronology_live_slow_consumers_cut_off_total',
+      help: 'Live subscribers disconnected because they stopped reading (they resume by position).',
+      registers: [registry],
+    });
+  }
+}
