@@ -10,27 +10,21 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { comparePositions, parsePosition, type Position } from '../event-store';
 import { Metrics } from '../health/metrics';
 import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
-import { ProjectionRunner, type AppliedBatch } from '../projections/projection-runner';
+import { ProjectionRunner } from '../projections/projection-runner';
 import { AppError } from '../shared/errors';
+import { FanOut, type Subscriber } from './fan-out';
 import type { Feed, LogIndex } from './feeds';
 import { LiveMetrics } from './live-metrics';
 import { encodeMessage, SseStream } from './sse-stream';
-
-interface Subscriber {
-  readonly stream: SseStream;
-  readonly feed: Feed;
-  /** Ordinal of the last event this subscriber has been sent (or skipped as not matching). */
-  cursor: number;
-  live: boolean;
-}
 
 /** Events read per catch-up step; the writer waits for the socket between steps. */
 const CATCH_UP_EVENTS = 500;
 
 /**
  * Every SSE subscriber: catches up from the log in bounded steps (waiting for the socket between
- * them), then follows live from the batches the read models apply. The switch happens in one
- * synchronous step at the runner's last applied ordinal, so nothing is missed or sent twice.
+ * them), then follows live from the batches the read models apply (written in rounds, see FanOut).
+ * The switch happens in one synchronous step at the runner's last applied ordinal, so nothing is
+ * missed or sent twice.
  * A live subscriber that falls behind (unsent output past the bound) goes back to catching up
  * from the log; one that takes nothing for the stall timeout is cut off and resumes by position.
  */
@@ -41,6 +35,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly metrics: LiveMetrics;
+  private readonly fanOut: FanOut;
 
   constructor(
     private readonly runner: ProjectionRunner,
@@ -49,10 +44,16 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     metrics: Metrics,
   ) {
     this.metrics = new LiveMetrics(metrics.registry, () => this.subscribers.size);
+    this.fanOut = new FanOut({
+      subscribers: () => this.subscribers,
+      fallBack: (s) => void this.catchUp(s),
+      failed: (key, e) => this.logger.error(`live feed ${key} failed: ${e.message}`),
+      roundEnded: (ms) => this.metrics.fanOutSeconds.observe(ms / 1000),
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.runner.onApplied((batch) => this.fanOut(batch), { first: true });
+    this.unsubscribe = this.runner.onApplied((batch) => this.fanOut.push(batch), { first: true });
     // Only idle streams get a heartbeat: one that carries messages needs none, and with many
     // subscribers a heartbeat round is as costly as a fan-out. Checked every quarter interval, a
     // stream idle for three quarters gets one, so no stream goes a whole interval without a write.
@@ -170,44 +171,6 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       this.logger.error(`live feed ${s.feed.key} failed: ${(e as Error).message}`);
       s.stream.close('feed failed');
     }
-  }
-
-  private fanOut(batch: AppliedBatch): void {
-    const start = performance.now();
-    const last = batch.firstSeq + batch.events.length - 1;
-    const groups = new Map<string, Subscriber[]>();
-    for (const s of this.subscribers) {
-      if (!s.live) continue;
-      if (s.cursor !== batch.firstSeq - 1) {
-        s.live = false; // out of step (should not happen): catch up from the log instead
-        void this.catchUp(s);
-        continue;
-      }
-      const group = groups.get(s.feed.key);
-      if (group) group.push(s);
-      else groups.set(s.feed.key, [s]);
-    }
-    for (const group of groups.values()) {
-      let chunk: Buffer | null = null;
-      try {
-        const text = group[0]!.feed.live(batch).map(encodeMessage).join('');
-        // Encoded once for the whole group: every subscriber's socket gets the same bytes.
-        if (text) chunk = Buffer.from(text, 'utf8');
-      } catch (e) {
-        this.logger.error(`live feed ${group[0]!.feed.key} failed: ${(e as Error).message}`);
-        for (const s of group) s.stream.close('feed failed');
-        continue;
-      }
-      for (const s of group) {
-        if (!chunk || s.stream.writeLive(chunk, start)) {
-          s.cursor = last;
-        } else if (!s.stream.closed) {
-          s.live = false; // behind: it reads the rest from the log at its own pace
-          void this.catchUp(s);
-        }
-      }
-    }
-    if (groups.size > 0) this.metrics.fanOutSeconds.observe((performance.now() - start) / 1000);
   }
 
   /** For diagnostics and tests. */

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What an operator watches of the live feeds: how many follow, how long a fan-out takes, who is cut off. */
 export class LiveMetrics {
-  /** One fan-out: a committed batch written to every live subscriber's socket. */
+  /** One fan-out round: each live subscriber sent, in one write, what it has not been sent. */
   readonly fanOutSeconds: Histogram;
   readonly cutOff: Counter;
 
@@ -17,7 +17,7 @@ export class LiveMetrics {
     });
     this.fanOutSeconds = new Histogram({
       name: 'chronology_live_fanout_seconds',
-      help: 'Time to write one applied batch to every live subscriber (the last one gets it this much later than the first).',
+      help: 'Wall time of one fan-out round: writing every live subscriber what it has not been sent (other work runs between its slices).',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25],
       registers: [registry],
     });

@@ -193,7 +193,7 @@ describe('live feeds (Server-Sent Events)', () => {
     ]);
   });
 
-  it('shows in /metrics: open feeds, and one fan-out per batch written to live subscribers', async () => {
+  it('shows in /metrics: open feeds, and fan-out rounds that wrote to live subscribers', async () => {
     const metric = async (name: string): Promise<number> => metricValue((await t.get('/metrics')).text, name);
     // The earlier tests' readers have all closed; the server notices each close shortly after.
     for (let i = 0; i < 100 && (await metric('chronology_live_subscribers')) > 0; i++) {

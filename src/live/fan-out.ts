@@ -1,0 +1,165 @@
+import type { AppliedBatch } from '../projections/projection-runner';
+import type { Feed } from './feeds';
+import { encodeMessage, type SseStream } from './sse-stream';
+
+export interface Subscriber {
+  readonly stream: SseStream;
+  readonly feed: Feed;
+  /** Ordinal of the last event this subscriber has been sent (or skipped as not matching). */
+  cursor: number;
+  live: boolean;
+}
+
+/** A feed that could not render a batch: its subscribers are closed. */
+const FAILED = Symbol('failed');
+
+interface Pending {
+  readonly batch: AppliedBatch;
+  readonly lastSeq: number;
+  /** The batch's messages per feed key, encoded once for every subscriber of that feed. */
+  readonly encoded: Map<string, Buffer | null | typeof FAILED>;
+}
+
+export interface FanOutHooks {
+  /** Live subscribers now (read at the start of each round). */
+  subscribers(): Iterable<Subscriber>;
+  /** A subscriber that cannot be sent more live (behind, or out of step) reads the log instead. */
+  fallBack(s: Subscriber): void;
+  /** A feed could not render a batch (its subscribers are closed). */
+  failed(feedKey: string, error: Error): void;
+  /** One round ended: every live subscriber was sent everything up to the frontier it saw. */
+  roundEnded(ms: number): void;
+}
+
+/** Longest stretch of socket writes before other work (requests, commits) gets the loop. */
+const SLICE_MS = 2;
+
+/**
+ * Writes applied batches to live subscribers in rounds. A round visits every live subscriber once
+ * and sends it, in one write, everything applied after its cursor; it yields the event loop every
+ * SLICE_MS, so with 1,000 subscribers (a write each, tens of ms in all) appends and commits are not
+ * held up behind it. Batches applied during a round go, in that same round, to the subscribers not
+ * yet visited, and a further round takes them to the rest: each subscriber still gets every batch
+ * once and in order, and under load the batches coalesce into fewer, larger writes by themselves.
+ */
+export class FanOut {
+  private backlog: Pending[] = [];
+  private running = false;
+  private lastPushAt = 0;
+
+  constructor(private readonly hooks: FanOutHooks) {}
+
+  /** The runner applied `batch` (the batches arrive in order, with no gap). */
+  push(batch: AppliedBatch): void {
+    if (batch.events.length === 0) return;
+    const pending: Pending = { batch, lastSeq: batch.firstSeq + batch.events.length - 1, encoded: new Map() };
+    this.backlog.push(pending);
+    this.lastPushAt = performance.now();
+    // Rendered now, as the batch is applied, for the feeds followed live (the others on demand).
+    for (const s of this.hooks.subscribers()) if (s.live) this.encoded(pending, s.feed);
+    if (!this.running) this.round();
+  }
+
+  /** Batches applied but not yet written to every live subscriber (for tests and diagnostics). */
+  get pendingBatches(): number {
+    return this.backlog.length;
+  }
+
+  private round(): void {
+    this.running = true;
+    const start = performance.now();
+    const queue = [...this.hooks.subscribers()].filter((s) => s.live);
+    let i = 0;
+    const slice = (): void => {
+      const sliceStart = performance.now();
+      let now = sliceStart;
+      while (i < queue.length && now - sliceStart < SLICE_MS) {
+        this.deliverSafely(queue[i++]!, now);
+        if (i % 32 === 0) now = performance.now();
+      }
+      if (i < queue.length) {
+        setImmediate(slice);
+        return;
+      }
+      this.hooks.roundEnded(performance.now() - start);
+      const before = this.backlog.length;
+      this.trim();
+      // What is left was applied during the round, for subscribers visited before it came. (A
+      // round that moved nothing on would only spin: the next batch starts one.)
+      if (this.backlog.length > 0 && (this.backlog.length < before || this.pushedSince(start))) {
+        setImmediate(() => this.round());
+      } else this.running = false;
+    };
+    slice();
+  }
+
+  /** A subscriber whose delivery throws is closed (it resumes by position); the round goes on. */
+  private deliverSafely(s: Subscriber, now: number): void {
+    try {
+      this.deliver(s, now);
+    } catch (e) {
+      this.hooks.failed(s.feed.key, e as Error);
+      s.stream.close('feed failed');
+    }
+  }
+
+  /** Sends one subscriber everything after its cursor, as one write. */
+  private deliver(s: Subscriber, now: number): void {
+    if (!s.live || s.stream.closed) return;
+    const first = this.backlog.findIndex((p) => p.lastSeq > s.cursor);
+    if (first < 0) return; // up to date
+    if (this.backlog[first]!.batch.firstSeq - 1 !== s.cursor) {
+      s.live = false; // out of step (should not happen): catch up from the log instead
+      this.hooks.fallBack(s);
+      return;
+    }
+    const parts: Buffer[] = [];
+    for (let k = first; k < this.backlog.length; k++) {
+      const chunk = this.encoded(this.backlog[k]!, s.feed);
+      if (chunk === FAILED) {
+        s.stream.close('feed failed');
+        return;
+      }
+      if (chunk) parts.push(chunk);
+    }
+    const last = this.backlog[this.backlog.length - 1]!.lastSeq;
+    const bytes = parts.length === 1 ? parts[0]! : parts.length > 1 ? Buffer.concat(parts) : null;
+    if (!bytes || s.stream.writeLive(bytes, now)) {
+      s.cursor = last;
+    } else if (!s.stream.closed) {
+      s.live = false; // behind: it reads the rest from the log at its own pace
+      this.hooks.fallBack(s);
+    }
+  }
+
+  /** The batch's bytes for a feed (null: nothing for it), rendered once per feed key. */
+  private encoded(p: Pending, feed: Feed): Buffer | null | typeof FAILED {
+    const known = p.encoded.get(feed.key);
+    if (known !== undefined) return known;
+    let chunk: Buffer | null | typeof FAILED;
+    try {
+      const text = feed.live(p.batch).map(encodeMessage).join('');
+      chunk = text ? Buffer.from(text, 'utf8') : null;
+    } catch (e) {
+      chunk = FAILED;
+      this.hooks.failed(feed.key, e as Error);
+    }
+    p.encoded.set(feed.key, chunk);
+    return chunk;
+  }
+
+  private pushedSince(t: number): boolean {
+    return this.lastPushAt >= t;
+  }
+
+  /** Drops the batches every live subscriber has been sent. */
+  private trim(): void {
+    let low = Infinity;
+    for (const s of this.hooks.subscribers()) {
+      if (s.live && !s.stream.closed && s.cursor < low) low = s.cursor;
+    }
+    let keep = 0;
+    while (keep < this.backlog.length && this.backlog[keep]!.lastSeq <= low) keep++;
+    if (keep > 0) this.backlog = this.backlog.slice(keep);
+  }
+}
