@@ -161,7 +161,7 @@ export function report(
     `Server event-loop delay while posting: ${loop(single)} with 1 subscriber; ${sweep.map((d) => `${loop(d)} at ${d.ratePerSec}/s`).join('; ')} with ${n}`,
   );
   console.log(
-    `Batches held by the runner's pacing: ${sweep.map((d) => `${d.heldBatches ?? 'n/a'} at ${d.ratePerSec}/s`).join('; ')}`,
+    `Live fan-out rounds (one write to each live subscriber of all it has not been sent): ${sweep.map((d) => (d.fanOut ? `${d.fanOut.rounds} for ${d.events} events at ${d.ratePerSec}/s (mean ${fmt(d.fanOut.meanMs, 1)} ms)` : `n/a at ${d.ratePerSec}/s`)).join('; ')}`,
   );
   const rss = many.serverRssMb;
   console.log(
@@ -235,7 +235,7 @@ function deliveryJson(d: DeliveryResult): object {
     serverEventLoopDelayMs: d.serverEventLoopDelayMs
       ? Object.fromEntries(Object.entries(d.serverEventLoopDelayMs).map(([k, v]) => [k, round(v, 2)]))
       : null,
-    heldBatches: d.heldBatches,
+    fanOut: d.fanOut ? { rounds: d.fanOut.rounds, meanMs: round(d.fanOut.meanMs, 2) } : null,
     readerCpuPercent: d.readerCpuPercent.map((c) => round(c, 1)),
   };
 }

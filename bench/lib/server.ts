@@ -29,7 +29,8 @@ function freePort(): Promise<number> {
 
 export interface ServerMetrics {
   readonly eventLoopDelayMs: { p50: number; p99: number; max: number } | null;
-  readonly heldBatches: number | null;
+  /** Live fan-out rounds so far, and their total duration (the service's running totals). */
+  readonly fanOut: { rounds: number; seconds: number } | null;
 }
 
 /** Servers started and not yet stopped: their output is shown if the benchmark fails. */
@@ -100,7 +101,7 @@ export class ServerProcess {
 
   /**
    * From the service's /metrics: its event-loop delay (ms) since the previous call (prom-client
-   * resets the histogram at each scrape) and the batches its projection runner has held so far.
+   * resets the histogram at each scrape) and its live fan-out rounds so far.
    * Null for what the server does not report (the floor reports nothing).
    */
   async metrics(key: string): Promise<ServerMetrics> {
@@ -116,13 +117,13 @@ export class ServerProcess {
       };
       const lag = (p: string): number => get(`nodejs_eventloop_lag_${p}_seconds`) * 1000;
       const delay = { p50: lag('p50'), p99: lag('p99'), max: lag('max') };
-      const held = get('projection_held_batches_total');
+      const fanOut = { rounds: get('live_fanout_seconds_count'), seconds: get('live_fanout_seconds_sum') };
       return {
         eventLoopDelayMs: Number.isFinite(delay.max) ? delay : null,
-        heldBatches: Number.isFinite(held) ? held : null,
+        fanOut: Number.isFinite(fanOut.rounds) ? fanOut : null,
       };
     } catch {
-      return { eventLoopDelayMs: null, heldBatches: null };
+      return { eventLoopDelayMs: null, fanOut: null };
     }
   }
 

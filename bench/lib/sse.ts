@@ -41,8 +41,11 @@ export interface DeliveryResult {
   readonly serverCpuPercent: number;
   /** The server's event-loop delay while the events were posted (from its /metrics). */
   readonly serverEventLoopDelayMs: ServerMetrics['eventLoopDelayMs'];
-  /** Batches the service's projection runner held during the run (its pacing); null for the floor. */
-  readonly heldBatches: number | null;
+  /**
+   * The service's live fan-out rounds during the run (each writes once to every live subscriber
+   * what it has not been sent) and their mean wall time; null for the floor.
+   */
+  readonly fanOut: { rounds: number; meanMs: number } | null;
   /** CPU of each reader process during the run (100 = one core busy). */
   readonly readerCpuPercent: number[];
 }
@@ -164,10 +167,12 @@ export class Subscribers {
     }
     const serverCpuPercent = ((server.cpuMs() - cpuBefore) / (nowMs() - start)) * 100;
     const metricsAfter = await server.metrics(key);
-    const heldBatches =
-      metricsAfter.heldBatches === null || metricsBefore.heldBatches === null
-        ? null
-        : metricsAfter.heldBatches - metricsBefore.heldBatches;
+    const [after, before] = [metricsAfter.fanOut, metricsBefore.fanOut];
+    const rounds = after && before ? after.rounds - before.rounds : null;
+    const fanOut =
+      after && before && rounds !== null
+        ? { rounds, meanMs: rounds > 0 ? ((after.seconds - before.seconds) / rounds) * 1000 : 0 }
+        : null;
     const serverRssMb = {
       before: this.connected.rssBefore,
       connected: this.connected.rssConnected,
@@ -205,7 +210,7 @@ export class Subscribers {
       serverRssMb,
       serverCpuPercent,
       serverEventLoopDelayMs: metricsAfter.eventLoopDelayMs,
-      heldBatches,
+      fanOut,
       readerCpuPercent: results.map((r) => r.cpuPercent),
     };
   }

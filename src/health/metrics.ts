@@ -35,17 +35,6 @@ export class Metrics implements OnModuleDestroy {
         this.set(runner.state.seq);
       },
     });
-    let heldReported = 0;
-    new Counter({
-      name: 'chronology_projection_held_batches_total',
-      help: 'Batches whose publishing waited so the events arriving meanwhile went out with them.',
-      registers: [this.registry],
-      collect() {
-        const held = runner.heldBatches;
-        this.inc(held - heldReported);
-        heldReported = held;
-      },
-    });
     new Gauge({
       name: 'chronology_event_store_up',
       help: '1 when the event store answers.',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppendResult, RecordedEvent } from '../event-store';
-import { comparePositions, positionOf, type Position } from '../event-store';
+import { positionOf } from '../event-store';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { testEvent } from '../event-store/testing/event-store.contract';
 import { openSqlite, readPragma } from '../shared/sqlite';
@@ -166,60 +166,6 @@ describe('ProjectionRunner (real SQLite files)', () => {
     runner.start();
     expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
     expect(calls).toEqual(['live', 'audit', 'metrics']);
-    await runner.stop();
-  });
-
-  /** Appends `count` events to `stream` on a schedule of one per `gapMs`, whatever the loop is doing. */
-  async function appendEvery(stream: string, count: number, gapMs: number): Promise<Position> {
-    const start = performance.now();
-    const appends: Array<Promise<AppendResult>> = [];
-    while (appends.length < count) {
-      // Open loop: after a blocked turn, every event that fell due meanwhile is appended at once.
-      while (appends.length < count && start + appends.length * gapMs <= performance.now()) {
-        appends.push(store.append(stream, [testEvent('Counted')], { expectedRevision: 'any' }));
-      }
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    const results = await Promise.all(appends);
-    return results.reduce((a, b) => (comparePositions(a.position, b.position) >= 0 ? a : b)).position;
-  }
-
-  /** A runner whose publishing (its 'applied' listener) takes `publishMs`, like a fan-out to many subscribers. */
-  function slowPublisher(publishMs: number, sizes: number[]): ProjectionRunner {
-    const runner = new ProjectionRunner(store, db, [counter()]);
-    runner.onApplied((batch) => {
-      sizes.push(batch.events.length);
-      for (const until = performance.now() + publishMs; performance.now() < until;);
-    });
-    return runner;
-  }
-
-  it('paces publishing on a saturated loop: new events wait and go out together', async () => {
-    const sizes: number[] = [];
-    const runner = slowPublisher(60, sizes);
-    runner.start();
-    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
-    // 50 events/s against 60 ms per publish: one publish per event cannot keep up.
-    const last = await appendEvery('b', 40, 20);
-    expect(await runner.waitFor(last, 10_000)).toBe(true);
-    expect(count('b')).toBe(40);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(41);
-    expect(runner.heldBatches).toBeGreaterThan(0);
-    expect(sizes.length).toBeLessThan(20);
-    await runner.stop();
-  });
-
-  it('never holds events below saturation, though publishing takes 60% of the loop', async () => {
-    const sizes: number[] = [];
-    const runner = slowPublisher(90, sizes);
-    runner.start();
-    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
-    // One event every 150 ms, each published for 90 ms: each comes 60 ms after the last publish
-    // ended, when a hold of D past its end would still have 30 ms to run.
-    const last = await appendEvery('c', 6, 150);
-    expect(await runner.waitFor(last, 10_000)).toBe(true);
-    expect(sizes).toEqual([1, 1, 1, 1, 1, 1, 1]);
-    expect(runner.heldBatches).toBe(0);
     await runner.stop();
   });
 });

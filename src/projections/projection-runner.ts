@@ -10,7 +10,6 @@ import {
 } from '../event-store';
 import { isStorageFailure } from '../shared/sqlite';
 import { BoundProjections } from './bound-projections';
-import { PublishPacer } from './publish-pacer';
 import type { Projection, ReadDb } from './projection';
 
 export interface RunnerOptions {
@@ -40,7 +39,6 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private pending: RecordedEvent[] = [];
   private flushScheduled = false;
-  private readonly pacer = new PublishPacer();
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
   private stopped = false;
@@ -81,11 +79,6 @@ export class ProjectionRunner {
   get state(): { state: RunnerState; position: Position | null; seq: number; error: string | null } {
     const lowest = this.bound.lowest();
     return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
-  }
-
-  /** Batches whose publishing waited for the events arriving meanwhile (see PublishPacer). */
-  get heldBatches(): number {
-    return this.pacer.held;
   }
 
   /** Ordinal of the last event applied and announced (live feeds switch from catch-up at it). */
@@ -199,13 +192,11 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies what is pending on the next turn, or later when the pacer says so (see PublishPacer). */
+  /** Applies what is pending on the next turn: the events read in this one go in one batch. */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const wait = this.pacer.waitMs();
-    if (wait >= 1) setTimeout(() => this.flushSafely(), wait);
-    else setImmediate(() => this.flushSafely());
+    setImmediate(() => this.flushSafely());
   }
 
   private flushSafely(): void {
@@ -254,9 +245,7 @@ export class ProjectionRunner {
     const firstSeq = this.cursorSeq + 1;
     this.bound.apply(batch, firstSeq);
     this.cursorSeq += batch.length;
-    const start = performance.now();
     this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
-    this.pacer.published(start, performance.now());
     this.events.emit('progress');
   }
 
