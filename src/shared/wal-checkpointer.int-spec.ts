@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite, readPragma, type SqliteDatabase } from './sqlite';
@@ -38,6 +38,19 @@ describe('background WAL checkpoints', () => {
     expect(again.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2000 });
     expect(readPragma(again, 'integrity_check')).toBe('ok');
     again.close();
+  });
+
+  it('is closed when the database is: its files can be removed at once', () => {
+    const file = join(dir, 'closing.db');
+    const db = openSqlite(file, { synchronous: 'NORMAL', checkpoints: 'background' });
+    fill(db);
+    db.close();
+    // The writer's connection closed last, so SQLite checkpointed and removed the WAL itself: the
+    // worker's connection was already closed (had it been open, the WAL would still be there).
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
+    rmSync(dir, { recursive: true });
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('without it, a writer whose automatic checkpoint is off leaves everything in the WAL', async () => {

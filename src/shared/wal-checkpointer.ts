@@ -9,16 +9,28 @@ export interface CheckpointerOptions {
   readonly intervalMs?: number;
 }
 
+/** Longest wait at close for the worker's last checkpoint (it takes milliseconds). */
+const STOP_WAIT_MS = 5000;
+
 /** The page count SQLite's own automatic checkpoint uses; put back if the worker ever stops. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 // Plain JavaScript, run with `eval` so it works the same from compiled output and from ts sources
 // under jest. Only `exec` is used: it creates no statement object (see the Node 24 note in sqlite.ts).
+// `closed` (shared memory) turns 1 once the worker's connection is closed, or could not be opened.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.exec('PRAGMA busy_timeout = 5000; PRAGMA synchronous = ' + workerData.synchronous + ';');
+const closed = new Int32Array(workerData.closed);
+const done = () => { Atomics.store(closed, 0, 1); Atomics.notify(closed, 0); };
+let db;
+try {
+  const Database = require(workerData.driver);
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA synchronous = ' + workerData.synchronous + ';');
+} catch (e) {
+  done();
+  throw e;
+}
 let failing = false; // reported once when it starts failing and once when it works again
 const checkpoint = () => {
   try {
@@ -32,9 +44,13 @@ const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
   clearInterval(timer);
-  checkpoint();
-  db.close();
-  parentPort.close();
+  try {
+    checkpoint();
+    db.close();
+  } finally {
+    done();
+    parentPort.close();
+  }
 });
 `;
 
@@ -50,6 +66,7 @@ parentPort.on('message', (m) => {
 export class WalCheckpointer {
   private readonly logger = new Logger('Sqlite');
   private readonly worker: Worker;
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4));
   private stopping = false;
 
   constructor(
@@ -64,6 +81,7 @@ export class WalCheckpointer {
         file,
         synchronous: options.synchronous,
         intervalMs: options.intervalMs ?? 200,
+        closed: this.closed.buffer,
       },
     });
     this.worker.unref(); // never what keeps a process alive
@@ -78,11 +96,16 @@ export class WalCheckpointer {
     db.exec('PRAGMA wal_autocheckpoint = 0');
   }
 
-  /** Asks the worker to run a last checkpoint and close its connection. */
+  /**
+   * Has the worker run a last checkpoint and close its connection, and waits (at most
+   * STOP_WAIT_MS) until it has: once the database is closed nothing touches its files any more,
+   * so they can be copied or removed at once (the last connection to close removes the WAL).
+   */
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
     this.worker.postMessage('stop');
+    Atomics.wait(this.closed, 0, 0, STOP_WAIT_MS);
   }
 
   private fallBack(why: string): void {
