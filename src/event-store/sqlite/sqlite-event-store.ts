@@ -63,14 +63,19 @@ export class SqliteEventStore implements EventStore {
     // NORMAL: the commit writes the WAL and WalSync syncs it before anything is acknowledged,
     // which is what FULL would do inside the commit, on the event loop.
     this.db = openSqlite(options.file, { synchronous: 'NORMAL', checkpoints: 'background' });
-    migrateEventsSchema(this.db);
-    this.sql = new EventStatements(this.db);
-    this.wal = new WalSync(
-      options.file === ':memory:' ? null : `${options.file}-wal`,
-      this.sql.head.get()?.position ?? 0n,
-      options.syncWal,
-    );
-    this.appender = new SqliteAppender(this.sql, options.clock ?? systemClock);
+    try {
+      migrateEventsSchema(this.db);
+      this.sql = new EventStatements(this.db);
+      this.wal = new WalSync(
+        options.file === ':memory:' ? null : `${options.file}-wal`,
+        this.sql.head.get()?.position ?? 0n,
+        options.syncWal,
+      );
+      this.appender = new SqliteAppender(this.sql, options.clock ?? systemClock);
+    } catch (e) {
+      this.db.close(); // a store that cannot open leaves nothing running (its checkpointer)
+      throw e;
+    }
     this.pollMs = options.pollIntervalMs ?? 1000;
     this.appended.setMaxListeners(0);
   }
