@@ -69,12 +69,14 @@ export class FanOut {
     this.running = true;
     const start = performance.now();
     const queue = [...this.hooks.subscribers()].filter((s) => s.live);
+    // Subscribers of one feed at the same cursor are sent the same bytes: joined once per round.
+    const joined = new Map<string, Buffer | null | typeof FAILED>();
     let i = 0;
     const slice = (): void => {
       const sliceStart = performance.now();
       let now = sliceStart;
       while (i < queue.length && now - sliceStart < SLICE_MS) {
-        this.deliverSafely(queue[i++]!, now);
+        this.deliverSafely(queue[i++]!, now, joined);
         if (i % 32 === 0) now = performance.now();
       }
       if (i < queue.length) {
@@ -94,9 +96,13 @@ export class FanOut {
   }
 
   /** A subscriber whose delivery throws is closed (it resumes by position); the round goes on. */
-  private deliverSafely(s: Subscriber, now: number): void {
+  private deliverSafely(
+    s: Subscriber,
+    now: number,
+    joined: Map<string, Buffer | null | typeof FAILED>,
+  ): void {
     try {
-      this.deliver(s, now);
+      this.deliver(s, now, joined);
     } catch (e) {
       this.hooks.failed(s.feed.key, e as Error);
       s.stream.close('feed failed');
@@ -104,7 +110,7 @@ export class FanOut {
   }
 
   /** Sends one subscriber everything after its cursor, as one write. */
-  private deliver(s: Subscriber, now: number): void {
+  private deliver(s: Subscriber, now: number, joined: Map<string, Buffer | null | typeof FAILED>): void {
     if (!s.live || s.stream.closed) return;
     const first = this.backlog.findIndex((p) => p.lastSeq > s.cursor);
     if (first < 0) return; // up to date
@@ -113,23 +119,34 @@ export class FanOut {
       this.hooks.fallBack(s);
       return;
     }
-    const parts: Buffer[] = [];
-    for (let k = first; k < this.backlog.length; k++) {
-      const chunk = this.encoded(this.backlog[k]!, s.feed);
-      if (chunk === FAILED) {
-        s.stream.close('feed failed');
-        return;
-      }
-      if (chunk) parts.push(chunk);
+    const key = `${s.feed.key}\u0000${first}\u0000${this.backlog.length}`;
+    let bytes = joined.get(key);
+    if (bytes === undefined) {
+      bytes = this.bytesFrom(first, s.feed);
+      joined.set(key, bytes);
+    }
+    if (bytes === FAILED) {
+      s.stream.close('feed failed');
+      return;
     }
     const last = this.backlog[this.backlog.length - 1]!.lastSeq;
-    const bytes = parts.length === 1 ? parts[0]! : parts.length > 1 ? Buffer.concat(parts) : null;
     if (!bytes || s.stream.writeLive(bytes, now)) {
       s.cursor = last;
     } else if (!s.stream.closed) {
       s.live = false; // behind: it reads the rest from the log at its own pace
       this.hooks.fallBack(s);
     }
+  }
+
+  /** A feed's messages for the batches from backlog[first] on, as one Buffer (null: none). */
+  private bytesFrom(first: number, feed: Feed): Buffer | null | typeof FAILED {
+    const parts: Buffer[] = [];
+    for (let k = first; k < this.backlog.length; k++) {
+      const chunk = this.encoded(this.backlog[k]!, feed);
+      if (chunk === FAILED) return FAILED;
+      if (chunk) parts.push(chunk);
+    }
+    return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /** The batch's bytes for a feed (null: nothing for it), rendered once per feed key. */
