@@ -163,6 +163,19 @@ describe('FanOut', () => {
     expect(streams[2]!.ids).toEqual([1]);
   });
 
+  it('keeps nothing and counts no round while no subscriber is live', () => {
+    const streams = [new FakeStream()];
+    const { fanOut, subscribers, rounds } = setUp(streams);
+    subscribers[0]!.live = false;
+    fanOut.push(batch(1));
+    expect(rounds()).toBe(0);
+    expect(fanOut.pendingBatches).toBe(0);
+    subscribers[0]!.live = true;
+    fanOut.push(batch(2));
+    expect(rounds()).toBe(1);
+    expect(streams[0]!.ids).toEqual([2]);
+  });
+
   it('a subscriber that goes live at the frontier gets only what is applied after it', async () => {
     const streams = [new FakeStream(), new FakeStream()];
     const { fanOut, subscribers } = setUp(streams);

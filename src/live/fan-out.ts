@@ -27,7 +27,7 @@ export interface FanOutHooks {
   fallBack(s: Subscriber): void;
   /** A feed could not render a batch (its subscribers are closed). */
   failed(feedKey: string, error: Error): void;
-  /** One round ended: every live subscriber was sent everything up to the frontier it saw. */
+  /** A round that visited live subscribers ended: each was sent all up to the frontier it saw. */
   roundEnded(ms: number): void;
 }
 
@@ -83,7 +83,7 @@ export class FanOut {
         setImmediate(slice);
         return;
       }
-      this.hooks.roundEnded(performance.now() - start);
+      if (queue.length > 0) this.hooks.roundEnded(performance.now() - start);
       const before = this.backlog.length;
       this.trim();
       // What is left was applied during the round, for subscribers visited before it came. (A
