@@ -168,9 +168,9 @@ export class Subscribers {
     const serverCpuPercent = ((server.cpuMs() - cpuBefore) / (nowMs() - start)) * 100;
     const metricsAfter = await server.metrics(key);
     const [after, before] = [metricsAfter.fanOut, metricsBefore.fanOut];
-    const rounds = after && before ? after.rounds - before.rounds : null;
+    const rounds = after && before ? after.rounds - before.rounds : 0;
     const fanOut =
-      after && before && rounds !== null
+      after && before
         ? { rounds, meanMs: rounds > 0 ? ((after.seconds - before.seconds) / rounds) * 1000 : 0 }
         : null;
     const serverRssMb = {

@@ -13,11 +13,14 @@ export interface Subscriber {
 /** A feed that could not render a batch: its subscribers are closed. */
 const FAILED = Symbol('failed');
 
+/** A feed's bytes for some batches: null when none of them has anything for it. */
+type Bytes = Buffer | null | typeof FAILED;
+
 interface Pending {
   readonly batch: AppliedBatch;
   readonly lastSeq: number;
   /** The batch's messages per feed key, encoded once for every subscriber of that feed. */
-  readonly encoded: Map<string, Buffer | null | typeof FAILED>;
+  readonly encoded: Map<string, Bytes>;
 }
 
 export interface FanOutHooks {
@@ -45,7 +48,6 @@ const SLICE_MS = 2;
 export class FanOut {
   private backlog: Pending[] = [];
   private running = false;
-  private lastPushAt = 0;
 
   constructor(private readonly hooks: FanOutHooks) {}
 
@@ -54,7 +56,6 @@ export class FanOut {
     if (batch.events.length === 0) return;
     const pending: Pending = { batch, lastSeq: batch.firstSeq + batch.events.length - 1, encoded: new Map() };
     this.backlog.push(pending);
-    this.lastPushAt = performance.now();
     // Rendered now, as the batch is applied, for the feeds followed live (the others on demand).
     for (const s of this.hooks.subscribers()) if (s.live) this.encoded(pending, s.feed);
     if (!this.running) this.round();
@@ -68,9 +69,10 @@ export class FanOut {
   private round(): void {
     this.running = true;
     const start = performance.now();
+    const frontier = this.frontier();
     const queue = [...this.hooks.subscribers()].filter((s) => s.live);
     // Subscribers of one feed at the same cursor are sent the same bytes: joined once per round.
-    const joined = new Map<string, Buffer | null | typeof FAILED>();
+    const joined = new Map<string, Bytes>();
     let i = 0;
     const slice = (): void => {
       const sliceStart = performance.now();
@@ -88,7 +90,7 @@ export class FanOut {
       this.trim();
       // What is left was applied during the round, for subscribers visited before it came. (A
       // round that moved nothing on would only spin: the next batch starts one.)
-      if (this.backlog.length > 0 && (this.backlog.length < before || this.pushedSince(start))) {
+      if (this.backlog.length > 0 && (this.backlog.length < before || this.frontier() > frontier)) {
         setImmediate(() => this.round());
       } else this.running = false;
     };
@@ -96,11 +98,7 @@ export class FanOut {
   }
 
   /** A subscriber whose delivery throws is closed (it resumes by position); the round goes on. */
-  private deliverSafely(
-    s: Subscriber,
-    now: number,
-    joined: Map<string, Buffer | null | typeof FAILED>,
-  ): void {
+  private deliverSafely(s: Subscriber, now: number, joined: Map<string, Bytes>): void {
     try {
       this.deliver(s, now, joined);
     } catch (e) {
@@ -110,7 +108,7 @@ export class FanOut {
   }
 
   /** Sends one subscriber everything after its cursor, as one write. */
-  private deliver(s: Subscriber, now: number, joined: Map<string, Buffer | null | typeof FAILED>): void {
+  private deliver(s: Subscriber, now: number, joined: Map<string, Bytes>): void {
     if (!s.live || s.stream.closed) return;
     const first = this.backlog.findIndex((p) => p.lastSeq > s.cursor);
     if (first < 0) return; // up to date
@@ -129,9 +127,8 @@ export class FanOut {
       s.stream.close('feed failed');
       return;
     }
-    const last = this.backlog[this.backlog.length - 1]!.lastSeq;
     if (!bytes || s.stream.writeLive(bytes, now)) {
-      s.cursor = last;
+      s.cursor = this.frontier();
     } else if (!s.stream.closed) {
       s.live = false; // behind: it reads the rest from the log at its own pace
       this.hooks.fallBack(s);
@@ -139,7 +136,7 @@ export class FanOut {
   }
 
   /** A feed's messages for the batches from backlog[first] on, as one Buffer (null: none). */
-  private bytesFrom(first: number, feed: Feed): Buffer | null | typeof FAILED {
+  private bytesFrom(first: number, feed: Feed): Bytes {
     const parts: Buffer[] = [];
     for (let k = first; k < this.backlog.length; k++) {
       const chunk = this.encoded(this.backlog[k]!, feed);
@@ -150,10 +147,10 @@ export class FanOut {
   }
 
   /** The batch's bytes for a feed (null: nothing for it), rendered once per feed key. */
-  private encoded(p: Pending, feed: Feed): Buffer | null | typeof FAILED {
+  private encoded(p: Pending, feed: Feed): Bytes {
     const known = p.encoded.get(feed.key);
     if (known !== undefined) return known;
-    let chunk: Buffer | null | typeof FAILED;
+    let chunk: Bytes;
     try {
       const text = feed.live(p.batch).map(encodeMessage).join('');
       chunk = text ? Buffer.from(text, 'utf8') : null;
@@ -165,8 +162,9 @@ export class FanOut {
     return chunk;
   }
 
-  private pushedSince(t: number): boolean {
-    return this.lastPushAt >= t;
+  /** Ordinal of the last batch pushed that is still held (0 when none is). */
+  private frontier(): number {
+    return this.backlog[this.backlog.length - 1]?.lastSeq ?? 0;
   }
 
   /** Drops the batches every live subscriber has been sent. */

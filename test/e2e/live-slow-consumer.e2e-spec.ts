@@ -10,10 +10,9 @@ import { TestApp, metricValue } from './harness';
 const EVENTS = 100_000;
 const BOUND = 256 * 1024;
 
-/** A full garbage collection, so what is measured is what the process keeps. */
 /**
- * A full collection, twice with a pause between: V8 frees the memory behind collected Buffers on a
- * background thread, so `external` can lag one collection behind on a busy machine.
+ * Leaves what the process keeps: a full collection, twice with a pause between (V8 frees the
+ * memory behind collected Buffers on a background thread, so `external` can lag one collection).
  */
 async function collectGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
@@ -104,7 +103,7 @@ describe('a slow consumer', () => {
       await collectGarbage();
       expect(kept() - kept0).toBeLessThan(32 * 1024 * 1024);
       expect(received).toEqual(positions);
-      // Operators see the cut-off, and a fan-out for every batch the follower received live.
+      // Operators see the cut-off, and the fan-out rounds that wrote to the follower.
       const metrics = (await t.get('/metrics')).text;
       expect(metricValue(metrics, 'chronology_live_slow_consumers_cut_off_total')).toBe(1);
       expect(metricValue(metrics, 'chronology_live_fanout_seconds_count')).toBeGreaterThan(0);
