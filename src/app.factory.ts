@@ -6,19 +6,38 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { Metrics } from './health/metrics';
 import type { Clock } from './shared/clock';
+import { lockDataDir, type DataDirLock } from './shared/data-dir-lock';
 import { closeUnusedConnectionsOnShutdown } from './shared/http-shutdown';
 import { registerJsonParser } from './shared/json-body';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Builds the whole service (used by main.ts and by the end-to-end tests), initialised but not listening. */
+/**
+ * Builds the whole service (used by main.ts and by the end-to-end tests), initialised but not
+ * listening. It holds its data dir from before the first file is opened until `close()` has closed
+ * the last one; a data dir held by another process is refused with DataDirLocked.
+ */
 export async function createApp(
   config: AppConfig,
   options: { clock?: Clock } = {},
 ): Promise<NestFastifyApplication> {
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await buildApp(config, lock, options);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function buildApp(
+  config: AppConfig,
+  lock: DataDirLock,
+  options: { clock?: Clock },
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, options.clock),
+    AppModule.forRoot(config, lock, options.clock),
     adapter,
     {
       logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
+import { DataDirLocked } from './shared/data-dir-lock';
 import { EVENT_STORE, type EventStore } from './event-store';
 import { ProjectionRunner } from './projections/projection-runner';
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError) console.error(e.message);
+  if (e instanceof ConfigError || e instanceof DataDirLocked) console.error(e.message);
   else console.error(e);
   process.exit(1);
 });

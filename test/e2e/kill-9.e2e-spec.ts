@@ -1,28 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ServerProcess } from '../../bench/lib/server';
+import { join } from 'node:path';
 import { openSqlite, readPragma } from '../../src/shared/sqlite';
 import { REGISTRY, reportBase } from '../fixtures/chronology.fixtures';
 import { ADMIN_KEY } from './harness';
+import { ServiceProcess } from './service-process';
 
 // quality.md reliability check 1: kill -9 during concurrent appends, restart, again and again.
 const ROUNDS = 6;
 const WRITERS = 8;
-const ROOT = resolve(__dirname, '..', '..');
-
-/** The service in its own process, run from the TypeScript sources, ready to serve. */
-async function startService(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const server = await ServerProcess.start({
-    root: ROOT,
-    dataDir,
-    adminKey: ADMIN_KEY,
-    script: join(ROOT, 'src', 'main.ts'),
-    nodeArgs: ['-r', join(__dirname, 'ts-hook.cjs')],
-  });
-  return { child: server.child, url: server.url };
-}
 
 const post = async (url: string, body: unknown): Promise<{ id: string; position: string } | null> => {
   try {
@@ -47,8 +33,9 @@ describe('kill -9 during concurrent appends', () => {
     const acknowledged = new Map<string, string>(); // event id -> position
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const { child, url } = await startService(dir);
-      const exited = new Promise((r) => child.once('exit', r));
+      // Each round starts on the data dir the previous one held when it was killed.
+      const service = await ServiceProcess.start(dir);
+      const url = service.url;
       if (round === 0) {
         for (const e of REGISTRY) {
           const ack = await post(url, e);
@@ -69,11 +56,12 @@ describe('kill -9 during concurrent appends', () => {
       });
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
       killed = true;
-      child.kill('SIGKILL');
-      await Promise.all([exited, ...writers]);
+      await service.kill();
+      await Promise.all(writers);
     }
 
-    const { child, url } = await startService(dir); // recovery, then every check on what it serves
+    const service = await ServiceProcess.start(dir); // recovery, then every check on what it serves
+    const url = service.url;
     try {
       const events = openSqlite(join(dir, 'events.db'), { synchronous: 'NORMAL', readonly: true });
       const rows = events
@@ -98,7 +86,7 @@ describe('kill -9 during concurrent appends', () => {
       });
       expect(await verify.json()).toMatchObject({ ok: true });
     } finally {
-      child.kill('SIGKILL');
+      await service.kill();
     }
   }, 180_000);
 });
