@@ -17,7 +17,7 @@ import { fmt } from './lib/stats';
 const ROOT = resolve(__dirname, '..', '..');
 /** Where the built service (dist/main.js) is taken from: this checkout, or another build to compare. */
 const SERVER_ROOT = resolve(process.env.BENCH_SERVER_ROOT || ROOT);
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const ADMIN_KEY = 'bench-admin-Xq7Lm2Vp9Rt4Wz8KfJ3c';
 const num = (name: string, fallback: number): number => Number(process.env[name] || fallback);
 const OPTIONS = {
   appendEvents: num('BENCH_APPEND_EVENTS', 3000),

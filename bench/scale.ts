@@ -18,7 +18,7 @@ import { ServerProcess } from './lib/server';
 import { fmt, nowMs } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const ADMIN_KEY = 'bench-admin-Xq7Lm2Vp9Rt4Wz8KfJ3c';
 const num = (name: string, fallback: number): number => Number(process.env[name] || fallback);
 const OPTIONS = {
   events: num('BENCH_SCALE_EVENTS', 200_000),

@@ -1,18 +1,11 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Statement } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
 import { AppError } from '../shared/errors';
-import {
-  ANONYMOUS,
-  hashKey,
-  principalOfKey,
-  type Permission,
-  type Principal,
-  type Role,
-} from './access.model';
+import { ANONYMOUS, principalOfKey, type Permission, type Principal } from './access.model';
+import { AccessReader } from './access.projection';
+import { KeyDigest } from './key-digest';
 
 /** What a route needs: a permission, any valid key ('authenticated'), or nothing ('public'). */
 export type RouteAccess = Permission | 'authenticated' | 'public';
@@ -25,24 +18,17 @@ declare module 'fastify' {
   }
 }
 
-interface KeyRow {
-  key_id: string;
-  name: string;
-  role: Role;
-  revoked_at: string | null;
-}
-
 /**
- * Authenticates `Authorization: Bearer <key>` against the hashed keys of the access read model and
- * checks the route's permission. A route without an @Access declaration needs admin: fail closed.
+ * Authenticates `Authorization: Bearer <key>` against the stored key digests of the access read
+ * model and checks the route's permission. A route without an @Access declaration needs admin:
+ * fail closed.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  private lookup: Statement<[string], KeyRow> | null = null;
-
   constructor(
     private readonly reflector: Reflector,
-    @Inject(READ_DB) private readonly db: ReadDb,
+    private readonly keys: AccessReader,
+    private readonly digest: KeyDigest,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,13 +58,11 @@ export class AccessGuard implements CanActivate {
     if (header === undefined) return ANONYMOUS;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
-    this.lookup ??= this.db.prepare<[string], KeyRow>(
-      `SELECT key_id, name, role, revoked_at FROM ${tablesOf('access')('keys')} WHERE key_hash = ?`,
-    );
-    const row = this.lookup.get(hashKey(m[1]!));
-    if (!row) throw unauthorized('unknown API key');
-    if (row.revoked_at) throw unauthorized(`API key ${row.key_id} was revoked`);
-    return principalOfKey(row.key_id, row.name, row.role);
+    const key = m[1]!;
+    const found = this.keys.find(this.digest.of(key), KeyDigest.legacy(key));
+    if (!found) throw unauthorized('unknown API key');
+    if (found.revokedAt) throw unauthorized(`API key ${found.keyId} was revoked`);
+    return principalOfKey(found.keyId, found.name, found.role);
   }
 }
 

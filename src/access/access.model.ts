@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 export const ROLES = ['reader', 'contributor', 'editor', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,21 +38,27 @@ export function principalOfKey(keyId: string, name: string, role: Role): Princip
   return { id: `key:${keyId}`, name, role, permissions: new Set(ROLE_PERMISSIONS[role]) };
 }
 
-/** Stored with a key: never the key itself. Keys carry 256 random bits, so a plain SHA-256 suffices. */
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
 export function newApiKey(): { keyId: string; key: string } {
   return { keyId: randomBytes(5).toString('hex'), key: `cc_${randomBytes(32).toString('base64url')}` };
 }
 
+/** ApiKeyIssued, schema version 2: the key's HMAC under the deployment's secret (see KeyDigest). */
 export interface ApiKeyIssuedData {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly keyHmac: string;
+}
+
+/** ApiKeyIssued, schema version 1 (still on older logs): the key's unsalted SHA-256. */
+export interface ApiKeyIssuedDataV1 {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
   readonly keyHash: string;
 }
+
+export const API_KEY_ISSUED_VERSION = 2;
 
 export interface ApiKeyRevokedData {
   readonly keyId: string;
@@ -60,4 +66,8 @@ export interface ApiKeyRevokedData {
 }
 
 export const ACCESS_EVENT_TYPES = ['ApiKeyIssued', 'ApiKeyRevoked'] as const;
+
+/** Key events: never on anonymous or reader feeds, and their data redacted from audit exports. */
+export const isKeyEventType = (type: string): boolean =>
+  (ACCESS_EVENT_TYPES as readonly string[]).includes(type);
 export const keyStream = (keyId: string): string => `apikey-${keyId}`;

@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { READ_DB, type ReadDb } from '../projections/projection';
 import { AccessController } from './access.controller';
 import { AccessGuard } from './access.guard';
+import { AccessReader } from './access.projection';
 import { AccessService } from './access.service';
+import { KeyDigest, loadKeyDigest } from './key-digest';
 
 /** API keys (roles reader, contributor, editor, auditor, admin) and the guard on every route. */
 @Module({
   controllers: [AccessController],
-  providers: [AccessService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AccessService,
+    { provide: KeyDigest, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadKeyDigest(config) },
+    { provide: AccessReader, inject: [READ_DB], useFactory: (db: ReadDb) => new AccessReader(db) },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
 })
 export class AccessModule {}

@@ -1,30 +1,117 @@
 import type { RecordedEvent } from '../event-store';
-import type { Projection } from '../projections/projection';
-import { ACCESS_EVENT_TYPES, type ApiKeyIssuedData, type ApiKeyRevokedData } from './access.model';
+import { tablesOf, type Projection, type ReadDb } from '../projections/projection';
+import {
+  ACCESS_EVENT_TYPES,
+  type ApiKeyIssuedData,
+  type ApiKeyIssuedDataV1,
+  type ApiKeyRevokedData,
+  type Role,
+} from './access.model';
 
-/** API keys as the guard reads them: hashed, with role and revocation. */
+/**
+ * API keys as the guard reads them, with role and revocation. A key is found by its HMAC
+ * (`key_hmac`) or, for a key issued before keys were stored that way, by its plain SHA-256
+ * (`legacy_sha256`, from schema version 1 of ApiKeyIssued).
+ */
 export const accessProjection: Projection = {
   name: 'access',
-  version: 1,
+  version: 2,
   handles: new Set(ACCESS_EVENT_TYPES),
   tables: ['keys'],
   schema: (t) => `
     CREATE TABLE IF NOT EXISTS ${t('keys')} (
-      key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+      key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+      key_hmac TEXT UNIQUE, legacy_sha256 TEXT UNIQUE,
       issued_at TEXT NOT NULL, issued_by TEXT NOT NULL, revoked_at TEXT, revoked_reason TEXT)`,
   bind(db, t) {
     const issue = db.prepare(
-      `INSERT OR IGNORE INTO ${t('keys')} (key_id, name, role, key_hash, issued_at, issued_by) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO ${t('keys')} (key_id, name, role, key_hmac, legacy_sha256, issued_at, issued_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const revoke = db.prepare(`UPDATE ${t('keys')} SET revoked_at = ?, revoked_reason = ? WHERE key_id = ?`);
     return (event: RecordedEvent) => {
+      const { recordedAt, principal } = event.metadata;
       if (event.type === 'ApiKeyIssued') {
-        const d = event.data as unknown as ApiKeyIssuedData;
-        issue.run(d.keyId, d.name, d.role, d.keyHash, event.metadata.recordedAt, event.metadata.principal);
+        if (event.schemaVersion === 1) {
+          const d = event.data as unknown as ApiKeyIssuedDataV1;
+          issue.run(d.keyId, d.name, d.role, null, d.keyHash, recordedAt, principal);
+        } else {
+          const d = event.data as unknown as ApiKeyIssuedData;
+          issue.run(d.keyId, d.name, d.role, d.keyHmac, null, recordedAt, principal);
+        }
       } else {
         const d = event.data as unknown as ApiKeyRevokedData;
-        revoke.run(event.metadata.recordedAt, d.reason, d.keyId);
+        revoke.run(recordedAt, d.reason, d.keyId);
       }
     };
   },
 };
+
+export interface KeyRecord {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly issuedAt: string;
+  readonly issuedBy: string;
+  readonly revokedAt: string | null;
+  /** Issued by a version that wrote the key's plain SHA-256 to the log: rotate it. */
+  readonly legacyDigest: boolean;
+}
+
+interface KeyRow {
+  key_id: string;
+  name: string;
+  role: Role;
+  issued_at: string;
+  issued_by: string;
+  revoked_at: string | null;
+  legacy: 0 | 1;
+}
+
+const toRecord = (r: KeyRow): KeyRecord => ({
+  keyId: r.key_id,
+  name: r.name,
+  role: r.role,
+  issuedAt: r.issued_at,
+  issuedBy: r.issued_by,
+  revokedAt: r.revoked_at,
+  legacyDigest: r.legacy === 1,
+});
+
+/**
+ * The access projection's reader. Synchronous by contract: the guard checks a key on every request
+ * before the handler runs, from a small table held in the page cache.
+ */
+export class AccessReader {
+  private readonly t = tablesOf(accessProjection.name);
+  private readonly columns =
+    'key_id, name, role, issued_at, issued_by, revoked_at, legacy_sha256 IS NOT NULL AS legacy';
+
+  constructor(private readonly db: ReadDb) {}
+
+  /** The key with this HMAC, else (issued by an older version) with this plain SHA-256. */
+  find(hmac: string, legacySha256: string): KeyRecord | null {
+    const row =
+      this.db
+        .prepare<[string], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} WHERE key_hmac = ?`)
+        .get(hmac) ??
+      this.db
+        .prepare<[string], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} WHERE legacy_sha256 = ?`)
+        .get(legacySha256);
+    return row ? toRecord(row) : null;
+  }
+
+  byId(keyId: string): KeyRecord | null {
+    const row = this.db
+      .prepare<[string], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} WHERE key_id = ?`)
+      .get(keyId);
+    return row ? toRecord(row) : null;
+  }
+
+  list(): KeyRecord[] {
+    return this.db
+      .prepare<[], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} ORDER BY issued_at, key_id`)
+      .all()
+      .map(toRecord);
+  }
+}

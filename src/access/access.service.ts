@@ -15,12 +15,11 @@ import {
   type EventStore,
   type JsonObject,
 } from '../event-store';
-import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { AppError } from '../shared/errors';
 import { deriveId } from '../shared/ids';
 import {
-  hashKey,
+  API_KEY_ISSUED_VERSION,
   keyStream,
   newApiKey,
   systemPrincipal,
@@ -29,15 +28,8 @@ import {
   type Principal,
   type Role,
 } from './access.model';
-
-export interface KeyInfo {
-  readonly keyId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly issuedAt: string;
-  readonly issuedBy: string;
-  readonly revokedAt: string | null;
-}
+import { AccessReader, type KeyRecord } from './access.projection';
+import { KeyDigest } from './key-digest';
 
 /** Issues and revokes API keys as events; the access projection is what the guard reads. */
 @Injectable()
@@ -46,9 +38,10 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_DB) private readonly db: ReadDb,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runner: ProjectionRunner,
+    private readonly keys: AccessReader,
+    private readonly digest: KeyDigest,
   ) {}
 
   private retry: NodeJS.Timeout | null = null;
@@ -66,6 +59,25 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
         `event store unreachable at start (${e.message}); the admin key will be installed when it is back`,
       );
       this.retryLater();
+    }
+    void this.warnAboutLegacyKeys();
+  }
+
+  /**
+   * Once the read models hold every key event on the log: a warning for each usable key that an
+   * older version issued with its unsalted SHA-256 on the log, where anyone who can read the log
+   * can test guesses against it (a person-chosen ADMIN_API_KEY above all).
+   */
+  private async warnAboutLegacyKeys(): Promise<void> {
+    const head = await this.store.headPosition().catch(() => null);
+    if (head === null || !(await this.runner.waitFor(head, 24 * 3600_000))) return;
+    for (const key of this.list()) {
+      if (!key.legacyDigest || key.revokedAt) continue;
+      this.logger.warn(
+        `API key ${key.keyId} ("${key.name}") was issued by an earlier version, which wrote its unsalted ` +
+          `SHA-256 to the log; rotate it: issue a new key (POST /v1/admin/keys, or a new ADMIN_API_KEY) ` +
+          `and revoke this one (DELETE /v1/admin/keys/${key.keyId})`,
+      );
     }
   }
 
@@ -96,11 +108,16 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
   private async installAdminKey(): Promise<void> {
     const by = systemPrincipal('bootstrap');
     if (this.config.adminApiKey) {
-      const keyId = `env-${hashKey(this.config.adminApiKey).slice(0, 10)}`;
+      const keyId = this.digest.envKeyId(this.config.adminApiKey);
       await this.append(
         keyId,
         'ApiKeyIssued',
-        { keyId, name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: hashKey(this.config.adminApiKey) },
+        {
+          keyId,
+          name: 'admin (ADMIN_API_KEY)',
+          role: 'admin',
+          keyHmac: this.digest.of(this.config.adminApiKey),
+        },
         by,
         'any',
       );
@@ -112,7 +129,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
       await this.append(
         'root',
         'ApiKeyIssued',
-        { keyId: 'root', name: 'first admin', role: 'admin', keyHash: hashKey(key) },
+        { keyId: 'root', name: 'first admin', role: 'admin', keyHmac: this.digest.of(key) },
         by,
         'no_stream',
       );
@@ -135,7 +152,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
     const position = await this.append(
       keyId,
       'ApiKeyIssued',
-      { keyId, name, role, keyHash: hashKey(key) },
+      { keyId, name, role, keyHmac: this.digest.of(key) },
       by,
       'no_stream',
     );
@@ -148,7 +165,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
     reason: string,
     by: Principal,
   ): Promise<{ keyId: string; revoked: true; position: string }> {
-    const key = this.list().find((k) => k.keyId === keyId);
+    const key = this.keys.byId(keyId);
     if (!key) throw new AppError('not_found', `API key ${keyId} not found`);
     if (key.revokedAt) throw new AppError('conflict', `API key ${keyId} was already revoked`);
     const position = await this.append(keyId, 'ApiKeyRevoked', { keyId, reason }, by, 'stream_exists');
@@ -156,30 +173,8 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
     return { keyId, revoked: true, position: formatPosition(position) };
   }
 
-  list(): KeyInfo[] {
-    return this.db
-      .prepare<
-        [],
-        {
-          key_id: string;
-          name: string;
-          role: Role;
-          issued_at: string;
-          issued_by: string;
-          revoked_at: string | null;
-        }
-      >(
-        `SELECT key_id, name, role, issued_at, issued_by, revoked_at FROM ${tablesOf('access')('keys')} ORDER BY issued_at, key_id`,
-      )
-      .all()
-      .map((k) => ({
-        keyId: k.key_id,
-        name: k.name,
-        role: k.role,
-        issuedAt: k.issued_at,
-        issuedBy: k.issued_by,
-        revokedAt: k.revoked_at,
-      }));
+  list(): KeyRecord[] {
+    return this.keys.list();
   }
 
   private async append(
@@ -196,7 +191,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
         {
           id,
           type,
-          schemaVersion: 1,
+          schemaVersion: type === 'ApiKeyIssued' ? API_KEY_ISSUED_VERSION : 1,
           data: data as unknown as JsonObject,
           metadata: { principal: by.id, correlationId: randomUUID(), causationId: null },
         },

@@ -14,7 +14,11 @@ export interface LoggedEvent {
   readonly position: string;
   readonly type: string;
   readonly schemaVersion: number;
-  readonly data: Record<string, unknown>;
+  /** The payload; absent when redacted, and then `dataSha256` stands for it. */
+  readonly data?: Record<string, unknown>;
+  /** SHA-256 of the canonical payload, given instead of `data` by a redacted export line. */
+  readonly dataSha256?: string;
+  readonly redacted?: true;
   readonly metadata: {
     readonly recordedAt: string;
     readonly principal: string;
@@ -54,6 +58,22 @@ export function loggedEvent(e: RecordedEvent): LoggedEvent {
 }
 
 /**
+ * The event with its payload replaced by the payload's hash, which is all a leaf commits to: the
+ * export still verifies, and the payload (API key material) stays out of it.
+ */
+export function redactData(e: LoggedEvent): LoggedEvent {
+  const { data: _data, ...rest } = e;
+  return { ...rest, dataSha256: payloadSha256(e), redacted: true };
+}
+
+/** The payload's hash: computed from `data`, or as given by a redacted line. */
+function payloadSha256(e: LoggedEvent): string {
+  if (e.data !== undefined) return sha256Hex(canonicalJson(e.data));
+  if (typeof e.dataSha256 === 'string') return e.dataSha256;
+  throw new TypeError(`event ${e.id} has neither data nor dataSha256`);
+}
+
+/**
  * The bytes a leaf commits to: RFC 8785 canonical JSON of the event's identity, place in the log,
  * type, times, principal and the SHA-256 of its canonical payload. Version 1 of the leaf format.
  */
@@ -71,7 +91,7 @@ export function leafBytes(e: LoggedEvent): Buffer {
       principal: e.metadata.principal,
       correlationId: e.metadata.correlationId,
       causationId: e.metadata.causationId,
-      dataSha256: sha256Hex(canonicalJson(e.data)),
+      dataSha256: payloadSha256(e),
     }),
     'utf8',
   );

@@ -5,9 +5,11 @@ import { IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { Access } from '../access/access.guard';
+import { isKeyEventType } from '../access/access.model';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { Valid } from '../shared/validation';
 import { exportLines } from './audit-export';
+import { redactData, type ExportLine } from './audit-leaf';
 import { AuditService } from './audit.service';
 import { verifyExport } from './verify-log';
 
@@ -93,7 +95,8 @@ export class AuditController {
 
   @Get('log')
   @ApiOperation({
-    summary: 'NDJSON export: every event with the leaf recorded for it, up to the latest checkpoint.',
+    summary:
+      "NDJSON export: every event with the leaf recorded for it, up to the latest checkpoint; API key events carry their data's SHA-256 instead of the data.",
   })
   @ApiProduces('application/x-ndjson')
   log(@Query(new Valid(SizeQueryDto)) query: SizeQueryDto, @Res() reply: FastifyReply): void {
@@ -101,7 +104,7 @@ export class AuditController {
     const lines = exportLines(this.store, this.audit.tree, size);
     const body = Readable.from(
       (async function* () {
-        for await (const line of lines) yield `${JSON.stringify(line)}\n`;
+        for await (const line of lines) yield `${JSON.stringify(withoutKeyMaterial(line))}\n`;
       })(),
     );
     void reply.type('application/x-ndjson').header('x-tree-size', String(size)).send(body);
@@ -120,4 +123,9 @@ export class AuditController {
     );
     return { ...report, treeSize: size, signer: this.audit.problem ?? 'consistent' };
   }
+}
+
+/** An API key event's payload is key material: the export gives its hash, which the leaf commits to. */
+function withoutKeyMaterial(line: ExportLine): ExportLine {
+  return line.event && isKeyEventType(line.event.type) ? { ...line, event: redactData(line.event) } : line;
 }

@@ -110,7 +110,13 @@ function eventProblem(line: ExportLine, recorded: Buffer): VerifyProblem | null 
       problem: `leaf ${line.leafIndex} was logged at position ${line.recordedPosition}, but the store now has position ${line.event.position} there (events deleted, inserted or reordered)`,
     };
   }
-  if (!auditLeafHash(line.event).equals(recorded)) {
+  let hash: Buffer;
+  try {
+    hash = auditLeafHash(line.event);
+  } catch {
+    return { ...at, problem: `the export line carries neither the event's data nor its hash` };
+  }
+  if (!hash.equals(recorded)) {
     return {
       ...at,
       problem: `the event at position ${line.event.position} is not the one logged there (its data, metadata or identity changed)`,

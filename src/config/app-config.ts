@@ -20,8 +20,15 @@ export interface AppConfig {
   readonly sampleFile: string;
   /** Allow GET requests without an API key. */
   readonly publicReads: boolean;
-  /** An admin key to install at start (hashed); otherwise one is generated on an empty store. */
+  /** An admin key to install at start (stored as an HMAC); otherwise one is generated on an empty store. */
   readonly adminApiKey: string | null;
+  /**
+   * The deployment-wide secret API keys are stored with (HMAC-SHA-256). Required on the EventStoreDB
+   * path, where instances share key events but not data dirs; on the embedded default, when null,
+   * it is read from or generated into `apiKeySecretFile`.
+   */
+  readonly apiKeySecret: string | null;
+  readonly apiKeySecretFile: string;
   readonly bodyLimitBytes: number;
   /** How long a read with minPosition waits for the projections before answering 503. */
   readonly readWaitTimeoutMs: number;

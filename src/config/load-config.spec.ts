@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './load-config';
 
+const SECRET = 'b3J0aG9nb25hbC1yYW5kb20tc2VjcmV0LTQyLXE5eg';
+
 describe('loadConfig', () => {
   it('needs nothing to run the embedded default', () => {
     const config = loadConfig({});
@@ -16,8 +18,10 @@ describe('loadConfig', () => {
       DATA_DIR: '/tmp/x',
       EVENT_STORE: 'eventstoredb',
       EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      API_KEY_SECRET: SECRET,
     });
     expect(config.port).toBe(8080);
+    expect(config.apiKeySecret).toBe(SECRET);
     expect(config.readDbFile).toBe('/tmp/x/read-models.db');
     expect(config.eventStore).toEqual({
       driver: 'eventstoredb',
@@ -37,5 +41,34 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/PORT/);
     expect(problems).toMatch(/EVENTSTORE_CONNECTION_STRING/);
     expect(problems).toMatch(/LOAD_SAMPLE/);
+  });
+
+  it('requires API_KEY_SECRET on the EventStoreDB path, where instances share key events', () => {
+    expect(() =>
+      loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113' }),
+    ).toThrow(/API_KEY_SECRET is required when EVENT_STORE=eventstoredb/);
+    // The embedded default generates one into the data dir instead.
+    expect(loadConfig({ DATA_DIR: '/tmp/x' })).toMatchObject({
+      apiKeySecret: null,
+      apiKeySecretFile: '/tmp/x/api-key.secret',
+    });
+  });
+
+  it.each([
+    ['too short', 'Xk3v9QmT2pLw8Rz', /ADMIN_API_KEY must be at least 24 characters/],
+    ['a repeat', 'a'.repeat(40), /ADMIN_API_KEY is too easy to guess/],
+    ['words and a sequence', 'test-admin-key-0123456789abcdef', /ADMIN_API_KEY is too easy to guess/],
+    ['a keyboard walk', 'qwertyuiopasdfghjklzxcvbnm1234', /ADMIN_API_KEY is too easy to guess/],
+  ])('refuses a weak ADMIN_API_KEY (%s) with a clear message', (_, key, message) => {
+    expect(() => loadConfig({ ADMIN_API_KEY: key })).toThrow(message);
+  });
+
+  it('accepts a random ADMIN_API_KEY and refuses a weak API_KEY_SECRET', () => {
+    expect(loadConfig({ ADMIN_API_KEY: 'Xk3v9QmT2pLw8RzN4bYc7HdJ' }).adminApiKey).toBe(
+      'Xk3v9QmT2pLw8RzN4bYc7HdJ',
+    );
+    expect(() => loadConfig({ API_KEY_SECRET: 'secretsecretsecretsecretsecretsecret' })).toThrow(
+      /API_KEY_SECRET is too easy to guess/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
+import { weakSecretProblem } from './secret-strength';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -51,8 +52,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   const logLevel = (env.LOG_LEVEL || 'log') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const adminApiKey = env.ADMIN_API_KEY || null;
-  if (adminApiKey !== null && adminApiKey.length < 24)
-    problems.push('ADMIN_API_KEY must be at least 24 characters');
+  if (adminApiKey !== null) {
+    const weak = weakSecretProblem(adminApiKey, 24);
+    if (weak) problems.push(`ADMIN_API_KEY ${weak}`);
+  }
+  const apiKeySecret = env.API_KEY_SECRET || null;
+  if (apiKeySecret !== null) {
+    const weak = weakSecretProblem(apiKeySecret, 32);
+    if (weak) problems.push(`API_KEY_SECRET ${weak}`);
+  } else if (eventStore.driver === 'eventstoredb') {
+    problems.push(
+      'API_KEY_SECRET is required when EVENT_STORE=eventstoredb: every instance must hold the same secret to check API keys (e.g. openssl rand -base64 32)',
+    );
+  }
 
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
@@ -64,6 +76,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     sampleFile: resolve(env.SAMPLE_FILE || join(packageRoot(), 'sample', 'chronology.json')),
     publicReads: bool('PUBLIC_READS', true),
     adminApiKey,
+    apiKeySecret,
+    apiKeySecretFile: join(dataDir, 'api-key.secret'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     readWaitTimeoutMs: int('READ_WAIT_TIMEOUT_MS', 5000, 0, 60000),
     logLevel,

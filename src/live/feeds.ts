@@ -1,3 +1,4 @@
+import { isKeyEventType } from '../access/access.model';
 import { formatPosition, positionOf, type EventStore, type RecordedEvent } from '../event-store';
 import { canonicalJson } from '../shared/canonical-json';
 import type { AppliedBatch } from '../projections/projection-runner';
@@ -81,7 +82,11 @@ function rawEvent(e: RecordedEvent): FeedMessage {
   return { id: body.position, event: 'event.appended', data: JSON.stringify(body) };
 }
 
-/** The raw log, for integrators: every event as stored, optionally only some types. */
+/**
+ * The raw log, for integrators: every event as stored, optionally only some types. API key events
+ * go only to admins (`withKeyEvents`): their data is key material, and they are none of a reader's
+ * business.
+ */
 export class EventsFeed implements Feed {
   readonly key: string;
 
@@ -89,8 +94,9 @@ export class EventsFeed implements Feed {
     private readonly store: EventStore,
     private readonly log: LogIndex,
     private readonly types: ReadonlySet<string> | null,
+    private readonly withKeyEvents: boolean,
   ) {
-    this.key = `events:${types ? [...types].sort().join(',') : '*'}`;
+    this.key = `events${withKeyEvents ? '+keys' : ''}:${types ? [...types].sort().join(',') : '*'}`;
   }
 
   async catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]> {
@@ -108,6 +114,7 @@ export class EventsFeed implements Feed {
   }
 
   private wanted(e: RecordedEvent): boolean {
+    if (!this.withKeyEvents && isKeyEventType(e.type)) return false;
     return this.types === null || this.types.has(e.type);
   }
 }

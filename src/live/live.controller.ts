@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, OmitType } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../access/access.guard';
 import { KNOWN_TYPES } from '../chronology/events';
 import { EVENT_STORE, type EventStore } from '../event-store';
@@ -115,16 +115,21 @@ export class LiveController {
 
   @Get('events/live')
   @ApiProduces('text/event-stream')
-  @ApiOperation({ summary: 'The raw log for integrators: every event as stored (event.appended).' })
+  @ApiOperation({
+    summary:
+      'The raw log for integrators: every event as stored (event.appended); API key events only for admins.',
+  })
   async eventsLive(
     @Query(new Valid(EventsLiveQueryDto)) query: EventsLiveQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const types = query.type?.length ? new Set(query.type) : null;
+    const admin = request.principal?.permissions.has('admin') ?? false;
     await this.hub.open(
       reply,
-      new EventsFeed(this.store, this.hub, types),
+      new EventsFeed(this.store, this.hub, types, admin),
       lastEventId ?? query.after ?? null,
     );
   }

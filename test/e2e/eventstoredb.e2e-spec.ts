@@ -15,6 +15,8 @@ describe('the service on EVENT_STORE=eventstoredb', () => {
   const env = (): Record<string, string> => ({
     EVENT_STORE: 'eventstoredb',
     EVENTSTORE_CONNECTION_STRING: server.connectionString,
+    // Shared by every instance of a deployment: each keeps its own data dir.
+    API_KEY_SECRET: 'e2e-secret-4fQ9zL2xW7mR8pK3vN6tY1bH',
   });
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { EVENT_STORE, formatPosition, type EventStore } from '../../src/event-store';
 
-export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const ADMIN_KEY = 'test-admin-Vq8rX2mKp7LzN4wT9bYe';
 
 /** A metric's value in Prometheus text (summed over its label sets); NaN when it is absent. */
 export function metricValue(metrics: string, name: string): number {
