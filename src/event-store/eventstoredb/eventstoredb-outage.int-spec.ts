@@ -18,6 +18,20 @@ async function eventually<T>(operation: () => Promise<T>, timeoutMs = 10_000): P
   }
 }
 
+/**
+ * Waits until health() reports the store up. One health call has a short deadline (so a server
+ * that is away is seen as down quickly), which a loaded machine can miss even with the server
+ * back: the condition is polled, not asserted once.
+ */
+async function healthUp(store: EventStoreDbEventStore, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await store.health()).up) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
 /** Pulls items until `until` holds; fails after the timeout instead of hanging. */
 async function pull(
   iterator: AsyncIterator<SubscriptionItem>,
@@ -73,7 +87,7 @@ describe('eventstoredb adapter when the server is away', () => {
       store.append(s, [testEvent('A')], { expectedRevision: 'no_stream' }),
     );
     expect(written.nextExpectedRevision).toBe(0n);
-    expect((await store.health()).up).toBe(true);
+    expect(await healthUp(store)).toBe(true);
   });
 
   it('stopped mid-run: appends fail with EventStoreUnavailable, then work again after the restart', async () => {
@@ -92,7 +106,7 @@ describe('eventstoredb adapter when the server is away', () => {
     // A client retry of the append that may or may not have gone through is safe.
     expect((await store.append(s, [after], { expectedRevision: 0n })).idempotent).toBe(true);
     expect((await store.readStream(s)).map((x) => x.type)).toEqual(['Before', 'After']);
-    expect((await store.health()).up).toBe(true);
+    expect(await healthUp(store)).toBe(true);
   });
 
   it('a subscription resumes after a restart without gap or duplicate', async () => {
