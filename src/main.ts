@@ -4,7 +4,7 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
 import { DataDirLocked } from './shared/data-dir-lock';
 import { EVENT_STORE, type EventStore } from './event-store';
-import { ProjectionRunner } from './projections/projection-runner';
+import { AppliedStream } from './projections/applied-stream';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const store = app.get<EventStore>(EVENT_STORE);
   const head = await store.headPosition();
-  if (head && !(await app.get(ProjectionRunner).waitFor(head, 60_000))) {
+  if (head && !(await app.get(AppliedStream).waitFor(head, 60_000))) {
     logger.warn('read models are still catching up; reads may lag (see GET /health)');
   }
   await app.listen({ port: config.port, host: config.host });

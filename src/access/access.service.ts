@@ -15,7 +15,7 @@ import {
   type EventStore,
   type JsonObject,
 } from '../event-store';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { AppliedStream } from '../projections/applied-stream';
 import { AppError } from '../shared/errors';
 import { deriveId } from '../shared/ids';
 import {
@@ -39,7 +39,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly runner: ProjectionRunner,
+    private readonly applied: AppliedStream,
     private readonly keys: AccessReader,
     private readonly digest: KeyDigest,
   ) {}
@@ -70,7 +70,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
    */
   private async warnAboutLegacyKeys(): Promise<void> {
     const head = await this.store.headPosition().catch(() => null);
-    if (head === null || !(await this.runner.waitFor(head, 24 * 3600_000))) return;
+    if (head === null || !(await this.applied.waitFor(head, 24 * 3600_000))) return;
     for (const key of this.list()) {
       if (!key.legacyDigest || key.revokedAt) continue;
       this.logger.warn(
@@ -156,7 +156,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
       by,
       'no_stream',
     );
-    await this.runner.waitFor(position, this.config.readWaitTimeoutMs);
+    await this.applied.waitFor(position, this.config.readWaitTimeoutMs);
     return { keyId, key, name, role, position: formatPosition(position) };
   }
 
@@ -169,7 +169,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
     if (!key) throw new AppError('not_found', `API key ${keyId} not found`);
     if (key.revokedAt) throw new AppError('conflict', `API key ${keyId} was already revoked`);
     const position = await this.append(keyId, 'ApiKeyRevoked', { keyId, reason }, by, 'stream_exists');
-    await this.runner.waitFor(position, this.config.readWaitTimeoutMs);
+    await this.applied.waitFor(position, this.config.readWaitTimeoutMs);
     return { keyId, revoked: true, position: formatPosition(position) };
   }
 

@@ -8,7 +8,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config';
 import { CLOCK, type Clock } from '../shared/clock';
 import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { AppliedStream } from '../projections/applied-stream';
 import { AppError } from '../shared/errors';
 import { loadSigningKey } from './audit-keys';
 import { AuditTreeTables } from './audit.projection';
@@ -35,6 +35,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly key: SigningKey;
   readonly verifierKey: VerifierKey;
   private timer: NodeJS.Timeout | null = null;
+  private signPending: NodeJS.Immediate | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Set when the tree no longer matches a checkpoint this instance signed: signing stops. */
   private inconsistent: string | null = null;
@@ -43,7 +44,7 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(READ_DB) private readonly db: ReadDb,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly runner: ProjectionRunner,
+    private readonly applied: AppliedStream,
   ) {
     this.checkpoints = new CheckpointLog(config.audit.checkpointsFile);
     this.key = loadSigningKey(config.audit, this.logger);
@@ -51,21 +52,32 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.runner.onApplied(() => this.maybeSign(false));
-    this.timer = setInterval(() => {
-      try {
-        this.maybeSign(true);
-      } catch (e) {
-        // E.g. a full disk: the next tick tries again; a timer must not take the process down.
-        this.logger.warn(`could not sign a checkpoint: ${(e as Error).message}`);
-      }
-    }, this.config.audit.checkpointIntervalMs);
+    // Signing (a root, a signature, a synced write) waits for the next turn, so that no other
+    // listener of the batch (the live fan-out above all) waits for it; batches in between coalesce.
+    this.unsubscribe = this.applied.subscribe(() => {
+      if (this.signPending) return;
+      this.signPending = setImmediate(() => {
+        this.signPending = null;
+        this.signSafely(false);
+      });
+    });
+    this.timer = setInterval(() => this.signSafely(true), this.config.audit.checkpointIntervalMs);
     this.timer.unref();
+  }
+
+  /** From a timer or a deferred turn: a failure (e.g. a full disk) is logged; the next turn tries again. */
+  private signSafely(due: boolean): void {
+    try {
+      this.maybeSign(due);
+    } catch (e) {
+      this.logger.warn(`could not sign a checkpoint: ${(e as Error).message}`);
+    }
   }
 
   onApplicationShutdown(): void {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
+    if (this.signPending) clearImmediate(this.signPending);
     this.checkpoints.close();
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '../event-store';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { AppliedStream } from '../projections/applied-stream';
 
 /** Prometheus metrics of one app instance (its own registry, so several can live in one process). */
 @Injectable()
@@ -22,9 +22,9 @@ export class Metrics implements OnModuleDestroy {
   });
   private readonly unsubscribe: () => void;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, runner: ProjectionRunner) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, applied: AppliedStream) {
     collectDefaultMetrics({ register: this.registry, prefix: 'chronology_' });
-    this.unsubscribe = runner.onApplied(({ events }) => {
+    this.unsubscribe = applied.subscribe(({ events }) => {
       for (const e of events) this.applied.inc({ type: e.type });
     });
     new Gauge({
@@ -32,7 +32,7 @@ export class Metrics implements OnModuleDestroy {
       help: 'Log events the read models have applied.',
       registers: [this.registry],
       collect() {
-        this.set(runner.state.seq);
+        this.set(applied.appliedSeq);
       },
     });
     new Gauge({

@@ -10,7 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { comparePositions, parsePosition, type Position } from '../event-store';
 import { Metrics } from '../health/metrics';
 import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { AppliedStream } from '../projections/applied-stream';
 import { AppError } from '../shared/errors';
 import { FanOut, type Subscriber } from './fan-out';
 import type { Feed, LogIndex } from './feeds';
@@ -38,7 +38,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private readonly fanOut: FanOut;
 
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly applied: AppliedStream,
     @Inject(READ_DB) private readonly db: ReadDb,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: Metrics,
@@ -53,7 +53,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.runner.onApplied((batch) => this.fanOut.push(batch), { first: true });
+    this.unsubscribe = this.applied.subscribe((batch) => this.fanOut.push(batch));
     // Only idle streams get a heartbeat: one that carries messages needs none, and with many
     // subscribers a heartbeat round is as costly as a fan-out. Checked every quarter interval, a
     // stream idle for three quarters gets one, so no stream goes a whole interval without a write.
@@ -115,7 +115,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   /** The ordinal a subscriber resumes after: that of the position it last saw, or now. */
   private async resumeSeq(resume: string | null): Promise<number> {
-    if (resume === null) return this.runner.appliedSeq;
+    if (resume === null) return this.applied.appliedSeq;
     const position = parsePosition(resume);
     if (!position) {
       throw AppError.validation([
@@ -125,7 +125,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         },
       ]);
     }
-    if (!this.applied(position) && !(await this.runner.waitFor(position, this.config.readWaitTimeoutMs))) {
+    if (!(await this.applied.waitFor(position, this.config.readWaitTimeoutMs))) {
       throw new AppError(
         'not_caught_up',
         `this instance has not applied position ${resume} yet`,
@@ -142,11 +142,6 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     );
   }
 
-  private applied(position: Position): boolean {
-    const at = this.runner.position;
-    return at !== null && comparePositions(at, position) >= 0;
-  }
-
   private async catchUp(s: Subscriber): Promise<void> {
     try {
       for (;;) {
@@ -156,7 +151,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
           );
           return;
         }
-        const frontier = this.runner.appliedSeq;
+        const frontier = this.applied.appliedSeq;
         if (s.cursor >= frontier) {
           s.live = true; // synchronous with the check: the next applied batch starts right after
           return;

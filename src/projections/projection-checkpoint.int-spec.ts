@@ -79,7 +79,7 @@ describe('projection checkpoints commit with their batch (real SQLite files, res
     await first.stop();
     const second = new ProjectionRunner(store, db, [fixed]);
     second.start();
-    expect(await second.waitFor(head, 10_000)).toBe(true);
+    expect(await second.applied.waitFor(head, 10_000)).toBe(true);
     await second.stop();
   }
 
@@ -94,7 +94,7 @@ describe('projection checkpoints commit with their batch (real SQLite files, res
   it('a batch whose checkpoint could not be written is applied exactly once after a restart', async () => {
     const runner = new ProjectionRunner(store, db, [counter(true)]);
     runner.start();
-    expect(await runner.waitFor(await append('warm', ['Counted']), 10_000)).toBe(true);
+    expect(await runner.applied.waitFor(await append('warm', ['Counted']), 10_000)).toBe(true);
     await runner.stop();
     // From here, writing any checkpoint fails (as a full disk or an I/O error would, but coded
     // so that the runner stops instead of retrying).
@@ -113,7 +113,7 @@ describe('projection checkpoints commit with their batch (real SQLite files, res
 
     const second = new ProjectionRunner(store, db, [counter(true)]);
     second.start();
-    expect(await second.waitFor(head, 10_000)).toBe(true);
+    expect(await second.applied.waitFor(head, 10_000)).toBe(true);
     await second.stop();
     expect(count('warm')).toBe(1);
     expect(count('a')).toBe(3); // not 6: no row committed without its checkpoint

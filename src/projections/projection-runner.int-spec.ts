@@ -65,7 +65,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
     let runner = new ProjectionRunner(store, db, [counter(1, seen)]);
     runner.start();
     const p = await append('b', 2);
-    expect(await runner.waitFor(p, 5000)).toBe(true);
+    expect(await runner.applied.waitFor(p, 5000)).toBe(true);
     expect([count('a'), count('b')]).toEqual([3, 2]);
     expect(runner.state).toMatchObject({ state: 'live', seq: 5 });
     await runner.stop();
@@ -73,7 +73,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
     const q = await append('b', 1);
     runner = new ProjectionRunner(store, db, [counter(1, seen)]);
     runner.start();
-    expect(await runner.waitFor(q, 5000)).toBe(true);
+    expect(await runner.applied.waitFor(q, 5000)).toBe(true);
     expect([count('a'), count('b')]).toEqual([3, 3]);
     expect(seen).toHaveLength(6); // each event applied exactly once across both runs
     expect(db.prepare('SELECT last_seq FROM counter_counts WHERE stream = ?').get('b')).toEqual({
@@ -86,13 +86,13 @@ describe('ProjectionRunner (real SQLite files)', () => {
     const p = await append('a', 4);
     let runner = new ProjectionRunner(store, db, [counter(1)]);
     runner.start();
-    await runner.waitFor(p, 5000);
+    await runner.applied.waitFor(p, 5000);
     db.prepare("UPDATE counter_counts SET n = 999 WHERE stream = 'a'").run(); // damage the read model
     await runner.stop();
 
     runner = new ProjectionRunner(store, db, [counter(2)]);
     runner.start();
-    expect(await runner.waitFor(p, 5000)).toBe(true);
+    expect(await runner.applied.waitFor(p, 5000)).toBe(true);
     expect(count('a')).toBe(4);
     await runner.stop();
   });
@@ -102,7 +102,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
     const poison = await append('a', 1, 'Poison');
     const runner = new ProjectionRunner(store, db, [counter(1)]);
     runner.start();
-    expect(await runner.waitFor(poison, 300)).toBe(false);
+    expect(await runner.applied.waitFor(poison, 300)).toBe(false);
     expect(runner.state).toMatchObject({ state: 'failed', error: 'poisoned' });
     // The two good events came in the same batch as the poison: the whole batch rolled back.
     expect(count('a')).toBe(0);
@@ -113,12 +113,12 @@ describe('ProjectionRunner (real SQLite files)', () => {
   it('a full read database pauses the runner instead of stopping it; once there is room it resumes, each event applied once', async () => {
     const runner = new ProjectionRunner(store, db, [counter()], { retryDelayMs: 50 });
     runner.start();
-    expect(await runner.waitFor(await append('warm', 1), 5000)).toBe(true);
+    expect(await runner.applied.waitFor(await append('warm', 1), 5000)).toBe(true);
     // No page may be added to the read database from here: as when its disk is full.
     db.exec(`PRAGMA max_page_count = ${Number(readPragma(db, 'page_count'))}`);
     let last = await append('s0', 1);
     for (let i = 1; i < 300; i++) last = await append(`s${i}`, 1); // 300 rows need new pages
-    expect(await runner.waitFor(last, 1000)).toBe(false);
+    expect(await runner.applied.waitFor(last, 1000)).toBe(false);
     expect(runner.state.state).toBe('retrying');
     expect(runner.state.error).toMatch(/read database: .*full/);
     const appliedWhileFull = Number(
@@ -127,7 +127,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
     expect(appliedWhileFull).toBeLessThan(300);
 
     db.exec('PRAGMA max_page_count = 1073741823'); // space is back
-    expect(await runner.waitFor(last, 5000)).toBe(true);
+    expect(await runner.applied.waitFor(last, 5000)).toBe(true);
     const counts = db.prepare("SELECT n FROM counter_counts WHERE stream LIKE 's%'").pluck().all();
     expect(counts).toHaveLength(300);
     expect(counts.every((n) => n === 1)).toBe(true); // none applied twice across the retries
@@ -138,13 +138,13 @@ describe('ProjectionRunner (real SQLite files)', () => {
   it('a listener that throws neither stops the runner nor keeps the other listeners from the batch', async () => {
     const runner = new ProjectionRunner(store, db, [counter()]);
     const seen: number[] = [];
-    runner.onApplied(() => {
+    runner.applied.subscribe(() => {
       throw new Error('listener bug');
     });
-    runner.onApplied((batch) => seen.push(batch.events.length));
+    runner.applied.subscribe((batch) => seen.push(batch.events.length));
     runner.start();
-    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
-    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
+    expect(await runner.applied.waitFor(await append('a', 1), 5000)).toBe(true);
+    expect(await runner.applied.waitFor(await append('a', 1), 5000)).toBe(true);
     expect(seen.reduce((a, b) => a + b, 0)).toBe(2);
     expect(runner.state.state).toBe('live');
     await runner.stop();
@@ -153,19 +153,22 @@ describe('ProjectionRunner (real SQLite files)', () => {
   it('waitFor gives up after its timeout for a position not yet in the log', async () => {
     const runner = new ProjectionRunner(store, db, [counter(1)]);
     runner.start();
-    expect(await runner.waitFor(positionOf(1000n), 100)).toBe(false);
+    expect(await runner.applied.waitFor(positionOf(1000n), 100)).toBe(false);
     await runner.stop();
   });
 
-  it("publishes each batch to a listener registered 'first' before the ones registered earlier", async () => {
+  it('publishes each committed batch to every listener in the order they subscribed, then releases waiters', async () => {
     const runner = new ProjectionRunner(store, db, [counter()]);
     const calls: string[] = [];
-    runner.onApplied(() => calls.push('audit'));
-    runner.onApplied(() => calls.push('metrics'));
-    runner.onApplied(() => calls.push('live'), { first: true });
+    runner.applied.subscribe(() => calls.push(`live sees ${count('a')}`));
+    runner.applied.subscribe(() => calls.push('audit'));
     runner.start();
-    expect(await runner.waitFor(await append('a', 1), 5000)).toBe(true);
-    expect(calls).toEqual(['live', 'audit', 'metrics']);
+    const p = await append('a', 1);
+    const reached = runner.applied.waitFor(p, 5000).then((ok) => calls.push(`waiter ${ok}`));
+    await reached;
+    // The batch's rows were committed before anyone heard of it.
+    expect(calls).toEqual(['live sees 1', 'audit', 'waiter true']);
+    expect(runner.applied.appliedSeq).toBe(1);
     await runner.stop();
   });
 });

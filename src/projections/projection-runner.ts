@@ -1,7 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
 import {
-  comparePositions,
   formatPosition,
   type EventStore,
   type Position,
@@ -9,8 +7,11 @@ import {
   type Subscription,
 } from '../event-store';
 import { isStorageFailure } from '../shared/sqlite';
+import { AppliedStream } from './applied-stream';
 import { BoundProjections } from './bound-projections';
 import type { Projection, ReadDb } from './projection';
+
+export type { AppliedBatch } from './applied-stream';
 
 export interface RunnerOptions {
   /** Most events applied in one transaction. */
@@ -19,23 +20,18 @@ export interface RunnerOptions {
   readonly retryDelayMs?: number;
 }
 
-export interface AppliedBatch {
-  readonly events: readonly RecordedEvent[];
-  /** Ordinal of the first event of the batch. */
-  readonly firstSeq: number;
-}
-
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'stopped';
 
 /**
  * Feeds projections from one catch-up subscription to the whole log. Each batch is applied in one
  * read-database transaction together with every projection's checkpoint, so effects are exactly-once
- * and a restart resumes where the last commit left off (no full replay).
+ * and a restart resumes where the last commit left off (no full replay). Each committed batch is
+ * then published on the AppliedStream, which live feeds, the audit signer, metrics and
+ * read-your-writes waiters listen to.
  */
 export class ProjectionRunner {
   private readonly logger = new Logger('Projections');
   private readonly bound: BoundProjections;
-  private readonly events = new EventEmitter();
   private subscription: Subscription | null = null;
   private pending: RecordedEvent[] = [];
   private flushScheduled = false;
@@ -54,11 +50,12 @@ export class ProjectionRunner {
     db: ReadDb,
     projections: readonly Projection[],
     options: RunnerOptions = {},
+    /** Where committed batches are published. */
+    readonly applied: AppliedStream = new AppliedStream(),
   ) {
     this.bound = new BoundProjections(db, projections);
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
-    this.events.setMaxListeners(0);
   }
 
   /** Prepares every projection (rebuilding those whose version changed) and starts following the log. */
@@ -73,7 +70,7 @@ export class ProjectionRunner {
     await this.subscription?.close();
     await this.loop;
     this.flushSafely();
-    this.events.emit('progress');
+    this.applied.end();
   }
 
   get state(): { state: RunnerState; position: Position | null; seq: number; error: string | null } {
@@ -81,57 +78,9 @@ export class ProjectionRunner {
     return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
   }
 
-  /** Ordinal of the last event applied and announced (live feeds switch from catch-up at it). */
-  get appliedSeq(): number {
-    return this.cursorSeq;
-  }
-
   /** Position every projection has applied (the lowest checkpoint). */
   get position(): Position | null {
     return this.bound.lowest().position;
-  }
-
-  /** Resolves true once every projection has applied `position`, false after `timeoutMs`. */
-  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
-    const reached = (): boolean => {
-      const p = this.position;
-      return p !== null && comparePositions(p, position) >= 0;
-    };
-    if (reached()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!reached() && !this.stopped) return;
-        cleanup();
-        resolve(reached());
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        resolve(reached());
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.events.off('progress', check);
-      };
-      this.events.on('progress', check);
-    });
-  }
-
-  /**
-   * Called after each committed batch (live feeds listen here). `first`: before the listeners
-   * already registered, for the one whose latency users see (the live fan-out). A listener that
-   * throws is logged: the batch is committed, and neither the other listeners nor the runner stop.
-   */
-  onApplied(listener: (batch: AppliedBatch) => void, options: { first?: boolean } = {}): () => void {
-    const guarded = (batch: AppliedBatch): void => {
-      try {
-        listener(batch);
-      } catch (e) {
-        this.logger.error(`a listener of applied batches failed: ${(e as Error).message}`);
-      }
-    };
-    if (options.first) this.events.prependListener('applied', guarded);
-    else this.events.on('applied', guarded);
-    return () => this.events.off('applied', guarded);
   }
 
   get names(): string[] {
@@ -155,6 +104,7 @@ export class ProjectionRunner {
     while (!this.stopped) {
       const from = this.bound.lowest();
       this.cursorSeq = from.seq;
+      this.applied.resumeAt(from.position, from.seq);
       // After a failure the state stays 'retrying' until the runner has caught up again.
       if (this.runnerState !== 'retrying') this.runnerState = 'catching-up';
       try {
@@ -245,8 +195,7 @@ export class ProjectionRunner {
     const firstSeq = this.cursorSeq + 1;
     this.bound.apply(batch, firstSeq);
     this.cursorSeq += batch.length;
-    this.events.emit('applied', { events: batch, firstSeq } satisfies AppliedBatch);
-    this.events.emit('progress');
+    this.applied.publish({ events: batch, firstSeq });
   }
 
   private get failed(): boolean {

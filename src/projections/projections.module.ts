@@ -11,6 +11,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { openSqlite } from '../shared/sqlite';
+import { AppliedStream } from './applied-stream';
 import { READ_DB, type Projection, type ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionsAdminController } from './projections-admin.controller';
@@ -65,16 +66,18 @@ export class ProjectionsModule {
           useFactory: (config: AppConfig) =>
             openSqlite(config.readDbFile, { synchronous: 'NORMAL', checkpoints: 'background' }),
         },
+        { provide: AppliedStream, useValue: new AppliedStream() },
         {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, READ_DB],
-          useFactory: (store: EventStore, db: ReadDb) => new ProjectionRunner(store, db, projections),
+          inject: [EVENT_STORE, READ_DB, AppliedStream],
+          useFactory: (store: EventStore, db: ReadDb, applied: AppliedStream) =>
+            new ProjectionRunner(store, db, projections, {}, applied),
         },
         ReadConsistency,
         ProjectionsLifecycle,
         { provide: APP_INTERCEPTOR, useClass: ReadConsistencyInterceptor },
       ],
-      exports: [READ_DB, ProjectionRunner, ReadConsistency, TimelineQueries, ScopeResolver],
+      exports: [READ_DB, ProjectionRunner, AppliedStream, ReadConsistency, TimelineQueries, ScopeResolver],
     };
   }
 }

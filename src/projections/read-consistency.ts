@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { formatPosition, parsePosition } from '../event-store';
 import { AppError } from '../shared/errors';
-import { ProjectionRunner } from './projection-runner';
+import { AppliedStream } from './applied-stream';
 
 /** Read-your-writes: a GET with minPosition waits (bounded) until this instance has applied it. */
 @Injectable()
 export class ReadConsistency {
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly applied: AppliedStream,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -20,7 +20,7 @@ export class ReadConsistency {
         { path: 'minPosition', message: 'minPosition must be a position returned by the API, e.g. "42"' },
       ]);
     }
-    if (await this.runner.waitFor(position, this.config.readWaitTimeoutMs)) return;
+    if (await this.applied.waitFor(position, this.config.readWaitTimeoutMs)) return;
     const at = this.position;
     throw new AppError(
       'not_caught_up',
@@ -32,7 +32,7 @@ export class ReadConsistency {
 
   /** The position every read model of this instance has applied, as sent to clients. */
   get position(): string | null {
-    const p = this.runner.position;
+    const p = this.applied.position;
     return p ? formatPosition(p) : null;
   }
 }
