@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { comparePositions, parsePosition, type Position } from '../event-store';
+import { parsePosition } from '../event-store';
 import { Metrics } from '../health/metrics';
 import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
 import { AppliedStream } from '../projections/applied-stream';
