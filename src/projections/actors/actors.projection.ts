@@ -18,7 +18,9 @@ CREATE INDEX IF NOT EXISTS ${t('current_by_name')} ON ${t('profiles')} (name COL
 CREATE INDEX IF NOT EXISTS ${t('current_by_parent')} ON ${t('profiles')} (parent_id) WHERE to_seq IS NULL;`;
 }
 
-interface ProfileRow {
+/** A row of the profiles table, as the projection and its reader select it. */
+export interface ProfileRow {
+  actor_id: string;
   name: string;
   kind: string;
   country_code: string | null;

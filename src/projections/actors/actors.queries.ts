@@ -3,21 +3,11 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { READ_DB, tablesOf, type ReadDb } from '../projection';
 import { RegistryQueries } from '../registry.queries';
 import { validIn, CURRENT, type Scope } from '../scope';
+import type { ProfileRow } from './actors.projection';
 
 const profiles = tablesOf('actors')('profiles');
 const versions = tablesOf('timeline')('versions');
 const links = tablesOf('timeline')('actor_links');
-
-interface ProfileRow {
-  actor_id: string;
-  name: string;
-  kind: string;
-  country_code: string | null;
-  parent_id: string | null;
-  member_of: string;
-  aliases: string;
-  registered_at: string;
-}
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
