@@ -1,6 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 /** Query parameters every GET accepts. */
 export class ReadQueryDto {
@@ -25,6 +26,17 @@ export const CommaList = (): PropertyDecorator =>
 export const BooleanParam = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>
     value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
+  );
+
+/** An optional page size, an integer from 1 to `max`; `byDefault` is what the read uses without one. */
+export const LimitParam = (max: number, byDefault: number): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: max, default: byDefault }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
   );
 
 /** Reads that can answer as of an earlier moment (transaction time). */

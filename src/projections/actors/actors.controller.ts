@@ -1,13 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Access } from '../../access/access.guard';
 import { ACTOR_KINDS } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
-import { AsOfQueryDto, BooleanParam } from '../read-query.dto';
+import { AsOfQueryDto, BooleanParam, LimitParam } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
 import { ActorsQueries } from './actors.queries';
 
@@ -18,12 +17,7 @@ class ActorListQueryDto extends AsOfQueryDto {
   @IsString()
   @Length(1, 100)
   q?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @LimitParam(500, 100)
   limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) cursor?: string;
 }
@@ -36,12 +30,7 @@ class ActorViewQueryDto extends AsOfQueryDto {
   @BooleanParam()
   @IsBoolean()
   includeMembers?: boolean;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @LimitParam(500, 50)
   limit?: number;
 }
 

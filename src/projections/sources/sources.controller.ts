@@ -1,13 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Access } from '../../access/access.guard';
 import { RELIABILITY } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
-import { ReadQueryDto } from '../read-query.dto';
+import { LimitParam, ReadQueryDto } from '../read-query.dto';
 import { SourcesQueries } from './sources.queries';
 
 class SourceListQueryDto extends ReadQueryDto {
@@ -15,12 +14,7 @@ class SourceListQueryDto extends ReadQueryDto {
 }
 
 class SourceViewQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @LimitParam(500, 50)
   limit?: number;
 }
 

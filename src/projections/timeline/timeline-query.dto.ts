@@ -1,19 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
-import { AsOfQueryDto, BooleanParam, CommaList } from '../read-query.dto';
+import { AsOfQueryDto, BooleanParam, CommaList, LimitParam } from '../read-query.dto';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -83,12 +71,7 @@ export class TimelineQueryDto extends AsOfQueryDto {
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @LimitParam(200, 50)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
