@@ -55,7 +55,4 @@ export class SubscriberFellBehind extends EventStoreError {
 
 export const isWrongExpectedRevision = (e: unknown): e is WrongExpectedRevision =>
   e instanceof WrongExpectedRevision;
-export const isDuplicateEvent = (e: unknown): e is DuplicateEvent => e instanceof DuplicateEvent;
 export const isStreamNotFound = (e: unknown): e is StreamNotFound => e instanceof StreamNotFound;
-export const isEventStoreUnavailable = (e: unknown): e is EventStoreUnavailable =>
-  e instanceof EventStoreUnavailable;

@@ -34,7 +34,3 @@ export function parsePosition(text: string): Position | null {
   if (commit > max || prepare > max) return null;
   return { commit, prepare };
 }
-
-export function maxPosition(a: Position, b: Position): Position {
-  return comparePositions(a, b) >= 0 ? a : b;
-}
