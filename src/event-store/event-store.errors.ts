@@ -1,5 +1,3 @@
-import { formatPosition, type Position } from './position';
-
 /** Errors raised by every EventStore adapter. Each carries a stable `code`. */
 export abstract class EventStoreError extends Error {
   abstract readonly code: string;
@@ -42,14 +40,6 @@ export class EventStoreUnavailable extends EventStoreError {
   readonly code = 'store_unavailable';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-  }
-}
-
-/** A subscriber fell too far behind; it must resume from its own checkpoint. */
-export class SubscriberFellBehind extends EventStoreError {
-  readonly code = 'subscriber_fell_behind';
-  constructor(readonly lastDelivered: Position | null) {
-    super(`subscriber fell behind after ${lastDelivered ? formatPosition(lastDelivered) : 'start'}`);
   }
 }
 

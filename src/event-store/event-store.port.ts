@@ -82,6 +82,17 @@ export type SubscriptionItem =
   /** Emitted each time the subscription passes from catching up to following live. */
   | { readonly kind: 'caught-up'; readonly position: Position | null };
 
+/**
+ * A slow consumer is never dropped and never has to resume from a checkpoint of its own: the
+ * subscription applies back-pressure and waits for it. The SQLite adapter reads the next page (512
+ * events) only when the consumer asks for it, so unread events stay in the file; the EventStoreDB
+ * adapter pauses the gRPC stream (flow control) once `subscriptionBufferSize` events (512 by default)
+ * wait unconsumed, and resumes it when fewer than half do. A server FellBehind only starts a new
+ * catch-up pass (a new caught-up item follows). When the EventStoreDB connection drops, the
+ * subscription resubscribes on its own from the last event the consumer received (events buffered
+ * but not yet consumed are read again), so nothing is skipped or repeated; other errors end the
+ * iteration with that error.
+ */
 export interface Subscription extends AsyncIterable<SubscriptionItem> {
   /** Ends the iteration; pending reads finish. Safe to call twice. */
   close(): Promise<void>;
