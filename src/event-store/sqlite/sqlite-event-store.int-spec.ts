@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
 
-eventStoreContract('sqlite (real file, WAL, synchronous=FULL)', () => {
+eventStoreContract('sqlite (a real file in WAL mode)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chronology-contract-'));
   const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 50 });
   return Promise.resolve({
