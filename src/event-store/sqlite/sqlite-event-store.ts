@@ -49,7 +49,8 @@ const MAX_GROUP = 1000;
  */
 export class SqliteEventStore implements EventStore {
   readonly driver = 'sqlite';
-  private readonly db: SqliteDatabase;
+  /** Protected so that a spec can set per-connection pragmas on it (a full disk, a read-only file). */
+  protected readonly db: SqliteDatabase;
   private readonly sql: EventStatements;
   private readonly appender: SqliteAppender;
   private readonly pollMs: number;
@@ -159,11 +160,6 @@ export class SqliteEventStore implements EventStore {
     this.wal.close();
     this.db.close();
     return Promise.resolve();
-  }
-
-  /** The underlying database, for tools that inspect the file (tests, audit verify). */
-  get database(): SqliteDatabase {
-    return this.db;
   }
 
   private flush(): void {

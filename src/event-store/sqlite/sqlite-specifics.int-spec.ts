@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { EventStoreUnavailable } from '../event-store.errors';
 import { testEvent } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
-import { openSqlite, readPragma } from '../../shared/sqlite';
+import { openSqlite, readPragma, type SqliteDatabase } from '../../shared/sqlite';
+
+/** The store with its own connection in view, for pragmas that hold per connection. */
+class StoreWithConnection extends SqliteEventStore {
+  get connection(): SqliteDatabase {
+    return this.db;
+  }
+}
 
 describe('SQLite event store specifics', () => {
   let dir: string;
@@ -16,8 +23,8 @@ describe('SQLite event store specifics', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('opens the log: WAL (synced by WalSync, not in the commit), trusted_schema off, schema version 1', async () => {
-    const store = new SqliteEventStore({ file });
-    const db = store.database;
+    const store = new StoreWithConnection({ file });
+    const db = store.connection;
     expect(readPragma(db, 'journal_mode')).toBe('wal');
     expect(readPragma(db, 'synchronous')).toBe(1); // NORMAL + fdatasync before any ack
     expect(readPragma(db, 'trusted_schema')).toBe(0);
@@ -28,8 +35,10 @@ describe('SQLite event store specifics', () => {
   it('keeps the events table append-only', async () => {
     const store = new SqliteEventStore({ file });
     await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
-    expect(() => store.database.prepare("UPDATE events SET data = '{}'").run()).toThrow(/append-only/);
-    expect(() => store.database.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    const other = openSqlite(file, { synchronous: 'NORMAL' }); // any writer, not only the store
+    expect(() => other.prepare("UPDATE events SET data = '{}'").run()).toThrow(/append-only/);
+    expect(() => other.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    other.close();
     await store.close();
   });
 
@@ -54,8 +63,6 @@ describe('SQLite event store specifics', () => {
   it('group-commits concurrent appends in one transaction, each failing or succeeding on its own', async () => {
     const store = new SqliteEventStore({ file });
     await store.append('entry-taken', [testEvent()], { expectedRevision: 'no_stream' });
-    const commits = { n: 0 };
-    store.database.function('count_commit', () => ++commits.n);
     const results = await Promise.allSettled([
       ...Array.from({ length: 50 }, (_, i) =>
         store.append(`entry-${i}`, [testEvent()], { expectedRevision: 'no_stream' }),
@@ -88,25 +95,25 @@ describe('SQLite event store specifics', () => {
   });
 
   it('acknowledges nothing when the database cannot be written (read-only file)', async () => {
-    let store = new SqliteEventStore({ file });
-    await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
-    await store.close();
-    store = new SqliteEventStore({ file });
-    store.database.exec('PRAGMA query_only = ON'); // writes now fail inside the transaction
+    const first = new SqliteEventStore({ file });
+    await first.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
+    await first.close();
+    const store = new StoreWithConnection({ file });
+    store.connection.exec('PRAGMA query_only = ON'); // writes now fail inside the transaction
     const error = await store
       .append('entry-x', [testEvent('B')], { expectedRevision: 0n })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventStoreUnavailable);
-    store.database.exec('PRAGMA query_only = OFF');
+    store.connection.exec('PRAGMA query_only = OFF');
     expect((await store.readStream('entry-x')).map((e) => e.type)).toEqual(['A']);
     await store.append('entry-x', [testEvent('C')], { expectedRevision: 0n }); // recovers
     await store.close();
   });
 
   it('a full disk: the group that no longer fits is refused whole and nothing of it is kept; appends work again once there is room', async () => {
-    const store = new SqliteEventStore({ file });
+    const store = new StoreWithConnection({ file });
     await store.append('entry-x', [testEvent('A')], { expectedRevision: 'no_stream' });
-    store.database.exec(`PRAGMA max_page_count = ${Number(readPragma(store.database, 'page_count'))}`);
+    store.connection.exec(`PRAGMA max_page_count = ${Number(readPragma(store.connection, 'page_count'))}`);
     const big = { note: 'x'.repeat(2000) }; // two of these no longer fit in the free space
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
@@ -119,7 +126,7 @@ describe('SQLite event store specifics', () => {
     expect(reason.message).toMatch(/full/);
     expect((await store.readAll({})).map((e) => e.type)).toEqual(['A']);
 
-    store.database.exec('PRAGMA max_page_count = 1073741823'); // space is back
+    store.connection.exec('PRAGMA max_page_count = 1073741823'); // space is back
     const next = await store.append('entry-0', [testEvent('Big', big)], {
       expectedRevision: 'no_stream',
     });
