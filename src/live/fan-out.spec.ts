@@ -53,6 +53,13 @@ function batch(firstSeq: number, size = 1): AppliedBatch {
   return { events, firstSeq };
 }
 
+/** The fan-out with its backlog in view: what it still holds for live subscribers. */
+class ObservedFanOut extends FanOut {
+  get pendingBatches(): number {
+    return this.backlog.length;
+  }
+}
+
 function setUp(streams: FakeStream[], feeds: Feed[] = [feed('all')], cursor = 0) {
   const subscribers: Subscriber[] = streams.map((stream, i) => ({
     stream: stream as unknown as SseStream,
@@ -63,7 +70,7 @@ function setUp(streams: FakeStream[], feeds: Feed[] = [feed('all')], cursor = 0)
   const fellBack: Subscriber[] = [];
   const failures: string[] = [];
   let rounds = 0;
-  const fanOut = new FanOut({
+  const fanOut = new ObservedFanOut({
     subscribers: () => subscribers,
     fallBack: (s) => fellBack.push(s),
     failed: (key, e) => failures.push(`${key}: ${e.message}`),
@@ -74,7 +81,7 @@ function setUp(streams: FakeStream[], feeds: Feed[] = [feed('all')], cursor = 0)
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-async function settled(fanOut: FanOut): Promise<void> {
+async function settled(fanOut: ObservedFanOut): Promise<void> {
   for (let i = 0; i < 10_000 && fanOut.pendingBatches > 0; i++) await nextTurn();
   expect(fanOut.pendingBatches).toBe(0);
 }

@@ -46,7 +46,8 @@ const SLICE_MS = 2;
  * once and in order, and under load the batches coalesce into fewer, larger writes by themselves.
  */
 export class FanOut {
-  private backlog: Pending[] = [];
+  /** Batches applied but not yet written to every live subscriber (protected: the spec observes it). */
+  protected backlog: Pending[] = [];
   private running = false;
 
   constructor(private readonly hooks: FanOutHooks) {}
@@ -59,11 +60,6 @@ export class FanOut {
     // Rendered now, as the batch is applied, for the feeds followed live (the others on demand).
     for (const s of this.hooks.subscribers()) if (s.live) this.encoded(pending, s.feed);
     if (!this.running) this.round();
-  }
-
-  /** Batches applied but not yet written to every live subscriber (for tests and diagnostics). */
-  get pendingBatches(): number {
-    return this.backlog.length;
   }
 
   private round(): void {
