@@ -43,7 +43,14 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: Metrics,
   ) {
-    this.metrics = new LiveMetrics(metrics.registry, () => this.subscribers.size);
+    this.metrics = new LiveMetrics(metrics.registry, {
+      subscribers: () => this.subscribers.size,
+      largestUnsentBytes: () => {
+        let largest = 0;
+        for (const s of this.subscribers) largest = Math.max(largest, s.stream.buffered);
+        return largest;
+      },
+    });
     this.fanOut = new FanOut({
       subscribers: () => this.subscribers,
       fallBack: (s) => void this.catchUp(s),
@@ -71,10 +78,6 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.unsubscribe?.();
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const s of [...this.subscribers]) s.stream.close('server shutting down');
-  }
-
-  get size(): number {
-    return this.subscribers.size;
   }
 
   /** Validates the resume point, then turns the response into an event stream. */
@@ -166,15 +169,5 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       this.logger.error(`live feed ${s.feed.key} failed: ${(e as Error).message}`);
       s.stream.close('feed failed');
     }
-  }
-
-  /** For diagnostics and tests. */
-  describe(): Array<{ key: string; live: boolean; cursor: number; buffered: number }> {
-    return [...this.subscribers].map((s) => ({
-      key: s.feed.key,
-      live: s.live,
-      cursor: s.cursor,
-      buffered: s.stream.buffered,
-    }));
   }
 }

@@ -6,13 +6,21 @@ export class LiveMetrics {
   readonly fanOutSeconds: Histogram;
   readonly cutOff: Counter;
 
-  constructor(registry: Registry, subscribers: () => number) {
+  constructor(registry: Registry, read: { subscribers: () => number; largestUnsentBytes: () => number }) {
     new Gauge({
       name: 'chronology_live_subscribers',
       help: 'Open live feeds (SSE connections), catching up or live.',
       registers: [registry],
       collect() {
-        this.set(subscribers());
+        this.set(read.subscribers());
+      },
+    });
+    new Gauge({
+      name: 'chronology_live_unsent_bytes_max',
+      help: 'Largest output written to one live feed and not yet taken by its client (past LIVE_MAX_BUFFER_BYTES it reads from the log instead).',
+      registers: [registry],
+      collect() {
+        this.set(read.largestUnsentBytes());
       },
     });
     this.fanOutSeconds = new Histogram({

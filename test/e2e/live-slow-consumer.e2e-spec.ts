@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { LiveHub } from '../../src/live/live-hub';
+import { Metrics } from '../../src/health/metrics';
 import { TestApp, metricValue } from './harness';
 
 const EVENTS = 100_000;
@@ -50,22 +50,29 @@ describe('a slow consumer', () => {
       LOG_LEVEL: 'warn',
     });
     try {
-      const hub = t.app.get(LiveHub);
+      // Read as /metrics shows them, from the app's registry (no HTTP request per sample).
+      const registry = t.app.get(Metrics).registry;
+      const gauge = async (name: string): Promise<number> =>
+        (await registry.getSingleMetric(name)!.get()).values[0]?.value ?? NaN;
+      const subscribers = (): Promise<number> => gauge('chronology_live_subscribers');
       const slow = await stalledReader(t.url);
       const fast = follower(`${t.url}/v1/events/live`, EVENTS);
       await fast.ready;
-      await waitUntil(() => hub.size === 2);
+      await waitUntil(async () => (await subscribers()) === 2);
 
       let maxBuffered = 0;
       let slowCutAt = -1;
       await collectGarbage();
       const kept = (): number => process.memoryUsage().heapUsed + process.memoryUsage().external;
       const kept0 = kept();
-      const sampler = setInterval(() => {
-        const subs = hub.describe();
-        for (const s of subs) maxBuffered = Math.max(maxBuffered, s.buffered);
-        if (slowCutAt < 0 && subs.length < 2) slowCutAt = Date.now();
-      }, 20);
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          maxBuffered = Math.max(maxBuffered, await gauge('chronology_live_unsent_bytes_max'));
+          if (slowCutAt < 0 && (await subscribers()) < 2) slowCutAt = Date.now();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
 
       const positions: string[] = [];
       for (let i = 0; i < EVENTS; i += 1000) {
@@ -90,11 +97,12 @@ describe('a slow consumer', () => {
       }
 
       const received = await fast.ids;
-      clearInterval(sampler);
+      sampling = false;
+      await sampler;
 
       expect(slowCutAt).toBeGreaterThanOrEqual(0); // the stalled reader was dropped while events flowed
-      await waitUntil(() => hub.size === 0).catch((e: Error) => {
-        throw new Error(`${e.message}: ${JSON.stringify(hub.describe())}, slow cut at ${slowCutAt}`);
+      await waitUntil(async () => (await subscribers()) === 0).catch(async (e: Error) => {
+        throw new Error(`${e.message}: ${await subscribers()} subscribers left, slow cut at ${slowCutAt}`);
       }); // the follower left after its last message
       // Each subscriber's unsent output stayed within the bound plus at most one batch of messages.
       expect(maxBuffered).toBeLessThan(BOUND + 2 * 1024 * 1024);
@@ -136,9 +144,9 @@ function follower(url: string, count: number): { ready: Promise<void>; ids: Prom
   return { ready, ids };
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
