@@ -7,11 +7,12 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { CLOCK, type Clock } from '../shared/clock';
-import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
+import { READ_DB, type ReadDb } from '../projections/projection';
 import { AppliedStream } from '../projections/applied-stream';
 import { AppError } from '../shared/errors';
 import { loadSigningKey } from './audit-keys';
-import { AuditTreeTables } from './audit.projection';
+import type { AuditTreeTables } from './audit.projection';
+import { openAuditTree } from './audit-tree';
 import { CheckpointLog, type SignedCheckpoint } from './checkpoint-log';
 import {
   formatVerifierKey,
@@ -81,9 +82,9 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     this.checkpoints.close();
   }
 
-  /** The tree's tables exist once the projection runner has started (at bootstrap). */
+  /** The tree, read synchronously (see openAuditTree); opened on first use, after bootstrap. */
   get tree(): AuditTreeTables {
-    this.treeTables ??= new AuditTreeTables(this.db, tablesOf('audit'));
+    this.treeTables ??= openAuditTree(this.db);
     return this.treeTables;
   }
 

@@ -3,8 +3,10 @@ import { assertTreeSize, isPowerOfTwo, largestPowerOfTwoBelow, log2Exact } from 
 
 /**
  * Read access to stored perfect-subtree hashes: `node(level, index)` is the hash of leaves
- * [index * 2^level, (index + 1) * 2^level). Level 0 holds the leaf hashes. Synchronous so that a
- * SQLite (better-sqlite3) or in-memory store can back it; it should throw when a node is missing.
+ * [index * 2^level, (index + 1) * 2^level). Level 0 holds the leaf hashes. Synchronous by contract:
+ * a root or proof is computed from O(log n) reads in one go, so a SQLite (better-sqlite3) or
+ * in-memory store backs it, and the tree cannot change in the middle of one computation. It should
+ * throw when a node is missing.
  */
 export interface NodeReader {
   node(level: number, index: number): Buffer;
