@@ -3,7 +3,7 @@ import { formatPosition, positionOf, type EventStore, type RecordedEvent } from 
 import { canonicalJson } from '../shared/canonical-json';
 import type { AppliedBatch } from '../projections/projection-runner';
 import type { TimelineFilter } from '../projections/timeline/timeline.filter';
-import type { EntryChange, TimelineQueries } from '../projections/timeline/timeline.queries';
+import type { EntryChange, TimelineReader } from '../projections/timeline/timeline.reader';
 import type { FeedMessage } from './sse-stream';
 
 /**
@@ -14,7 +14,10 @@ export interface Feed {
   readonly key: string;
   /** Messages for the events in (afterSeq, upToSeq], read from what is stored. */
   catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]>;
-  /** Messages for a batch the read models just applied (synchronous, so batches stay in order). */
+  /**
+   * Messages for a batch the read models just applied. Synchronous: the fan-out renders each batch
+   * as it is published, before the next one is applied, so every subscriber gets batches in order.
+   */
   live(batch: AppliedBatch): FeedMessage[];
 }
 
@@ -25,41 +28,28 @@ export class TimelineFeed implements Feed {
   readonly key: string;
 
   constructor(
-    private readonly queries: TimelineQueries,
+    private readonly timeline: TimelineReader,
     private readonly filter: TimelineFilter,
   ) {
     this.key = `timeline:${canonicalJson(filter)}`;
   }
 
-  catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]> {
-    return Promise.resolve(this.messages(this.queries.changesBetween(afterSeq, upToSeq, this.filter)));
+  async catchUp(afterSeq: number, upToSeq: number): Promise<FeedMessage[]> {
+    return this.messages(await this.timeline.changes(afterSeq, upToSeq, this.filter));
   }
 
+  /** Reads the batch's changes with the reader's one synchronous method, for the reason on Feed.live. */
   live(batch: AppliedBatch): FeedMessage[] {
-    return this.messages(this.queries.changesBetween(batch.firstSeq - 1, lastSeqOf(batch), this.filter));
+    return this.messages(this.timeline.changesSync(batch.firstSeq - 1, lastSeqOf(batch), this.filter));
   }
 
-  /** One message per event: the first matching row (the event's own entry first), others as related. */
+  /** One message per event: the event's own entry (else the first that changed), others as related. */
   private messages(changes: EntryChange[]): FeedMessage[] {
-    const out: FeedMessage[] = [];
-    for (let i = 0; i < changes.length;) {
-      let j = i;
-      while (j < changes.length && changes[j]!.seq === changes[i]!.seq) j++;
-      const group = changes.slice(i, j);
-      const first = group[0]!;
-      const rows = this.queries.present(
-        group.map((c) => c.doc),
-        { kind: 'seq', seq: first.seq },
-      );
-      const [row, ...related] = rows;
-      out.push({
-        id: formatPosition(positionOf(first.commit, first.prepare)),
-        event: `entry.${first.change}`,
-        data: JSON.stringify(related.length ? { ...row, related } : row),
-      });
-      i = j;
-    }
-    return out;
+    return changes.map(({ position, change, entries: [entry, ...related] }) => ({
+      id: position,
+      event: `entry.${change}`,
+      data: JSON.stringify(related.length ? { ...entry, related } : entry),
+    }));
   }
 }
 

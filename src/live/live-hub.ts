@@ -7,10 +7,10 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { parsePosition } from '../event-store';
+import { formatPosition, parsePosition } from '../event-store';
 import { Metrics } from '../health/metrics';
-import { READ_DB, tablesOf, type ReadDb } from '../projections/projection';
 import { AppliedStream } from '../projections/applied-stream';
+import { LogReader } from '../projections/log/log.reader';
 import { AppError } from '../shared/errors';
 import { FanOut, type Subscriber } from './fan-out';
 import type { Feed, LogIndex } from './feeds';
@@ -39,7 +39,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   constructor(
     private readonly applied: AppliedStream,
-    @Inject(READ_DB) private readonly db: ReadDb,
+    private readonly log: LogReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: Metrics,
   ) {
@@ -106,14 +106,10 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     void this.catchUp(subscriber);
   }
 
+  /** Synchronous, as LogIndex asks (see LogReader.positionAfterSync). */
   positionAfter(seq: number): { commit: bigint; prepare: bigint } | null {
-    const row = this.db
-      .prepare<[number], { pos_commit: bigint; pos_prepare: bigint }>(
-        `SELECT pos_commit, pos_prepare FROM ${tablesOf('log')('events')} WHERE seq > ? ORDER BY seq LIMIT 1`,
-      )
-      .safeIntegers(true)
-      .get(seq);
-    return row ? { commit: row.pos_commit, prepare: row.pos_prepare } : null;
+    const position = this.log.positionAfterSync(seq);
+    return position === null ? null : parsePosition(position);
   }
 
   /** The ordinal a subscriber resumes after: that of the position it last saw, or now. */
@@ -136,13 +132,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         { 'retry-after': '1' },
       );
     }
-    return (
-      this.db
-        .prepare<[bigint, bigint], { seq: number | null }>(
-          `SELECT max(seq) AS seq FROM ${tablesOf('log')('events')} WHERE (pos_commit, pos_prepare) <= (?, ?)`,
-        )
-        .get(position.commit, position.prepare)?.seq ?? 0
-    );
+    return this.log.seqAtPosition(formatPosition(position));
   }
 
   private async catchUp(s: Subscriber): Promise<void> {

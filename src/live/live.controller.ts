@@ -7,7 +7,7 @@ import { KNOWN_TYPES } from '../chronology/events';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { BooleanParam, CommaList, ReadQueryDto } from '../projections/read-query.dto';
 import { CURRENT } from '../projections/scope';
-import { TimelineQueries } from '../projections/timeline/timeline.queries';
+import { TimelineReader } from '../projections/timeline/timeline.reader';
 import { TimelineQueryDto } from '../projections/timeline/timeline-query.dto';
 import { AppError } from '../shared/errors';
 import { Valid } from '../shared/validation';
@@ -63,7 +63,7 @@ const uuid = new ParseUUIDPipe({
 export class LiveController {
   constructor(
     private readonly hub: LiveHub,
-    private readonly timeline: TimelineQueries,
+    private readonly timeline: TimelineReader,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -78,7 +78,7 @@ export class LiveController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const filter = this.timeline.filter(query, CURRENT) ?? { entryId: '-none-' };
+    const filter = (await this.timeline.filter(query, CURRENT)) ?? { entryId: '-none-' };
     await this.hub.open(reply, new TimelineFeed(this.timeline, filter), lastEventId ?? query.after ?? null);
   }
 
@@ -93,7 +93,10 @@ export class LiveController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const filter = this.timeline.filter({ actor: actorId, includeMembers: query.includeMembers }, CURRENT)!;
+    const filter = (await this.timeline.filter(
+      { actor: actorId, includeMembers: query.includeMembers },
+      CURRENT,
+    ))!;
     await this.hub.open(reply, new TimelineFeed(this.timeline, filter), lastEventId ?? query.after ?? null);
   }
 

@@ -18,12 +18,13 @@ import { ProjectionsAdminController } from './projections-admin.controller';
 import { ReadConsistency } from './read-consistency';
 import { ReadConsistencyInterceptor } from './read-consistency.interceptor';
 import { ActorsController } from './actors/actors.controller';
-import { ActorsQueries } from './actors/actors.queries';
+import { ActorsReader } from './actors/actors.reader';
+import { LogReader } from './log/log.reader';
 import { SourcesController } from './sources/sources.controller';
-import { SourcesQueries } from './sources/sources.queries';
+import { SourcesReader } from './sources/sources.reader';
+import { ActorInvolvementReader } from './timeline/actor-involvement.reader';
 import { TimelineController } from './timeline/timeline.controller';
-import { TimelineQueries } from './timeline/timeline.queries';
-import { RegistryQueries } from './registry.queries';
+import { TimelineReader } from './timeline/timeline.reader';
 import { ScopeResolver } from './scope';
 
 @Injectable()
@@ -45,7 +46,11 @@ class ProjectionsLifecycle
   }
 }
 
-/** The read side: the read-model database, the runner feeding it, and read-your-writes. */
+/**
+ * The read side: the read-model database, the runner feeding it, read-your-writes, and the readers
+ * of these projections, plain classes built here from the database. Besides the runner, only
+ * readers are given the database (the access and audit modules build theirs from the export).
+ */
 @Module({})
 export class ProjectionsModule {
   static forRoot(projections: readonly Projection[]): DynamicModule {
@@ -54,11 +59,25 @@ export class ProjectionsModule {
       global: true,
       controllers: [TimelineController, ActorsController, SourcesController, ProjectionsAdminController],
       providers: [
-        TimelineQueries,
-        ActorsQueries,
-        RegistryQueries,
+        { provide: LogReader, inject: [READ_DB], useFactory: (db: ReadDb) => new LogReader(db) },
+        { provide: SourcesReader, inject: [READ_DB], useFactory: (db: ReadDb) => new SourcesReader(db) },
+        {
+          provide: ActorInvolvementReader,
+          inject: [READ_DB],
+          useFactory: (db: ReadDb) => new ActorInvolvementReader(db),
+        },
+        {
+          provide: ActorsReader,
+          inject: [READ_DB, ActorInvolvementReader],
+          useFactory: (db: ReadDb, involvement: ActorInvolvementReader) => new ActorsReader(db, involvement),
+        },
+        {
+          provide: TimelineReader,
+          inject: [READ_DB, ActorsReader, SourcesReader],
+          useFactory: (db: ReadDb, actors: ActorsReader, sources: SourcesReader) =>
+            new TimelineReader(db, actors, sources),
+        },
         ScopeResolver,
-        SourcesQueries,
         {
           provide: READ_DB,
           inject: [APP_CONFIG],
@@ -77,7 +96,15 @@ export class ProjectionsModule {
         ProjectionsLifecycle,
         { provide: APP_INTERCEPTOR, useClass: ReadConsistencyInterceptor },
       ],
-      exports: [READ_DB, ProjectionRunner, AppliedStream, ReadConsistency, TimelineQueries, ScopeResolver],
+      exports: [
+        READ_DB,
+        ProjectionRunner,
+        AppliedStream,
+        ReadConsistency,
+        LogReader,
+        TimelineReader,
+        ScopeResolver,
+      ],
     };
   }
 }

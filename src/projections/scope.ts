@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { formatPosition, parsePosition, positionOf } from '../event-store';
+import { formatPosition, parsePosition } from '../event-store';
 import { AppError } from '../shared/errors';
-import { READ_DB, tablesOf, type ReadDb } from './projection';
+import { LogReader } from './log/log.reader';
 
 /**
  * Which state a read sees: the current one, the one right after log ordinal `seq` (as-of), or, for
@@ -57,17 +57,17 @@ export interface AsOfInfo {
   readonly recordedAt: string | null;
 }
 
+/** Turns a read's asOf / atPosition parameters into a scope, through the log's reader. */
 @Injectable()
 export class ScopeResolver {
-  constructor(@Inject(READ_DB) private readonly db: ReadDb) {}
+  constructor(private readonly log: LogReader) {}
 
   /** Resolves asOf (transaction time: what had been recorded by then) or atPosition to a scope. */
-  resolve(params: AsOfParams): { scope: Scope; asOf: AsOfInfo | null } {
+  async resolve(params: AsOfParams): Promise<{ scope: Scope; asOf: AsOfInfo | null }> {
     if (params.asOf === undefined && params.atPosition === undefined) return { scope: CURRENT, asOf: null };
     if (params.asOf !== undefined && params.atPosition !== undefined) {
       throw AppError.validation([{ path: 'asOf', message: 'give asOf or atPosition, not both' }]);
     }
-    const log = tablesOf('log')('events');
     let seq: number;
     if (params.atPosition !== undefined) {
       const p = parsePosition(params.atPosition);
@@ -75,12 +75,7 @@ export class ScopeResolver {
         throw AppError.validation([
           { path: 'atPosition', message: 'atPosition must be a position returned by the API, e.g. "42"' },
         ]);
-      seq =
-        this.db
-          .prepare<[bigint, bigint], { seq: number | null }>(
-            `SELECT max(seq) AS seq FROM ${log} WHERE (pos_commit, pos_prepare) <= (?, ?)`,
-          )
-          .get(p.commit, p.prepare)?.seq ?? 0;
+      seq = await this.log.seqAtPosition(formatPosition(p));
     } else {
       const at = DateTime.fromISO(params.asOf!, { setZone: true });
       if (!at.isValid || !/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(params.asOf!)) {
@@ -91,27 +86,12 @@ export class ScopeResolver {
           },
         ]);
       }
-      const iso = at.toUTC().toISO();
-      seq =
-        this.db
-          .prepare<[string], { seq: number | null }>(
-            `SELECT max(seq) AS seq FROM ${log} WHERE recorded_at <= ?`,
-          )
-          .get(iso)?.seq ?? 0;
+      seq = await this.log.seqRecordedBy(at.toUTC().toISO());
     }
-    const row = this.db
-      .prepare<[number], { pos_commit: bigint; pos_prepare: bigint; recorded_at: string }>(
-        `SELECT pos_commit, pos_prepare, recorded_at FROM ${log} WHERE seq = ?`,
-      )
-      .safeIntegers(true)
-      .get(seq);
+    const event = await this.log.event(seq);
     return {
       scope: { kind: 'seq', seq },
-      asOf: {
-        seq,
-        position: row ? formatPosition(positionOf(row.pos_commit, row.pos_prepare)) : null,
-        recordedAt: row?.recorded_at ?? null,
-      },
+      asOf: { seq, position: event?.position ?? null, recordedAt: event?.recordedAt ?? null },
     };
   }
 }

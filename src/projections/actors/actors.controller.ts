@@ -8,7 +8,7 @@ import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto, BooleanParam, LimitParam } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
-import { ActorsQueries } from './actors.queries';
+import { ActorsReader } from './actors.reader';
 
 class ActorListQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ enum: ACTOR_KINDS }) @IsOptional() @IsIn(ACTOR_KINDS) kind?: string;
@@ -39,29 +39,30 @@ class ActorViewQueryDto extends AsOfQueryDto {
 @Access('read')
 export class ActorsController {
   constructor(
-    private readonly queries: ActorsQueries,
+    private readonly actors: ActorsReader,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ScopeResolver,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Actors with their counts.' })
-  list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto) {
-    const { scope, asOf } = this.scopes.resolve(query);
-    return {
-      ...this.queries.list(query, scope),
-      position: this.consistency.position,
-      ...(asOf ? { asOf } : {}),
-    };
+  async list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto) {
+    const position = this.consistency.position; // taken first: the read reflects at least this
+    const { scope, asOf } = await this.scopes.resolve(query);
+    return { ...(await this.actors.list(query, scope)), position, ...(asOf ? { asOf } : {}) };
   }
 
   @Get(':actorId')
   @ApiOperation({
     summary: 'The per-actor view: profile, involvement by role and type, claims, disputed claims.',
   })
-  view(@Param('actorId') actorId: string, @Query(new Valid(ActorViewQueryDto)) query: ActorViewQueryDto) {
-    const { scope, asOf } = this.scopes.resolve(query);
-    const view = this.queries.view(
+  async view(
+    @Param('actorId') actorId: string,
+    @Query(new Valid(ActorViewQueryDto)) query: ActorViewQueryDto,
+  ) {
+    const position = this.consistency.position;
+    const { scope, asOf } = await this.scopes.resolve(query);
+    const view = await this.actors.view(
       actorId,
       { includeMembers: query.includeMembers ?? false, limit: query.limit ?? 50 },
       scope,
@@ -71,6 +72,6 @@ export class ActorsController {
         'not_found',
         asOf ? `actor ${actorId} was not registered at that moment` : `actor ${actorId} not found`,
       );
-    return { ...view, position: this.consistency.position, ...(asOf ? { asOf } : {}) };
+    return { ...view, position, ...(asOf ? { asOf } : {}) };
   }
 }

@@ -33,7 +33,8 @@ export interface ProfileRow {
 /**
  * Actor profiles, versioned by log ordinal so that names and hierarchies can be read as of any
  * moment. What an actor did (involvement, claims, disputed claims) is read from the timeline's
- * versioned rows by ActorsQueries, so current and as-of views share one path.
+ * versioned rows (ActorInvolvementReader, which ActorsReader uses), so current and as-of views
+ * share one path.
  */
 export const actorsProjection: Projection = {
   name: 'actors',

@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { LimitParam, ReadQueryDto } from '../read-query.dto';
-import { SourcesQueries } from './sources.queries';
+import { SourcesReader } from './sources.reader';
 
 class SourceListQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ enum: RELIABILITY }) @IsOptional() @IsIn(RELIABILITY) reliability?: string;
@@ -23,21 +23,26 @@ class SourceViewQueryDto extends ReadQueryDto {
 @Access('read')
 export class SourcesController {
   constructor(
-    private readonly queries: SourcesQueries,
+    private readonly sources: SourcesReader,
     private readonly consistency: ReadConsistency,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Sources with their current reliability grade and counts.' })
-  list(@Query(new Valid(SourceListQueryDto)) query: SourceListQueryDto) {
-    return { items: this.queries.list(query.reliability), position: this.consistency.position };
+  async list(@Query(new Valid(SourceListQueryDto)) query: SourceListQueryDto) {
+    const position = this.consistency.position; // taken first: the read reflects at least this
+    return { items: await this.sources.list(query.reliability), position };
   }
 
   @Get(':sourceId')
   @ApiOperation({ summary: 'A source: grading history, entries it carried, corroborations it gave.' })
-  view(@Param('sourceId') sourceId: string, @Query(new Valid(SourceViewQueryDto)) query: SourceViewQueryDto) {
-    const view = this.queries.view(sourceId, query.limit ?? 50);
+  async view(
+    @Param('sourceId') sourceId: string,
+    @Query(new Valid(SourceViewQueryDto)) query: SourceViewQueryDto,
+  ) {
+    const position = this.consistency.position;
+    const view = await this.sources.view(sourceId, query.limit ?? 50);
     if (!view) throw new AppError('not_found', `source ${sourceId} not found`);
-    return { ...view, position: this.consistency.position };
+    return { ...view, position };
   }
 }

@@ -6,7 +6,7 @@ import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
-import { TimelineQueries } from './timeline.queries';
+import { TimelineReader } from './timeline.reader';
 import { TimelineQueryDto } from './timeline-query.dto';
 
 @ApiTags('timeline')
@@ -14,22 +14,22 @@ import { TimelineQueryDto } from './timeline-query.dto';
 @Access('read')
 export class TimelineController {
   constructor(
-    private readonly queries: TimelineQueries,
+    private readonly reader: TimelineReader,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ScopeResolver,
   ) {}
 
   @Get('timeline')
   @ApiOperation({ summary: 'Entries ordered by when they happened (occurred start), then log position.' })
-  timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto) {
-    const { scope, asOf } = this.scopes.resolve(query);
-    const page = this.queries.page(query, scope);
-    return { ...page, position: this.consistency.position, ...(asOf ? { asOf } : {}) };
+  async timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto) {
+    const position = this.consistency.position; // taken first: the read reflects at least this
+    const { scope, asOf } = await this.scopes.resolve(query);
+    return { ...(await this.reader.page(query, scope)), position, ...(asOf ? { asOf } : {}) };
   }
 
   @Get('entries/:entryId')
   @ApiOperation({ summary: 'An entry as it stands now, with its full event history.' })
-  entry(
+  async entry(
     @Param(
       'entryId',
       new ParseUUIDPipe({
@@ -39,8 +39,8 @@ export class TimelineController {
     entryId: string,
     @Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto,
   ) {
-    const { scope, asOf } = this.scopes.resolve(query);
-    const found = this.queries.entry(entryId, scope);
+    const { scope, asOf } = await this.scopes.resolve(query);
+    const found = await this.reader.entry(entryId, scope);
     if (!found)
       throw new AppError(
         'not_found',
@@ -51,12 +51,9 @@ export class TimelineController {
 
   @Get('crises')
   @ApiOperation({ summary: 'Crises, with their entry counts.' })
-  crises(@Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto) {
-    const { scope, asOf } = this.scopes.resolve(query);
-    return {
-      items: this.queries.crises(scope),
-      position: this.consistency.position,
-      ...(asOf ? { asOf } : {}),
-    };
+  async crises(@Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto) {
+    const position = this.consistency.position;
+    const { scope, asOf } = await this.scopes.resolve(query);
+    return { items: await this.reader.crises(scope), position, ...(asOf ? { asOf } : {}) };
   }
 }

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
 import { AppError } from '../../shared/errors';
 import { tablesOf } from '../projection';
-import { reliabilitySql } from '../registry.queries';
 import { validIn, type Scope } from '../scope';
+import { reliabilitySql } from '../sources/sources.reader';
+import { timelineProjection } from './timeline.projection';
 import type { TimelineQueryDto } from './timeline-query.dto';
 
-const t = tablesOf('timeline');
+const t = tablesOf(timelineProjection.name);
 
 /** The timeline's filters, resolved (times in ms, actors with their members). */
 export interface TimelineFilter {

@@ -1,10 +1,35 @@
 import type { ReportData } from '../../chronology/events';
+import type { ActorName } from '../actors/actors.reader';
+import type { SourceSummary } from '../sources/sources.reader';
 import type { TimelineDoc } from './timeline.doc';
 
 /** Names and grades the timeline shows beside ids. */
 export interface NameBook {
   actor(id: string): string | null;
   source(id: string): { name: string; reliability: string | null } | null;
+}
+
+/** The actors and sources these entries name, whose names (and grades) they are shown with. */
+export function namedIn(docs: readonly TimelineDoc[]): { actorIds: string[]; sourceIds: string[] } {
+  const actorIds: string[] = [];
+  const sourceIds: string[] = [];
+  for (const d of docs) {
+    actorIds.push(...d.report.actors.map((a) => a.actorId), ...d.disputes.map((x) => x.byActorId));
+    sourceIds.push(d.report.attribution.sourceId, ...d.corroborations.map((c) => c.sourceId));
+  }
+  return { actorIds, sourceIds };
+}
+
+export function nameBook(actors: readonly ActorName[], sources: readonly SourceSummary[]): NameBook {
+  const actorNames = new Map(actors.map((a) => [a.actorId, a.name]));
+  const sourceSummaries = new Map(sources.map((s) => [s.sourceId, s]));
+  return {
+    actor: (id) => actorNames.get(id) ?? null,
+    source: (id) => {
+      const s = sourceSummaries.get(id);
+      return s ? { name: s.name, reliability: s.reliability } : null;
+    },
+  };
 }
 
 const COMMON_FIELDS = new Set([

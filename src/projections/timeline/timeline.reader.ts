@@ -1,0 +1,249 @@
+import { formatPosition, positionOf } from '../../event-store';
+import type { ActorsReader } from '../actors/actors.reader';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { tablesOf, type ReadDb } from '../projection';
+import { existedIn, validIn, CURRENT, type Scope } from '../scope';
+import type { SourcesReader } from '../sources/sources.reader';
+import type { TimelineDoc } from './timeline.doc';
+import { filterSql, timelineFilter, type TimelineFilter } from './timeline.filter';
+import { nameBook, namedIn, presentEntry, type TimelineItem } from './timeline.presenter';
+import { timelineProjection } from './timeline.projection';
+import type { TimelineQueryDto } from './timeline-query.dto';
+
+const t = tablesOf(timelineProjection.name);
+
+export interface TimelinePage {
+  readonly items: TimelineItem[];
+  readonly nextCursor: string | null;
+}
+
+export interface EntryHistoryItem {
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly principal: string;
+  readonly data: unknown;
+}
+
+/** What one log event changed among the entries a live feed follows. */
+export interface EntryChange {
+  readonly seq: number;
+  /** The event's log position, in wire form. */
+  readonly position: string;
+  readonly change: 'added' | 'updated';
+  /** The changed entries as they stood right after the event: the event's own entry first. */
+  readonly entries: TimelineItem[];
+}
+
+interface ChangedRow {
+  readonly seq: number;
+  readonly position: string;
+  readonly change: 'added' | 'updated';
+  readonly doc: TimelineDoc;
+}
+
+/** Rows of consecutive equal seq, one group per event. */
+function bySeq(rows: ChangedRow[]): ChangedRow[][] {
+  const groups: ChangedRow[][] = [];
+  for (const row of rows) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.seq === row.seq) last.push(row);
+    else groups.push([row]);
+  }
+  return groups;
+}
+
+/**
+ * The timeline projection's reader: pages, entries with their history, crises, and the changes live
+ * feeds send, with actor names and source grades as they stood in the same scope. Its methods are
+ * async and take and return plain values, except changesSync (see there).
+ */
+export class TimelineReader {
+  constructor(
+    private readonly db: ReadDb,
+    private readonly actors: ActorsReader,
+    private readonly sources: SourcesReader,
+  ) {}
+
+  /** Resolves query parameters into a filter (null: nothing can match). */
+  async filter(query: TimelineQueryDto, scope: Scope): Promise<TimelineFilter | null> {
+    const members =
+      query.actor && query.includeMembers
+        ? (await this.actors.members(query.actor, scope)).map((m) => m.actorId)
+        : [];
+    const f = timelineFilter(query, (id) => [id, ...members]);
+    return f === 'nothing' ? null : f;
+  }
+
+  async page(query: TimelineQueryDto, scope: Scope = CURRENT): Promise<TimelinePage> {
+    const filter = await this.filter(query, scope);
+    if (!filter) return { items: [], nextCursor: null };
+    const valid = validIn('v', scope);
+    const { where, params } = filterSql(filter, scope);
+    if (query.cursor) {
+      const [startMs, seq] = decodeCursor(query.cursor, 2);
+      where.push('(v.start_ms > ? OR (v.start_ms = ? AND v.first_seq > ?))');
+      params.push(startMs, startMs, seq);
+    }
+    const limit = query.limit ?? 50;
+    const rows = this.db
+      .prepare<unknown[], { doc: string; start_ms: number; first_seq: number }>(
+        `SELECT v.doc, v.start_ms, v.first_seq FROM ${t('versions')} v
+         WHERE ${[valid.sql, ...where].join(' AND ')} ORDER BY v.start_ms, v.first_seq LIMIT ?`,
+      )
+      .all(...valid.params, ...params, limit + 1);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: await this.present(
+        page.map((r) => JSON.parse(r.doc) as TimelineDoc),
+        scope,
+      ),
+      nextCursor: more && last ? encodeCursor([last.start_ms, last.first_seq]) : null,
+    };
+  }
+
+  async entry(
+    entryId: string,
+    scope: Scope = CURRENT,
+  ): Promise<{ entry: TimelineItem; history: EntryHistoryItem[] } | null> {
+    const valid = validIn('v', scope);
+    const row = this.db
+      .prepare<unknown[], { doc: string }>(
+        `SELECT v.doc FROM ${t('versions')} v WHERE v.entry_id = ? AND ${valid.sql}`,
+      )
+      .get(entryId, ...valid.params);
+    if (!row) return null;
+    const seen = existedIn('h.seq', scope);
+    const history = this.db
+      .prepare<
+        unknown[],
+        {
+          revision: number;
+          event_id: string;
+          type: string;
+          position: string;
+          recorded_at: string;
+          principal: string;
+          data: string;
+        }
+      >(
+        `SELECT h.revision, h.event_id, h.type, h.position, h.recorded_at, h.principal, h.data FROM ${t('history')} h
+         WHERE h.entry_id = ? AND ${seen.sql} ORDER BY h.revision`,
+      )
+      .all(entryId, ...seen.params)
+      .map((h) => ({
+        revision: h.revision,
+        eventId: h.event_id,
+        type: h.type,
+        position: h.position,
+        recordedAt: h.recorded_at,
+        principal: h.principal,
+        data: JSON.parse(h.data) as unknown,
+      }));
+    const [entry] = await this.present([JSON.parse(row.doc) as TimelineDoc], scope);
+    return { entry: entry!, history };
+  }
+
+  async crises(scope: Scope = CURRENT) {
+    const seen = existedIn('c.from_seq', scope);
+    const valid = validIn('v', scope);
+    return Promise.resolve(
+      this.db
+        .prepare<
+          unknown[],
+          { crisis_id: string; name: string; description: string | null; countries: string; entries: number }
+        >(
+          `SELECT c.crisis_id, c.name, c.description, c.countries,
+           (SELECT count(*) FROM ${t('versions')} v WHERE v.crisis_id = c.crisis_id AND ${valid.sql}) AS entries
+           FROM ${t('crises')} c WHERE ${seen.sql} ORDER BY c.from_seq`,
+        )
+        .all(...valid.params, ...seen.params)
+        .map((c) => ({
+          crisisId: c.crisis_id,
+          name: c.name,
+          description: c.description,
+          countries: JSON.parse(c.countries) as string[],
+          entries: c.entries,
+        })),
+    );
+  }
+
+  /**
+   * What the events in (afterSeq, upToSeq] changed among the entries matching the filter (as things
+   * stood right after each event), one item per event, in log order. For a live feed's catch-up.
+   */
+  async changes(afterSeq: number, upToSeq: number, filter: TimelineFilter): Promise<EntryChange[]> {
+    const out: EntryChange[] = [];
+    for (const group of bySeq(this.changedRows(afterSeq, upToSeq, filter))) {
+      const { seq, position, change } = group[0]!;
+      const entries = await this.present(
+        group.map((r) => r.doc),
+        { kind: 'seq', seq },
+      );
+      out.push({ seq, position, change, entries });
+    }
+    return out;
+  }
+
+  /**
+   * changes, synchronously. For TimelineFeed.live (src/live/feeds.ts), which renders each batch the
+   * read models applied inside the fan-out, as the batch is published: a synchronous render is what
+   * keeps every subscriber's batches in log order, with nothing applied in between.
+   */
+  changesSync(afterSeq: number, upToSeq: number, filter: TimelineFilter): EntryChange[] {
+    return bySeq(this.changedRows(afterSeq, upToSeq, filter)).map((group) => {
+      const { seq, position, change } = group[0]!;
+      const docs = group.map((r) => r.doc);
+      const scope: Scope = { kind: 'seq', seq };
+      const { actorIds, sourceIds } = namedIn(docs);
+      const names = nameBook(
+        this.actors.namesSync(actorIds, scope),
+        this.sources.summariesSync(sourceIds, scope),
+      );
+      return { seq, position, change, entries: docs.map((d) => presentEntry(d, names)) };
+    });
+  }
+
+  /** Entry versions opened by the events in (afterSeq, upToSeq] that match the filter, in log order. */
+  private changedRows(afterSeq: number, upToSeq: number, filter: TimelineFilter): ChangedRow[] {
+    const own: Scope = { kind: 'expr', expr: 'v.from_seq' };
+    const { where, params } = filterSql(filter, own);
+    return this.db
+      .prepare<
+        unknown[],
+        {
+          from_seq: bigint;
+          pos_commit: bigint;
+          pos_prepare: bigint;
+          change: 'added' | 'updated';
+          doc: string;
+        }
+      >(
+        `SELECT v.from_seq, v.pos_commit, v.pos_prepare, v.change, v.doc FROM ${t('versions')} v
+         WHERE v.from_seq > ? AND v.from_seq <= ? AND (v.to_seq IS NULL OR v.to_seq > v.from_seq)
+         ${where.length ? `AND ${where.join(' AND ')}` : ''}
+         ORDER BY v.from_seq, v.is_primary DESC, v.version_no`,
+      )
+      .safeIntegers(true)
+      .all(afterSeq, upToSeq, ...params)
+      .map((r) => ({
+        seq: Number(r.from_seq),
+        position: formatPosition(positionOf(r.pos_commit, r.pos_prepare)),
+        change: r.change,
+        doc: JSON.parse(r.doc) as TimelineDoc,
+      }));
+  }
+
+  private async present(docs: TimelineDoc[], scope: Scope): Promise<TimelineItem[]> {
+    const { actorIds, sourceIds } = namedIn(docs);
+    const names = nameBook(
+      await this.actors.names(actorIds, scope),
+      await this.sources.summaries(sourceIds, scope),
+    );
+    return docs.map((d) => presentEntry(d, names));
+  }
+}
