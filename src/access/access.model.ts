@@ -42,13 +42,15 @@ export function newApiKey(): { keyId: string; key: string } {
   return { keyId: randomBytes(5).toString('hex'), key: `cc_${randomBytes(32).toString('base64url')}` };
 }
 
-/** ApiKeyIssued, schema version 2: the key's HMAC under the deployment's secret (see KeyDigest). */
-export interface ApiKeyIssuedData {
+/**
+ * ApiKeyIssued at its current schema version (2): the key's HMAC under the deployment's secret
+ * (see KeyDigest); or, for an event of version 1 read back (upcast), the plain SHA-256 it stored.
+ */
+export type ApiKeyIssuedData = {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
-  readonly keyHmac: string;
-}
+} & ({ readonly keyHmac: string } | { readonly legacySha256: string });
 
 /** ApiKeyIssued, schema version 1 (still on older logs): the key's unsalted SHA-256. */
 export interface ApiKeyIssuedDataV1 {

@@ -1,12 +1,6 @@
-import type { RecordedEvent } from '../event-store';
+import type { LogEvent } from '../chronology/events';
 import { tablesOf, type Projection, type ReadDb } from '../projections/projection';
-import {
-  ACCESS_EVENT_TYPES,
-  type ApiKeyIssuedData,
-  type ApiKeyIssuedDataV1,
-  type ApiKeyRevokedData,
-  type Role,
-} from './access.model';
+import { ACCESS_EVENT_TYPES, type Role } from './access.model';
 
 /**
  * API keys as the guard reads them, with role and revocation. A key is found by its HMAC
@@ -29,19 +23,14 @@ export const accessProjection: Projection = {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const revoke = db.prepare(`UPDATE ${t('keys')} SET revoked_at = ?, revoked_reason = ? WHERE key_id = ?`);
-    return (event: RecordedEvent) => {
+    return (event: LogEvent) => {
       const { recordedAt, principal } = event.metadata;
       if (event.type === 'ApiKeyIssued') {
-        if (event.schemaVersion === 1) {
-          const d = event.data as unknown as ApiKeyIssuedDataV1;
-          issue.run(d.keyId, d.name, d.role, null, d.keyHash, recordedAt, principal);
-        } else {
-          const d = event.data as unknown as ApiKeyIssuedData;
-          issue.run(d.keyId, d.name, d.role, d.keyHmac, null, recordedAt, principal);
-        }
-      } else {
-        const d = event.data as unknown as ApiKeyRevokedData;
-        revoke.run(recordedAt, d.reason, d.keyId);
+        const d = event.data;
+        const [hmac, legacy] = 'keyHmac' in d ? [d.keyHmac, null] : [null, d.legacySha256];
+        issue.run(d.keyId, d.name, d.role, hmac, legacy, recordedAt, principal);
+      } else if (event.type === 'ApiKeyRevoked') {
+        revoke.run(recordedAt, event.data.reason, event.data.keyId);
       }
     };
   },

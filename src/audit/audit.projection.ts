@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { LogEvent } from '../chronology/events';
 import { formatPosition, type RecordedEvent } from '../event-store';
 import type { ApplyContext, Projection, ReadDb, TableNamer } from '../projections/projection';
 import { auditLeafHash, loggedEvent } from './audit-leaf';
@@ -24,7 +25,8 @@ export const auditProjection: Projection = {
   bind(db, t) {
     const tree = new AuditTreeTables(db, t);
     let frontier: Frontier | null = null;
-    return (event: RecordedEvent, { seq }: ApplyContext) => {
+    // The leaf commits to the event as stored, not to its decoded (upcast) form.
+    return ({ recorded: event }: LogEvent, { seq }: ApplyContext) => {
       const index = seq - 1;
       // The cached frontier is only trusted when it ends right before this leaf (a rolled-back batch resets it).
       if (!frontier || frontier.size !== index) frontier = frontierAt(tree, index);

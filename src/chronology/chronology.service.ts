@@ -10,9 +10,7 @@ import {
   type ExpectedRevision,
   type JsonObject,
   type NewEvent,
-  type RecordedEvent,
 } from '../event-store';
-import { canonicalJson } from '../shared/canonical-json';
 import { AppError } from '../shared/errors';
 import { ID_GENERATOR, deriveId, type IdGenerator } from '../shared/ids';
 import { validateInto } from '../shared/validation';
@@ -28,6 +26,9 @@ import { entryDecider, type EntryEvent, type EntryState } from './entry/entry.de
 import { planFollowUp } from './entry/follow-up.intake';
 import { planReport } from './entry/report.intake';
 import { KNOWN_TYPES, lookupEventType } from './events/catalogue';
+import { decodeEvent, sameEvent } from './events/decode';
+import type { LogEvent } from './events/stored-events';
+import { streamOf } from './events/streams';
 import type { EventType } from './events/event-type';
 import { ReferenceChecker } from './reference-checker';
 import { planSource } from './source/source.intake';
@@ -54,9 +55,7 @@ export interface PostEventResult {
 
 const MAX_ATTEMPTS = 5;
 
-const toDomain = (e: RecordedEvent): DomainEvent => ({ type: e.type, data: e.data });
-const sameContent = (a: DomainEvent, b: DomainEvent): boolean =>
-  canonicalJson({ type: a.type, data: a.data }) === canonicalJson({ type: b.type, data: b.data });
+const toDomain = (e: LogEvent): DomainEvent => ({ type: e.type, data: e.data });
 
 /** The write side: request -> command -> decider -> append with an expected revision. */
 @Injectable()
@@ -121,7 +120,7 @@ export class ChronologyService {
     for (let attempt = 1; ; attempt++) {
       const history = await this.history(plan.stream);
       const prior = history.find((e) => e.id === eventId);
-      if (prior) return this.replay(prior, plan);
+      if (prior) return this.replay(prior, plan, type);
       const current = history.length > 0 ? history[history.length - 1]!.revision : null;
       if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
       const decided = plan.decide(history.map(toDomain));
@@ -153,8 +152,13 @@ export class ChronologyService {
     }
   }
 
-  private replay(prior: RecordedEvent, plan: CommandPlan): PostEventResult {
-    if (!sameContent(toDomain(prior), plan.candidate)) {
+  private replay(prior: LogEvent, plan: CommandPlan, type: EventType): PostEventResult {
+    const candidate = {
+      type: plan.candidate.type,
+      schemaVersion: type.schemaVersion,
+      data: plan.candidate.data as JsonObject,
+    };
+    if (!sameEvent(prior.recorded, candidate)) {
       throw new AppError('duplicate_event', `event id ${prior.id} was already used for a different event`, {
         eventId: prior.id,
       });
@@ -182,9 +186,10 @@ export class ChronologyService {
     };
   }
 
-  private async history(stream: string): Promise<RecordedEvent[]> {
+  /** The stream's events, decoded (upcast to the current versions) for the deciders. */
+  private async history(stream: string): Promise<LogEvent[]> {
     try {
-      return await this.store.readStream(stream);
+      return (await this.store.readStream(stream)).map((e) => decodeEvent(e));
     } catch (e) {
       if (isStreamNotFound(e)) return [];
       throw e;
@@ -192,7 +197,7 @@ export class ChronologyService {
   }
 
   private async loadEntry(entryId: string): Promise<EntryState> {
-    const history = await this.history(`entry-${entryId}`);
+    const history = await this.history(streamOf('entry', entryId));
     return fold(entryDecider, history.map(toDomain) as EntryEvent[]);
   }
 }

@@ -1,6 +1,9 @@
 import { fold, type Decider, type DomainEvent } from './decider';
+import type { StreamKind } from './events/streams';
 
-export type ReferenceKind = 'actor' | 'source' | 'crisis' | 'entry';
+export { streamOf } from './events/streams';
+
+export type ReferenceKind = StreamKind;
 
 /** An id a request refers to, with the request path that named it. */
 export interface Reference {
@@ -8,8 +11,6 @@ export interface Reference {
   readonly id: string;
   readonly path: string;
 }
-
-export const streamOf = (kind: ReferenceKind, id: string): string => `${kind}-${id}`;
 
 /**
  * What one request asks of the write side: the stream it targets, the references that must exist,

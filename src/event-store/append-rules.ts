@@ -21,8 +21,13 @@ export function checkExpectedRevision(
   if (!ok) throw new WrongExpectedRevision(stream, String(expected), current ?? 'no_stream');
 }
 
-/** What makes two events "the same" for idempotency: sha256 of the canonical {type, schemaVersion, data}. */
-export function contentHash(event: NewEvent): string {
+/**
+ * What makes two events "the same" for idempotency: sha256 of the canonical {type, schemaVersion,
+ * data}. Stores keep it with each event and compare it byte for byte; the write side applies it to
+ * both events upcast to their current version (chronology's sameEvent), so that a retry across a
+ * deploy that bumps a schema version is still the same event.
+ */
+export function contentHash(event: Pick<NewEvent, 'type' | 'schemaVersion' | 'data'>): string {
   return sha256Hex(canonicalJson({ type: event.type, schemaVersion: event.schemaVersion, data: event.data }));
 }
 

@@ -1,5 +1,5 @@
 export * from './event-store.port';
 export * from './event-store.errors';
 export * from './position';
-export { checkExpectedRevision } from './append-rules';
+export { checkExpectedRevision, contentHash } from './append-rules';
 export { EventStoreModule } from './event-store.module';

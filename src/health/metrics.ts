@@ -25,7 +25,7 @@ export class Metrics implements OnModuleDestroy {
   constructor(@Inject(EVENT_STORE) store: EventStore, applied: AppliedStream) {
     collectDefaultMetrics({ register: this.registry, prefix: 'chronology_' });
     this.unsubscribe = applied.subscribe(({ events }) => {
-      for (const e of events) this.applied.inc({ type: e.type });
+      for (const e of events) this.applied.inc({ type: e.recorded.type });
     });
     new Gauge({
       name: 'chronology_projection_events',

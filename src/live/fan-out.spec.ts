@@ -1,4 +1,5 @@
-import { positionOf, type RecordedEvent } from '../event-store';
+import type { LogEvent } from '../chronology/events';
+import { positionOf } from '../event-store';
 import type { AppliedBatch } from '../projections/projection-runner';
 import { FanOut, type Subscriber } from './fan-out';
 import type { Feed } from './feeds';
@@ -48,7 +49,7 @@ function feed(key: string, only: (seq: number) => boolean = () => true): Feed {
 function batch(firstSeq: number, size = 1): AppliedBatch {
   const events = Array.from(
     { length: size },
-    (_, i) => ({ id: `e${firstSeq + i}`, position: positionOf(BigInt(firstSeq + i)) }) as RecordedEvent,
+    (_, i) => ({ id: `e${firstSeq + i}`, position: positionOf(BigInt(firstSeq + i)) }) as unknown as LogEvent,
   );
   return { events, firstSeq };
 }

@@ -100,7 +100,10 @@ export class EventsFeed implements Feed {
   }
 
   live(batch: AppliedBatch): FeedMessage[] {
-    return batch.events.filter((e) => this.wanted(e)).map(rawEvent);
+    return batch.events
+      .map((e) => e.recorded)
+      .filter((e) => this.wanted(e))
+      .map(rawEvent);
   }
 
   private wanted(e: RecordedEvent): boolean {

@@ -14,7 +14,7 @@ const event = (n: number): RecordedEvent => ({
 
 describe('AppliedStream', () => {
   it('tells listeners in subscription order; one that throws stops neither the others nor the stream', () => {
-    const stream = new AppliedStream();
+    const stream = new AppliedStream<RecordedEvent>();
     const seen: string[] = [];
     stream.subscribe(() => seen.push('first'));
     stream.subscribe(() => {
@@ -31,7 +31,7 @@ describe('AppliedStream', () => {
   });
 
   it('releases a waiter when its position is published, resumed at, or the runner ends', async () => {
-    const stream = new AppliedStream();
+    const stream = new AppliedStream<RecordedEvent>();
     const byPublish = stream.waitFor(positionOf(2n), 10_000);
     stream.publish({ events: [event(1)], firstSeq: 1 });
     stream.publish({ events: [event(2)], firstSeq: 2 });
@@ -48,7 +48,7 @@ describe('AppliedStream', () => {
   });
 
   it('gives up after the timeout', async () => {
-    const stream = new AppliedStream();
+    const stream = new AppliedStream<RecordedEvent>();
     await expect(stream.waitFor(positionOf(1n), 20)).resolves.toBe(false);
   });
 });

@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { comparePositions, type Position, type RecordedEvent } from '../event-store';
+import type { LogEvent } from '../chronology/events';
+import { comparePositions, type Position } from '../event-store';
+import type { ProjectedEvent } from './projection';
 
-export interface AppliedBatch {
-  readonly events: readonly RecordedEvent[];
+export interface AppliedBatch<E extends ProjectedEvent = LogEvent> {
+  /** The events, decoded (see ProjectionRunner). */
+  readonly events: readonly E[];
   /** Ordinal of the first event of the batch. */
   readonly firstSeq: number;
 }
-
-type Listener = (batch: AppliedBatch) => void;
 
 /**
  * What the read models have applied, as one stream: the projection runner publishes each batch
@@ -16,9 +17,9 @@ type Listener = (batch: AppliedBatch) => void;
  * that compares `appliedSeq` with its own cursor sees exactly the batches after it. A listener
  * with slow work to do (signing, I/O) defers it, so that it delays no other listener.
  */
-export class AppliedStream {
+export class AppliedStream<E extends ProjectedEvent = LogEvent> {
   private readonly logger = new Logger('Projections');
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<(batch: AppliedBatch<E>) => void>();
   private waiters = new Set<() => void>();
   private seq = 0;
   private at: Position | null = null;
@@ -45,7 +46,7 @@ export class AppliedStream {
   }
 
   /** Called by the runner after each committed batch. A listener that throws is logged and skipped. */
-  publish(batch: AppliedBatch): void {
+  publish(batch: AppliedBatch<E>): void {
     const last = batch.events[batch.events.length - 1];
     if (!last) return;
     this.seq = batch.firstSeq + batch.events.length - 1;
@@ -66,7 +67,7 @@ export class AppliedStream {
     this.wake();
   }
 
-  subscribe(listener: Listener): () => void {
+  subscribe(listener: (batch: AppliedBatch<E>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

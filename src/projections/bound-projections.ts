@@ -1,19 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { comparePositions, type EventStore, type RecordedEvent } from '../event-store';
+import { comparePositions, type EventStore } from '../event-store';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
 import { projectionDigest, rebuildInShadow } from './projection-rebuild';
 import {
   dropTables,
   handlesType,
   tablesOf,
+  type EventDecoder,
+  type ProjectedEvent,
   type Projection,
   type ProjectionHandler,
   type ReadDb,
 } from './projection';
 
-interface Bound {
-  readonly projection: Projection;
-  apply: ProjectionHandler;
+interface Bound<E extends ProjectedEvent> {
+  readonly projection: Projection<E>;
+  apply: ProjectionHandler<E>;
   checkpoint: Checkpoint;
 }
 
@@ -22,15 +24,16 @@ interface Bound {
  * checkpoint: preparing them (rebuilding one whose version changed), applying a batch together
  * with every checkpoint in one transaction, digests and shadow rebuilds.
  */
-export class BoundProjections {
+export class BoundProjections<E extends ProjectedEvent> {
   private readonly logger = new Logger('Projections');
   private readonly checkpoints: CheckpointStore;
-  private readonly bound: Bound[] = [];
+  private readonly bound: Array<Bound<E>> = [];
   private readonly rebuilding = new Set<string>();
 
   constructor(
     private readonly db: ReadDb,
-    private readonly projections: readonly Projection[],
+    private readonly projections: ReadonlyArray<Projection<E>>,
+    private readonly decode: EventDecoder<E>,
   ) {
     this.checkpoints = new CheckpointStore(db);
   }
@@ -63,7 +66,7 @@ export class BoundProjections {
    * Applies `batch` (ordinals from `firstSeq`) to every projection that has not applied it yet and
    * advances every checkpoint, in one transaction: all of it or, if anything throws, none of it.
    */
-  apply(batch: readonly RecordedEvent[], firstSeq: number): void {
+  apply(batch: readonly E[], firstSeq: number): void {
     const advanced = this.bound.map((b) => ({ ...b.checkpoint }));
     this.db.transaction(() => {
       batch.forEach((event, i) => {
@@ -97,6 +100,7 @@ export class BoundProjections {
       const before = this.digest(name);
       const events = await rebuildInShadow(store, this.db, {
         projection: b.projection,
+        decode: this.decode,
         checkpoint: () => b.checkpoint,
         swap: (apply) => {
           b.apply = apply;
@@ -108,13 +112,13 @@ export class BoundProjections {
     }
   }
 
-  private boundOf(name: string): Bound {
+  private boundOf(name: string): Bound<E> {
     const b = this.bound.find((x) => x.projection.name === name);
     if (!b) throw new RangeError(`no projection named ${name}`);
     return b;
   }
 
-  private prepareOne(projection: Projection): Bound {
+  private prepareOne(projection: Projection<E>): Bound<E> {
     const t = tablesOf(projection.name);
     let checkpoint = this.checkpoints.get(projection.name);
     if (checkpoint && checkpoint.version !== projection.version) {

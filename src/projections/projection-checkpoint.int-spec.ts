@@ -8,11 +8,14 @@ import { openSqlite } from '../shared/sqlite';
 import type { Projection, ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
+/** These specs project the events as stored (their own types, not the catalogue's). */
+const AS_STORED = { decode: (e: RecordedEvent) => e };
+
 /**
  * Counts events per stream (not idempotent: an event applied twice counts twice). Until it is
  * fixed, it throws on type "Poison"; fixed, it counts that event like any other.
  */
-function counter(fixed: boolean): Projection {
+function counter(fixed: boolean): Projection<RecordedEvent> {
   return {
     name: 'counter',
     version: 1,
@@ -72,12 +75,16 @@ describe('projection checkpoints commit with their batch (real SQLite files, res
   }
 
   /** Runs the runner until it fails, stops it, then runs a fresh one (the fault fixed) to `head`. */
-  async function failThenRestart(faulty: Projection, fixed: Projection, head: Position): Promise<void> {
-    const first = new ProjectionRunner(store, db, [faulty], { batchSize: 1000 });
+  async function failThenRestart(
+    faulty: Projection<RecordedEvent>,
+    fixed: Projection<RecordedEvent>,
+    head: Position,
+  ): Promise<void> {
+    const first = new ProjectionRunner(store, db, [faulty], { ...AS_STORED, batchSize: 1000 });
     first.start();
     await until(() => first.state.state === 'failed', 'the batch to fail');
     await first.stop();
-    const second = new ProjectionRunner(store, db, [fixed]);
+    const second = new ProjectionRunner(store, db, [fixed], AS_STORED);
     second.start();
     expect(await second.applied.waitFor(head, 10_000)).toBe(true);
     await second.stop();
@@ -92,7 +99,7 @@ describe('projection checkpoints commit with their batch (real SQLite files, res
   });
 
   it('a batch whose checkpoint could not be written is applied exactly once after a restart', async () => {
-    const runner = new ProjectionRunner(store, db, [counter(true)]);
+    const runner = new ProjectionRunner(store, db, [counter(true)], AS_STORED);
     runner.start();
     expect(await runner.applied.waitFor(await append('warm', ['Counted']), 10_000)).toBe(true);
     await runner.stop();
@@ -104,14 +111,14 @@ describe('projection checkpoints commit with their batch (real SQLite files, res
       CREATE TRIGGER no_checkpoint_insert BEFORE INSERT ON projection_checkpoints
       BEGIN SELECT RAISE(ABORT, 'checkpoint write failed'); END;`);
     const head = await append('a', ['Counted', 'Counted', 'Counted']);
-    const first = new ProjectionRunner(store, db, [counter(true)]);
+    const first = new ProjectionRunner(store, db, [counter(true)], AS_STORED);
     first.start();
     await until(() => first.state.state === 'failed', 'the checkpoint write to fail');
     expect(first.state.error).toMatch(/checkpoint write failed/);
     await first.stop();
     db.exec('DROP TRIGGER no_checkpoint_update; DROP TRIGGER no_checkpoint_insert');
 
-    const second = new ProjectionRunner(store, db, [counter(true)]);
+    const second = new ProjectionRunner(store, db, [counter(true)], AS_STORED);
     second.start();
     expect(await second.applied.waitFor(head, 10_000)).toBe(true);
     await second.stop();

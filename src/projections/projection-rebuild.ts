@@ -4,6 +4,8 @@ import { comparePositions, type EventStore, type Position, type RecordedEvent } 
 import {
   handlesType,
   tablesOf,
+  type EventDecoder,
+  type ProjectedEvent,
   type Projection,
   type ProjectionHandler,
   type ReadDb,
@@ -17,9 +19,9 @@ const PAGE = 1000;
  * SHA-256 over a projection's rows, table by table, rows in the order of all their columns: equal
  * digests mean equal read models. Virtual tables (full-text indexes) are derived from the others.
  */
-export function projectionDigest(
+export function projectionDigest<E extends ProjectedEvent>(
   db: ReadDb,
-  projection: Projection,
+  projection: Projection<E>,
   t: TableNamer = tablesOf(projection.name),
 ): string {
   const hash = createHash('sha256');
@@ -53,12 +55,14 @@ export function projectionDigest(
 }
 
 /** What the runner lends a rebuild: where the live copy stands, and the swap. */
-export interface RebuildTarget {
-  readonly projection: Projection;
+export interface RebuildTarget<E extends ProjectedEvent> {
+  readonly projection: Projection<E>;
+  /** The runner's decoder: the shadow is fed what the live copy is fed. */
+  readonly decode: EventDecoder<E>;
   /** The live copy's checkpoint now (read again after every await). */
   checkpoint(): { position: Position | null; seq: number };
   /** Called synchronously when the shadow stands exactly at the live checkpoint. */
-  swap(apply: ProjectionHandler): void;
+  swap(apply: ProjectionHandler<E>): void;
 }
 
 /**
@@ -66,8 +70,12 @@ export interface RebuildTarget {
  * serving and following, then swaps them in one transaction at the live copy's exact checkpoint
  * (no await between the last check and the swap, so nothing is applied in between).
  */
-export async function rebuildInShadow(store: EventStore, db: ReadDb, target: RebuildTarget): Promise<number> {
-  const { projection } = target;
+export async function rebuildInShadow<E extends ProjectedEvent>(
+  store: EventStore,
+  db: ReadDb,
+  target: RebuildTarget<E>,
+): Promise<number> {
+  const { projection, decode } = target;
   const shadow = tablesOf(projection.name, SHADOW);
   const live = tablesOf(projection.name);
   for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${shadow(table)}"`);
@@ -80,10 +88,13 @@ export async function rebuildInShadow(store: EventStore, db: ReadDb, target: Reb
     if (goal === null || (at !== null && comparePositions(at, goal) >= 0)) break;
     const page: RecordedEvent[] = await store.readAll({ fromPosition: at ?? undefined, maxCount: PAGE + 1 });
     const from: Position | null = at;
-    const events: RecordedEvent[] = page.filter(
-      (e) =>
-        (from === null || comparePositions(e.position, from) > 0) && comparePositions(e.position, goal) <= 0,
-    );
+    const events: E[] = page
+      .filter(
+        (e) =>
+          (from === null || comparePositions(e.position, from) > 0) &&
+          comparePositions(e.position, goal) <= 0,
+      )
+      .map(decode);
     if (events.length === 0) break;
     db.transaction(() => {
       for (const e of events) {

@@ -9,8 +9,11 @@ import { openSqlite, readPragma } from '../shared/sqlite';
 import type { Projection, ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
+/** These specs project the events as stored (their own types, not the catalogue's). */
+const AS_STORED = { decode: (e: RecordedEvent) => e };
+
 /** A projection that counts the events of type "Counted" per stream, and fails on type "Poison". */
-function counter(version = 1, seen: string[] = []): Projection {
+function counter(version = 1, seen: string[] = []): Projection<RecordedEvent> {
   return {
     name: 'counter',
     version,
@@ -62,7 +65,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
   it('applies the log, then follows it live; restarting resumes from the checkpoint', async () => {
     await append('a', 3);
     const seen: string[] = [];
-    let runner = new ProjectionRunner(store, db, [counter(1, seen)]);
+    let runner = new ProjectionRunner(store, db, [counter(1, seen)], AS_STORED);
     runner.start();
     const p = await append('b', 2);
     expect(await runner.applied.waitFor(p, 5000)).toBe(true);
@@ -71,7 +74,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
     await runner.stop();
 
     const q = await append('b', 1);
-    runner = new ProjectionRunner(store, db, [counter(1, seen)]);
+    runner = new ProjectionRunner(store, db, [counter(1, seen)], AS_STORED);
     runner.start();
     expect(await runner.applied.waitFor(q, 5000)).toBe(true);
     expect([count('a'), count('b')]).toEqual([3, 3]);
@@ -84,13 +87,13 @@ describe('ProjectionRunner (real SQLite files)', () => {
 
   it('rebuilds a projection from the log when its version changes', async () => {
     const p = await append('a', 4);
-    let runner = new ProjectionRunner(store, db, [counter(1)]);
+    let runner = new ProjectionRunner(store, db, [counter(1)], AS_STORED);
     runner.start();
     await runner.applied.waitFor(p, 5000);
     db.prepare("UPDATE counter_counts SET n = 999 WHERE stream = 'a'").run(); // damage the read model
     await runner.stop();
 
-    runner = new ProjectionRunner(store, db, [counter(2)]);
+    runner = new ProjectionRunner(store, db, [counter(2)], AS_STORED);
     runner.start();
     expect(await runner.applied.waitFor(p, 5000)).toBe(true);
     expect(count('a')).toBe(4);
@@ -100,7 +103,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
   it('a failing projection stops the runner and its batch is not applied', async () => {
     await append('a', 2);
     const poison = await append('a', 1, 'Poison');
-    const runner = new ProjectionRunner(store, db, [counter(1)]);
+    const runner = new ProjectionRunner(store, db, [counter(1)], AS_STORED);
     runner.start();
     expect(await runner.applied.waitFor(poison, 300)).toBe(false);
     expect(runner.state).toMatchObject({ state: 'failed', error: 'poisoned' });
@@ -111,7 +114,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
   });
 
   it('a full read database pauses the runner instead of stopping it; once there is room it resumes, each event applied once', async () => {
-    const runner = new ProjectionRunner(store, db, [counter()], { retryDelayMs: 50 });
+    const runner = new ProjectionRunner(store, db, [counter()], { ...AS_STORED, retryDelayMs: 50 });
     runner.start();
     expect(await runner.applied.waitFor(await append('warm', 1), 5000)).toBe(true);
     // No page may be added to the read database from here: as when its disk is full.
@@ -136,7 +139,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
   });
 
   it('a listener that throws neither stops the runner nor keeps the other listeners from the batch', async () => {
-    const runner = new ProjectionRunner(store, db, [counter()]);
+    const runner = new ProjectionRunner(store, db, [counter()], AS_STORED);
     const seen: number[] = [];
     runner.applied.subscribe(() => {
       throw new Error('listener bug');
@@ -151,14 +154,14 @@ describe('ProjectionRunner (real SQLite files)', () => {
   });
 
   it('waitFor gives up after its timeout for a position not yet in the log', async () => {
-    const runner = new ProjectionRunner(store, db, [counter(1)]);
+    const runner = new ProjectionRunner(store, db, [counter(1)], AS_STORED);
     runner.start();
     expect(await runner.applied.waitFor(positionOf(1000n), 100)).toBe(false);
     await runner.stop();
   });
 
   it('publishes each committed batch to every listener in the order they subscribed, then releases waiters', async () => {
-    const runner = new ProjectionRunner(store, db, [counter()]);
+    const runner = new ProjectionRunner(store, db, [counter()], AS_STORED);
     const calls: string[] = [];
     runner.applied.subscribe(() => calls.push(`live sees ${count('a')}`));
     runner.applied.subscribe(() => calls.push('audit'));

@@ -1,19 +1,16 @@
 import { Logger } from '@nestjs/common';
-import {
-  formatPosition,
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-  type Subscription,
-} from '../event-store';
+import type { LogEvent } from '../chronology/events';
+import { formatPosition, type EventStore, type Position, type Subscription } from '../event-store';
 import { isStorageFailure } from '../shared/sqlite';
 import { AppliedStream } from './applied-stream';
 import { BoundProjections } from './bound-projections';
-import type { Projection, ReadDb } from './projection';
+import type { EventDecoder, ProjectedEvent, Projection, ReadDb } from './projection';
 
 export type { AppliedBatch } from './applied-stream';
 
-export interface RunnerOptions {
+export interface RunnerOptions<E extends ProjectedEvent> {
+  /** Decodes each event once as it is read, for every projection and listener. */
+  readonly decode: EventDecoder<E>;
   /** Most events applied in one transaction. */
   readonly batchSize?: number;
   /** Delay before resubscribing after the store failed. */
@@ -29,11 +26,12 @@ export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'fa
  * then published on the AppliedStream, which live feeds, the audit signer, metrics and
  * read-your-writes waiters listen to.
  */
-export class ProjectionRunner {
+export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   private readonly logger = new Logger('Projections');
-  private readonly bound: BoundProjections;
+  private readonly bound: BoundProjections<E>;
+  private readonly decode: EventDecoder<E>;
   private subscription: Subscription | null = null;
-  private pending: RecordedEvent[] = [];
+  private pending: E[] = [];
   private flushScheduled = false;
   private cursorSeq = 0;
   private loop: Promise<void> | null = null;
@@ -48,12 +46,13 @@ export class ProjectionRunner {
   constructor(
     private readonly store: EventStore,
     db: ReadDb,
-    projections: readonly Projection[],
-    options: RunnerOptions = {},
+    projections: ReadonlyArray<Projection<E>>,
+    options: RunnerOptions<E>,
     /** Where committed batches are published. */
-    readonly applied: AppliedStream = new AppliedStream(),
+    readonly applied: AppliedStream<E> = new AppliedStream<E>(),
   ) {
-    this.bound = new BoundProjections(db, projections);
+    this.decode = options.decode;
+    this.bound = new BoundProjections(db, projections, options.decode);
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
   }
@@ -112,7 +111,7 @@ export class ProjectionRunner {
         for await (const item of this.subscription) {
           if (this.retryPending) break;
           if (item.kind === 'event') {
-            this.pending.push(item.event);
+            this.pending.push(this.decodeOrFail(item.event));
             if (this.pending.length >= this.batchSize) this.flushSafely();
             else this.scheduleFlush();
           } else {
@@ -139,6 +138,20 @@ export class ProjectionRunner {
         this.retryPending = false;
         await new Promise((r) => setTimeout(r, this.retryDelayMs));
       }
+    }
+  }
+
+  /**
+   * An event this version cannot decode stops the runner like a failing projection: skipping it
+   * would leave read models that silently miss it.
+   */
+  private decodeOrFail(event: Parameters<EventDecoder<E>>[0]): E {
+    try {
+      return this.decode(event);
+    } catch (e) {
+      this.flushSafely(); // what came before it is good
+      this.fail(e);
+      throw e;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { RecordedEvent } from '../event-store';
+import type { LogEvent } from '../chronology/events';
+import type { Position, RecordedEvent } from '../event-store';
 
 /** Injection token for the read-model database (SQLite, separate from the event log). */
 export const READ_DB = Symbol('READ_DB');
@@ -18,29 +19,49 @@ export interface ApplyContext {
   readonly seq: number;
 }
 
-export type ProjectionHandler = (event: RecordedEvent, context: ApplyContext) => void;
+/** What a projection is fed: an event with a type and a place in the log. */
+export interface ProjectedEvent {
+  readonly type: string;
+  readonly position: Position;
+}
+
+/**
+ * Turns an event as read from the store into what projections receive, once per event for all of
+ * them: the service decodes (`decodeEvent`: type checked, data upcast to the current version).
+ */
+export type EventDecoder<E extends ProjectedEvent> = (event: RecordedEvent) => E;
+
+export type ProjectionHandler<E extends ProjectedEvent = LogEvent> = (
+  event: E,
+  context: ApplyContext,
+) => void;
 
 /**
  * A read model: pure over its own tables. It is disposable: dropped and rebuilt from the log at any
- * time, and rebuilt on start when its version changes.
+ * time, and rebuilt on start when its version changes. Its handler receives decoded events
+ * (`LogEvent`: narrowing `type` narrows `data`).
  */
-export interface Projection {
+export interface Projection<E extends ProjectedEvent = LogEvent> {
   readonly name: string;
   readonly version: number;
   /** Event types it reads ('all' for every event); the runner skips the others without calling it. */
-  readonly handles: ReadonlySet<string> | 'all';
+  readonly handles: ReadonlySet<E['type']> | 'all';
   /** Logical names of its tables (dropped on rebuild). */
   readonly tables: readonly string[];
   /** DDL creating its tables and indexes (IF NOT EXISTS). */
   schema(t: TableNamer): string;
   /** Prepares its statements and returns the function that applies one event. */
-  bind(db: ReadDb, t: TableNamer): ProjectionHandler;
+  bind(db: ReadDb, t: TableNamer): ProjectionHandler<E>;
 }
 
-export function handlesType(projection: Projection, type: string): boolean {
+export function handlesType<E extends ProjectedEvent>(projection: Projection<E>, type: E['type']): boolean {
   return projection.handles === 'all' || projection.handles.has(type);
 }
 
-export function dropTables(db: ReadDb, projection: Projection, t: TableNamer): void {
+export function dropTables<E extends ProjectedEvent>(
+  db: ReadDb,
+  projection: Projection<E>,
+  t: TableNamer,
+): void {
   for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${t(table)}"`);
 }

@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   Module,
   type BeforeApplicationShutdown,
   type DynamicModule,
@@ -9,8 +10,9 @@ import {
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { EVENT_STORE, type EventStore } from '../event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store';
 import { openSqlite } from '../shared/sqlite';
+import { decodeEvent, type LogEvent } from '../chronology/events';
 import { AppliedStream } from './applied-stream';
 import { READ_DB, type Projection, type ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -44,6 +46,20 @@ class ProjectionsLifecycle
   onApplicationShutdown(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** The decoder the runner feeds projections with; each unknown event type is logged once. */
+function decodeLogged(): (event: RecordedEvent) => LogEvent {
+  const logger = new Logger('Projections');
+  const unknown = new Set<string>();
+  return (event) =>
+    decodeEvent(event, ({ type }) => {
+      if (unknown.has(type)) return;
+      unknown.add(type);
+      logger.warn(
+        `the log holds events of type ${type}, which this version does not know: only the log and audit projections record them`,
+      );
+    });
 }
 
 /**
@@ -90,7 +106,7 @@ export class ProjectionsModule {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, READ_DB, AppliedStream],
           useFactory: (store: EventStore, db: ReadDb, applied: AppliedStream) =>
-            new ProjectionRunner(store, db, projections, {}, applied),
+            new ProjectionRunner(store, db, projections, { decode: decodeLogged() }, applied),
         },
         ReadConsistency,
         ProjectionsLifecycle,

@@ -10,7 +10,7 @@ import type {
   EntryRetractedData,
   ReportData,
 } from '../events/event-data';
-import { isReportType, type ReportTypeName } from '../events/report-type-names';
+import { isReportEvent, type ReportTypeName } from '../events/report-type-names';
 
 export type ReportEvent = { readonly type: ReportTypeName; readonly data: ReportData };
 export type FollowUpEvent =
@@ -41,7 +41,7 @@ export interface RecordedEntry {
 }
 export type EntryState = { readonly exists: false } | RecordedEntry;
 
-export const isReportEvent = (e: EntryEvent): e is ReportEvent => isReportType(e.type);
+export { isReportEvent };
 
 function evolve(state: EntryState, event: EntryEvent): EntryState {
   if (isReportEvent(event)) {
@@ -114,10 +114,8 @@ function decide(command: EntryCommand, state: EntryState): EntryEvent[] {
     case 'CorrectEntry': {
       const entry = existing(state, command.data.entryId);
       const { changes } = command.data;
-      const changed = Object.keys(changes).filter(
-        (k) =>
-          canonicalJson(changes[k as keyof typeof changes] ?? null) !==
-          canonicalJson(entry.report[k] ?? null),
+      const changed = (Object.keys(changes) as Array<keyof typeof changes>).filter(
+        (k) => canonicalJson(changes[k] ?? null) !== canonicalJson(entry.report[k] ?? null),
       );
       if (changed.length === 0) throw rule('the correction changes nothing');
       return [{ type: 'EntryCorrected', data: command.data }];

@@ -1,10 +1,23 @@
 import type { Temporal } from '../../shared/time';
 import type { Codes } from './event-type';
-import type { ActorKind, ActorRole, Credibility, QuantityKind, Reliability, SourceKind } from './vocabulary';
+import type { ReportTypeName } from './report-type-names';
+import type {
+  ActorKind,
+  ActorRole,
+  ContactMode,
+  Credibility,
+  PloverType,
+  QuantityKind,
+  Reliability,
+  SanctionStatus,
+  SourceKind,
+} from './vocabulary';
 
 /**
- * The stored data of each event, as projections read it. Requests are validated by the DTOs;
- * what is stored is normalised (times in UTC with zone and precision, codes attached).
+ * The stored data of each event at its current schema version, as the read side and the deciders
+ * read it. This is the stored schema, not the request: requests are validated by the DTOs, and what
+ * is stored is normalised (times in UTC with zone and precision, codes attached). Older versions
+ * are upcast to these shapes when read (see decode.ts).
  */
 
 export interface ActorRef {
@@ -37,8 +50,8 @@ export interface Location {
   readonly geoPrecision: 1 | 2 | 3;
 }
 
-/** Data of every report event: the common fields plus the type's own fields. */
-export interface ReportData {
+/** The fields every report has. */
+export interface ReportCommon {
   readonly entryId: string;
   readonly crisisId: string;
   readonly summary: string;
@@ -50,25 +63,60 @@ export interface ReportData {
   readonly attribution: Attribution;
   readonly quantities?: readonly Quantity[];
   readonly codes: Codes;
-  readonly [typeSpecific: string]: unknown;
 }
+
+/** Each report type's own fields, beside the common ones. */
+export interface ReportFields {
+  readonly TroopBuildupReported: { readonly equipment?: readonly string[] };
+  readonly TroopWithdrawalClaimed: { readonly equipment?: readonly string[] };
+  readonly DeploymentAnnounced: {
+    readonly unit?: string;
+    readonly origin?: string;
+    readonly destination: string;
+    readonly assets?: readonly string[];
+  };
+  readonly DiplomatExpelled: {
+    readonly diplomat: { readonly name: string; readonly title: string };
+    readonly expellingActorId: string;
+    readonly sendingActorId: string;
+  };
+  readonly ShellingAlleged: { readonly weapons?: string; readonly targets?: readonly string[] };
+  readonly CeasefireViolationReported: { readonly agreement?: string; readonly weapons?: string };
+  readonly StatementMade: { readonly medium?: string };
+  readonly AccusationMade: { readonly allegation: string };
+  readonly DenialIssued: { readonly denies: string; readonly deniedEntryId?: string };
+  readonly DiplomaticContactHeld: { readonly mode: ContactMode };
+  readonly SanctionsAnnounced: { readonly status: SanctionStatus; readonly measures?: readonly string[] };
+  readonly RecognitionRequested: { readonly territories: readonly string[] };
+  readonly RecognitionDeclared: { readonly territories: readonly string[] };
+  readonly MarketMoveReported: { readonly market: string; readonly changePercent: number };
+  readonly IncidentReported: {
+    readonly plover: { readonly type: PloverType; readonly mode?: string };
+    readonly cameo?: string;
+  };
+}
+
+/** The stored data of one report type. */
+export type ReportDataOf<K extends ReportTypeName> = ReportCommon & ReportFields[K];
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void
+  ? I
+  : never;
+
+/** Every type-specific field of any report type, each optional (no two types give a name two types). */
+export type AnyReportFields = Partial<UnionToIntersection<ReportFields[ReportTypeName]>>;
+
+/**
+ * A report of any type, as code that handles every type reads it: the common fields, and whatever
+ * type-specific fields it has. A report of a known type is a `ReportDataOf<K>`.
+ */
+export type ReportData = ReportCommon & AnyReportFields;
 
 /**
  * Fields a correction may change: everything but the entry id, the crisis and the type. Codes are
  * never given by a client; the server recomputes them when a correction changes what they depend on.
  */
-export interface CorrectableReport {
-  readonly summary?: string;
-  readonly quote?: string;
-  readonly occurred?: Temporal;
-  readonly reportedAt?: string;
-  readonly location?: Location;
-  readonly actors?: readonly ActorRef[];
-  readonly attribution?: Attribution;
-  readonly quantities?: readonly Quantity[];
-  readonly codes?: Codes;
-  readonly [typeSpecific: string]: unknown;
-}
+export type CorrectableReport = Partial<Omit<ReportCommon, 'entryId' | 'crisisId'>> & AnyReportFields;
 
 export interface EntryCorroboratedData {
   readonly entryId: string;

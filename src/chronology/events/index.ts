@@ -8,3 +8,6 @@ export { REPORT_TYPES } from './report.events';
 export { FOLLOW_UP_TYPES } from './follow-up.events';
 export { ACTOR_TYPES, SOURCE_TYPES, CRISIS_TYPES } from './registry.events';
 export { CATALOGUE, KNOWN_TYPES, lookupEventType } from './catalogue';
+export * from './stored-events';
+export * from './streams';
+export { decodeEvent, sameEvent, isStoredEventType, UndecodableEvent, CURRENT_VERSIONS } from './decode';

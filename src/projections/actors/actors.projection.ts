@@ -1,9 +1,4 @@
-import type {
-  ActorAliasAddedData,
-  ActorDetailsChangedData,
-  ActorRegisteredData,
-} from '../../chronology/events';
-import type { RecordedEvent } from '../../event-store';
+import type { LogEvent } from '../../chronology/events';
 import type { ApplyContext, Projection, TableNamer } from '../projection';
 
 export function actorsSchema(t: TableNamer): string {
@@ -51,10 +46,16 @@ export const actorsProjection: Projection = {
       `INSERT OR REPLACE INTO ${t('profiles')} (actor_id, from_seq, to_seq, name, kind, country_code, parent_id, member_of, aliases, registered_at)
        VALUES (@actorId, @seq, NULL, @name, @kind, @countryCode, @parentId, @memberOf, @aliases, @registeredAt)`,
     );
-    return (event: RecordedEvent, { seq }: ApplyContext) => {
-      const actorId = (event.data as { actorId: string }).actorId;
+    return (event: LogEvent, { seq }: ApplyContext) => {
+      if (
+        event.type !== 'ActorRegistered' &&
+        event.type !== 'ActorAliasAdded' &&
+        event.type !== 'ActorDetailsChanged'
+      )
+        return;
+      const { actorId } = event.data;
       if (event.type === 'ActorRegistered') {
-        const d = event.data as unknown as ActorRegisteredData;
+        const d = event.data;
         insert.run({
           actorId,
           seq,
@@ -70,10 +71,8 @@ export const actorsProjection: Projection = {
       }
       const cur = current.get(actorId);
       if (!cur) return;
-      const alias =
-        event.type === 'ActorAliasAdded' ? (event.data as unknown as ActorAliasAddedData).alias : null;
-      const d =
-        event.type === 'ActorDetailsChanged' ? (event.data as unknown as ActorDetailsChangedData) : null;
+      const alias = event.type === 'ActorAliasAdded' ? event.data.alias : null;
+      const d = event.type === 'ActorDetailsChanged' ? event.data : null;
       close.run(seq, actorId);
       insert.run({
         actorId,

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../event-store';
+import type { LogEvent } from '../../chronology/events';
 import type { ApplyContext, Projection } from '../projection';
 
 /**
@@ -20,14 +20,14 @@ export const logProjection: Projection = {
     const insert = db.prepare(
       `INSERT OR REPLACE INTO ${t('events')} (seq, pos_commit, pos_prepare, event_id, stream, type, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    return (event: RecordedEvent, { seq }: ApplyContext) => {
+    return (event: LogEvent, { seq }: ApplyContext) => {
       insert.run(
         seq,
         event.position.commit,
         event.position.prepare,
         event.id,
         event.stream,
-        event.type,
+        event.recorded.type, // as stored, also for a type this version does not know
         event.metadata.recordedAt,
       );
     };

@@ -1,13 +1,4 @@
-import {
-  REPORT_TYPE_NAMES,
-  isReportType,
-  type EntryCorrectedData,
-  type EntryCorroboratedData,
-  type ReportData,
-  type SourceGradedData,
-  type SourceRegisteredData,
-} from '../../chronology/events';
-import type { RecordedEvent } from '../../event-store';
+import { REPORT_TYPE_NAMES, isReportEvent, type LogEvent } from '../../chronology/events';
 import type { ApplyContext, Projection, TableNamer } from '../projection';
 
 export function sourcesSchema(t: TableNamer): string {
@@ -60,10 +51,10 @@ export const sourcesProjection: Projection = {
       `UPDATE ${t('citations')} SET summary = ?, start_ms = ? WHERE entry_id = ?`,
     );
 
-    return (event: RecordedEvent, { seq }: ApplyContext) => {
+    return (event: LogEvent, { seq }: ApplyContext) => {
       const at = event.metadata.recordedAt;
-      if (isReportType(event.type)) {
-        const r = event.data as unknown as ReportData;
+      if (isReportEvent(event)) {
+        const r = event.data;
         cite.run(
           r.attribution.sourceId,
           r.entryId,
@@ -75,54 +66,45 @@ export const sourcesProjection: Projection = {
         );
         return;
       }
-      switch (event.type) {
-        case 'SourceRegistered': {
-          const d = event.data as unknown as SourceRegisteredData;
-          register.run(d.sourceId, d.name, d.kind, d.url ?? null, d.affiliatedActorId ?? null, at);
-          break;
+      if (event.type === 'SourceRegistered') {
+        const d = event.data;
+        register.run(d.sourceId, d.name, d.kind, d.url ?? null, d.affiliatedActorId ?? null, at);
+      } else if (event.type === 'SourceGraded') {
+        const d = event.data;
+        grade.run(d.reliability, d.sourceId);
+        history.run(d.sourceId, seq, d.reliability, d.rationale, at, event.metadata.principal);
+      } else if (event.type === 'EntryCorroborated') {
+        const d = event.data;
+        const original = cited.get(d.entryId);
+        if (original)
+          cite.run(
+            d.sourceId,
+            d.entryId,
+            'corroborated',
+            seq,
+            original.type,
+            original.start_ms,
+            original.summary,
+          );
+      } else if (event.type === 'EntryCorrected') {
+        const { entryId, changes } = event.data;
+        const original = cited.get(entryId);
+        if (!original) return;
+        const summary = changes.summary ?? original.summary;
+        const startMs = changes.occurred ? Date.parse(changes.occurred.start) : original.start_ms;
+        if (changes.attribution && changes.attribution.sourceId !== original.source_id) {
+          uncite.run(entryId);
+          cite.run(
+            changes.attribution.sourceId,
+            entryId,
+            'cited',
+            original.seq,
+            original.type,
+            startMs,
+            summary,
+          );
         }
-        case 'SourceGraded': {
-          const d = event.data as unknown as SourceGradedData;
-          grade.run(d.reliability, d.sourceId);
-          history.run(d.sourceId, seq, d.reliability, d.rationale, at, event.metadata.principal);
-          break;
-        }
-        case 'EntryCorroborated': {
-          const d = event.data as unknown as EntryCorroboratedData;
-          const original = cited.get(d.entryId);
-          if (original)
-            cite.run(
-              d.sourceId,
-              d.entryId,
-              'corroborated',
-              seq,
-              original.type,
-              original.start_ms,
-              original.summary,
-            );
-          break;
-        }
-        case 'EntryCorrected': {
-          const { entryId, changes } = event.data as unknown as EntryCorrectedData;
-          const original = cited.get(entryId);
-          if (!original) return;
-          const summary = changes.summary ?? original.summary;
-          const startMs = changes.occurred ? Date.parse(changes.occurred.start) : original.start_ms;
-          if (changes.attribution && changes.attribution.sourceId !== original.source_id) {
-            uncite.run(entryId);
-            cite.run(
-              changes.attribution.sourceId,
-              entryId,
-              'cited',
-              original.seq,
-              original.type,
-              startMs,
-              summary,
-            );
-          }
-          resummarise.run(summary, startMs, entryId);
-          break;
-        }
+        resummarise.run(summary, startMs, entryId);
       }
     };
   },

@@ -1,16 +1,15 @@
 import {
   FOLLOW_UP_TYPE_NAMES,
   REPORT_TYPE_NAMES,
-  isReportType,
-  type CredibilityAssessedData,
-  type CrisisRegisteredData,
-  type EntryCorrectedData,
-  type EntryCorroboratedData,
-  type EntryDisputedData,
-  type EntryRetractedData,
+  isFollowUpEvent,
+  isReportEvent,
+  streamOf,
+  type FollowUpLogEvent,
+  type LogEvent,
   type ReportData,
+  type ReportLogEvent,
 } from '../../chronology/events';
-import { formatPosition, type RecordedEvent } from '../../event-store';
+import { formatPosition } from '../../event-store';
 import type { ApplyContext, Projection, ReadDb, TableNamer } from '../projection';
 import { corrected, newDoc, withFollowUp, type FollowUp, type TimelineDoc } from './timeline.doc';
 import { TIMELINE_TABLES, timelineSchema } from './timeline.schema';
@@ -57,7 +56,7 @@ type Sql = ReturnType<typeof statements>;
 /** Writes the entry's new version at `seq`, closing the one it replaces. */
 function writeVersion(
   sql: Sql,
-  at: { event: RecordedEvent; seq: number },
+  at: { event: LogEvent; seq: number },
   entry: { no: number; firstSeq: number },
   doc: TimelineDoc,
   primary: boolean,
@@ -103,18 +102,13 @@ function writeIndexes(
   }
 }
 
-function followUpChanges(event: RecordedEvent, doc: TimelineDoc): FollowUp {
+function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
   const at = event.metadata.recordedAt;
   switch (event.type) {
     case 'EntryCorroborated':
-      return {
-        corroborations: [
-          ...doc.corroborations,
-          { ...(event.data as unknown as EntryCorroboratedData), recordedAt: at },
-        ],
-      };
+      return { corroborations: [...doc.corroborations, { ...event.data, recordedAt: at }] };
     case 'EntryDisputed': {
-      const d = event.data as unknown as EntryDisputedData;
+      const d = event.data;
       const dispute = {
         byActorId: d.byActorId,
         reason: d.reason,
@@ -124,13 +118,11 @@ function followUpChanges(event: RecordedEvent, doc: TimelineDoc): FollowUp {
       return { disputes: [...doc.disputes, dispute] };
     }
     case 'EntryCorrected':
-      return corrected(doc, (event.data as unknown as EntryCorrectedData).changes);
+      return corrected(doc, event.data.changes);
     case 'EntryRetracted':
-      return { retraction: { reason: (event.data as unknown as EntryRetractedData).reason, recordedAt: at } };
-    default: {
-      const d = event.data as unknown as CredibilityAssessedData;
-      return { credibility: { value: d.credibility, rationale: d.rationale } };
-    }
+      return { retraction: { reason: event.data.reason, recordedAt: at } };
+    case 'CredibilityAssessed':
+      return { credibility: { value: event.data.credibility, rationale: event.data.rationale } };
   }
 }
 
@@ -152,7 +144,8 @@ export const timelineProjection: Projection = {
         ? { entry: { no: row.entry_no, firstSeq: row.first_seq }, doc: JSON.parse(row.doc) as TimelineDoc }
         : null;
     };
-    const history = (event: RecordedEvent, entryId: string, seq: number): void => {
+    /** The entry's history shows each event's data in its current shape. */
+    const history = (event: LogEvent, entryId: string, seq: number): void => {
       const m = event.metadata;
       sql.insertHistory.run(
         entryId,
@@ -168,7 +161,7 @@ export const timelineProjection: Projection = {
     };
     /** `from` counters `to`: both entries get a version showing the link. */
     const link = (
-      at: { event: RecordedEvent; seq: number },
+      at: { event: LogEvent; seq: number },
       from: string,
       to: string,
       how: 'dispute' | 'denial',
@@ -179,7 +172,7 @@ export const timelineProjection: Projection = {
       ] as const) {
         const found = load(id);
         if (!found || found.doc[side].some((c) => c.entryId === other)) continue;
-        const primary = at.event.stream === `entry-${id}`;
+        const primary = at.event.stream === streamOf('entry', id);
         writeVersion(
           sql,
           at,
@@ -190,8 +183,8 @@ export const timelineProjection: Projection = {
       }
     };
 
-    const report = (event: RecordedEvent, seq: number): void => {
-      const data = event.data as unknown as ReportData;
+    const report = (event: ReportLogEvent, seq: number): void => {
+      const data: ReportData = event.data;
       const doc = newDoc(data.entryId, event.type, data, {
         recordedAt: event.metadata.recordedAt,
         position: formatPosition(event.position),
@@ -200,12 +193,11 @@ export const timelineProjection: Projection = {
       writeVersion(sql, { event, seq }, { no: entryNo, firstSeq: seq }, doc, true);
       writeIndexes(sql, entryNo, seq, data, { actors: true, text: true });
       history(event, data.entryId, seq);
-      if (typeof data.deniedEntryId === 'string')
-        link({ event, seq }, data.entryId, data.deniedEntryId, 'denial');
+      if (data.deniedEntryId !== undefined) link({ event, seq }, data.entryId, data.deniedEntryId, 'denial');
     };
 
-    const followUp = (event: RecordedEvent, seq: number): void => {
-      const entryId = (event.data as { entryId: string }).entryId;
+    const followUp = (event: FollowUpLogEvent, seq: number): void => {
+      const { entryId } = event.data;
       const found = load(entryId);
       if (!found) return;
       const changes = followUpChanges(event, found.doc);
@@ -217,21 +209,21 @@ export const timelineProjection: Projection = {
       });
       writeVersion(sql, { event, seq }, found.entry, doc, true);
       if (event.type === 'EntryCorrected') {
-        const c = (event.data as unknown as EntryCorrectedData).changes;
+        const c = event.data.changes;
         writeIndexes(sql, found.entry.no, seq, doc.report, {
           actors: c.actors !== undefined,
           text: c.summary !== undefined || c.quote !== undefined || c.location !== undefined,
         });
       }
       history(event, entryId, seq);
-      const counter = (event.data as { counterEntryId?: string }).counterEntryId;
-      if (event.type === 'EntryDisputed' && counter) link({ event, seq }, counter, entryId, 'dispute');
+      if (event.type === 'EntryDisputed' && event.data.counterEntryId)
+        link({ event, seq }, event.data.counterEntryId, entryId, 'dispute');
     };
 
-    return (event: RecordedEvent, { seq }: ApplyContext) => {
-      if (isReportType(event.type)) report(event, seq);
+    return (event: LogEvent, { seq }: ApplyContext) => {
+      if (isReportEvent(event)) report(event, seq);
       else if (event.type === 'CrisisRegistered') {
-        const d = event.data as unknown as CrisisRegisteredData;
+        const d = event.data;
         sql.insertCrisis.run(
           d.crisisId,
           d.name,
@@ -240,7 +232,7 @@ export const timelineProjection: Projection = {
           seq,
           event.metadata.recordedAt,
         );
-      } else followUp(event, seq);
+      } else if (isFollowUpEvent(event)) followUp(event, seq);
     };
   },
 };
