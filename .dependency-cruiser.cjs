@@ -1,6 +1,52 @@
-/** Module boundaries from ../shared/design/architecture.md, checked in CI (npm run depcruise). */
+/**
+ * Module boundaries (docs/design-decisions.md), checked in CI (npm run depcruise).
+ *
+ * Layers as folders, lowest first. Production code imports only from its own layer's folder or
+ * from lower layers, and folders of one layer do not import each other; so no cycle between
+ * folders can form. The root files (main.ts, app.module.ts, app.factory.ts) compose them all.
+ */
+const LAYERS = [
+  ['shared'], // small generic helpers: no HTTP, no store, no configuration
+  ['config'], // the one reader of process.env
+  ['event-store'], // the port and its adapters
+  ['auth'], // roles, principals, the guard and the key-lookup interface every controller uses
+  ['chronology'], // the write side and the event catalogue
+  ['projections'], // the read models, their runner and readers
+  ['health'], // health and metrics
+  ['access', 'live', 'audit'], // keys, live feeds, the audit log: each on the read side, none on another
+  ['http', 'cli'], // the HTTP surface's plumbing (problem mapping, body parsing), the command line
+];
+const PRODUCTION = { pathNot: ['\\.(int-)?spec\\.ts$', '/testing/'] };
+const folders = (names) => `^src/(${names.join('|')})/`;
+const layerRules = LAYERS.flatMap((layer, i) => {
+  const above = LAYERS.slice(i + 1).flat();
+  const rules = [];
+  if (above.length > 0) {
+    rules.push({
+      name: `layer-order-${layer.join('-')}`,
+      severity: 'error',
+      comment: `${layer.join(', ')} must not import a higher layer (${above.join(', ')}) or the root files.`,
+      from: { path: folders(layer), ...PRODUCTION },
+      to: { path: [folders(above), '^src/[^/]+\\.ts$'] },
+    });
+  }
+  for (const name of layer) {
+    const siblings = layer.filter((other) => other !== name);
+    if (siblings.length === 0) continue;
+    rules.push({
+      name: `layer-siblings-${name}`,
+      severity: 'error',
+      comment: `${name} must not import ${siblings.join(', ')}: folders of one layer stay independent.`,
+      from: { path: folders([name]), ...PRODUCTION },
+      to: { path: folders(siblings) },
+    });
+  }
+  return rules;
+});
+
 module.exports = {
   forbidden: [
+    ...layerRules,
     {
       name: 'no-circular',
       severity: 'error',
@@ -29,7 +75,7 @@ module.exports = {
       to: {
         path: '^src/chronology/',
         pathNot:
-          '^src/chronology/events/(index|event-data|entry-status|vocabulary|report-type-names|event-type)\\.ts$',
+          '^src/chronology/events/(index|event-data|entry-status|vocabulary|report-type-names|event-type|stored-events|decode|streams)\\.ts$',
       },
     },
     {

@@ -7,8 +7,8 @@ import type { AppConfig } from './config';
 import { Metrics } from './health/metrics';
 import type { Clock } from './shared/clock';
 import { lockDataDir, type DataDirLock } from './shared/data-dir-lock';
-import { closeUnusedConnectionsOnShutdown } from './shared/http-shutdown';
-import { registerJsonParser } from './shared/json-body';
+import { closeUnusedConnectionsOnShutdown } from './http/http-shutdown';
+import { registerJsonParser } from './http/json-body';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 

@@ -16,7 +16,7 @@ import { sourcesProjection } from './projections/sources/sources.projection';
 import { timelineProjection } from './projections/timeline/timeline.projection';
 import type { Clock } from './shared/clock';
 import type { DataDirLock } from './shared/data-dir-lock';
-import { ProblemDetailsFilter } from './shared/problem-details.filter';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
 
 /** Releases the data dir's lock once the application has closed every file in it. */
 class DataDirHolder implements OnApplicationShutdown {

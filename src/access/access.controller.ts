@@ -3,8 +3,8 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Valid } from '../shared/validation';
-import { Access } from './access.guard';
-import { ANONYMOUS, ROLES, type Role } from './access.model';
+import { Access } from '../auth/access.guard';
+import { ANONYMOUS, ROLES, type Role } from '../auth/access.model';
 import { AccessService } from './access.service';
 
 class IssueKeyDto {

@@ -3,18 +3,29 @@ import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { READ_DB, type ReadDb } from '../projections/projection';
 import { AccessController } from './access.controller';
-import { AccessGuard } from './access.guard';
+import { AccessGuard } from '../auth/access.guard';
 import { AccessReader } from './access.projection';
 import { AccessService } from './access.service';
+import { KEY_LOOKUP, type KeyLookup } from '../auth/key-lookup';
 import { KeyDigest, loadKeyDigest } from './key-digest';
 
-/** API keys (roles reader, contributor, editor, auditor, admin) and the guard on every route. */
+/**
+ * API keys (roles reader, contributor, editor, auditor, admin) and the guard on every route: the
+ * guard is the auth kernel's, fed by this module's keys projection through KEY_LOOKUP.
+ */
 @Module({
   controllers: [AccessController],
   providers: [
     AccessService,
     { provide: KeyDigest, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadKeyDigest(config) },
     { provide: AccessReader, inject: [READ_DB], useFactory: (db: ReadDb) => new AccessReader(db) },
+    {
+      provide: KEY_LOOKUP,
+      inject: [AccessReader, KeyDigest],
+      useFactory: (keys: AccessReader, digest: KeyDigest): KeyLookup => ({
+        find: (key) => keys.find(digest.of(key), KeyDigest.legacy(key)),
+      }),
+    },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
 })

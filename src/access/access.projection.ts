@@ -1,6 +1,6 @@
 import type { LogEvent } from '../chronology/events';
 import { tablesOf, type Projection, type ReadDb } from '../projections/projection';
-import { ACCESS_EVENT_TYPES, type Role } from './access.model';
+import { ACCESS_EVENT_TYPES, type Role } from '../auth/access.model';
 
 /**
  * API keys as the guard reads them, with role and revocation. A key is found by its HMAC

@@ -27,7 +27,7 @@ import {
   type ApiKeyRevokedData,
   type Principal,
   type Role,
-} from './access.model';
+} from '../auth/access.model';
 import { AccessReader, type KeyRecord } from './access.projection';
 import { KeyDigest } from './key-digest';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../access/access.model';
+import type { Principal } from '../auth/access.model';
 import {
   EVENT_STORE,
   checkExpectedRevision,

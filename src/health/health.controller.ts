@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Access } from '../access/access.guard';
+import { Access } from '../auth/access.guard';
 import { EVENT_STORE, comparePositions, formatPosition, type EventStore } from '../event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Access } from '../access/access.guard';
+import { Access } from '../auth/access.guard';
 import { Metrics } from './metrics';
 
 @ApiExcludeController()

@@ -1,4 +1,4 @@
-import { isKeyEventType } from '../access/access.model';
+import { isKeyEventType } from '../auth/access.model';
 import { formatPosition, positionOf, type EventStore, type RecordedEvent } from '../event-store';
 import { canonicalJson } from '../shared/canonical-json';
 import type { AppliedBatch } from '../projections/projection-runner';

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Query, Req, Res
 import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, OmitType } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Access } from '../access/access.guard';
+import { Access } from '../auth/access.guard';
 import { KNOWN_TYPES } from '../chronology/events';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { BooleanParam, CommaList, ReadQueryDto } from '../projections/read-query.dto';

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../access/access.guard';
+import { Access } from '../auth/access.guard';
 import { formatPosition } from '../event-store';
 import { AppError } from '../shared/errors';
 import { ProjectionRunner } from './projection-runner';

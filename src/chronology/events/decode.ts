@@ -1,4 +1,4 @@
-import type { ApiKeyIssuedDataV1 } from '../../access/access.model';
+import type { ApiKeyIssuedDataV1 } from '../../auth/access.model';
 import {
   contentHash,
   formatPosition,

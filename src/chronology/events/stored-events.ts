@@ -1,4 +1,4 @@
-import type { ApiKeyIssuedData, ApiKeyRevokedData } from '../../access/access.model';
+import type { ApiKeyIssuedData, ApiKeyRevokedData } from '../../auth/access.model';
 import type { EventMetadata, JsonObject, Position, RecordedEvent } from '../../event-store';
 import type {
   ActorAliasAddedData,

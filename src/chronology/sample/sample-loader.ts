@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleI
 import { readFileSync } from 'node:fs';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { EVENT_STORE, EventStoreUnavailable, type EventStore } from '../../event-store';
-import { systemPrincipal } from '../../access/access.model';
+import { systemPrincipal } from '../../auth/access.model';
 import { deriveId } from '../../shared/ids';
 import { ChronologyService } from '../chronology.service';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { Access } from '../../access/access.guard';
+import { Access } from '../../auth/access.guard';
 import { ACTOR_KINDS } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';

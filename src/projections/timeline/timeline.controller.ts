@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../../access/access.guard';
+import { Access } from '../../auth/access.guard';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';

@@ -4,8 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { AppError } from '../shared/errors';
 import { ANONYMOUS, principalOfKey, type Permission, type Principal } from './access.model';
-import { AccessReader } from './access.projection';
-import { KeyDigest } from './key-digest';
+import { KEY_LOOKUP, type KeyLookup } from './key-lookup';
 
 /** What a route needs: a permission, any valid key ('authenticated'), or nothing ('public'). */
 export type RouteAccess = Permission | 'authenticated' | 'public';
@@ -27,8 +26,7 @@ declare module 'fastify' {
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: AccessReader,
-    private readonly digest: KeyDigest,
+    @Inject(KEY_LOOKUP) private readonly keys: KeyLookup,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,8 +56,7 @@ export class AccessGuard implements CanActivate {
     if (header === undefined) return ANONYMOUS;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
-    const key = m[1]!;
-    const found = this.keys.find(this.digest.of(key), KeyDigest.legacy(key));
+    const found = this.keys.find(m[1]!);
     if (!found) throw unauthorized('unknown API key');
     if (found.revokedAt) throw unauthorized(`API key ${found.keyId} was revoked`);
     return principalOfKey(found.keyId, found.name, found.role);

@@ -5,7 +5,7 @@ import {
   StreamNotFound,
   WrongExpectedRevision,
 } from '../event-store/event-store.errors';
-import { AppError, ERROR_CODES, type ErrorCode } from './errors';
+import { AppError, ERROR_CODES, type ErrorCode } from '../shared/errors';
 
 /** RFC 9457 problem document. */
 export interface Problem {

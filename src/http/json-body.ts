@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors';
+import { AppError } from '../shared/errors';
 
 /**
  * Replaces the JSON body parser with Fastify's own (which strips __proto__ / constructor poisoning)
