@@ -15,20 +15,21 @@ export const accessProjection: Projection = {
   schema: (t) => `
     CREATE TABLE IF NOT EXISTS ${t('keys')} (
       key_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
-      key_hmac TEXT UNIQUE, legacy_sha256 TEXT UNIQUE,
+      key_hmac TEXT UNIQUE, secret_id TEXT, legacy_sha256 TEXT UNIQUE,
       issued_at TEXT NOT NULL, issued_by TEXT NOT NULL, revoked_at TEXT, revoked_reason TEXT)`,
   bind(db, t) {
     const issue = db.prepare(
-      `INSERT OR IGNORE INTO ${t('keys')} (key_id, name, role, key_hmac, legacy_sha256, issued_at, issued_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO ${t('keys')} (key_id, name, role, key_hmac, secret_id, legacy_sha256, issued_at, issued_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const revoke = db.prepare(`UPDATE ${t('keys')} SET revoked_at = ?, revoked_reason = ? WHERE key_id = ?`);
     return (event: LogEvent) => {
       const { recordedAt, principal } = event.metadata;
       if (event.type === 'ApiKeyIssued') {
         const d = event.data;
-        const [hmac, legacy] = 'keyHmac' in d ? [d.keyHmac, null] : [null, d.legacySha256];
-        issue.run(d.keyId, d.name, d.role, hmac, legacy, recordedAt, principal);
+        const [hmac, secretId, legacy] =
+          'keyHmac' in d ? [d.keyHmac, d.secretId, null] : [null, null, d.legacySha256];
+        issue.run(d.keyId, d.name, d.role, hmac, secretId, legacy, recordedAt, principal);
       } else if (event.type === 'ApiKeyRevoked') {
         revoke.run(recordedAt, event.data.reason, event.data.keyId);
       }
@@ -79,14 +80,38 @@ export class AccessReader {
   constructor(private readonly db: ReadDb) {}
 
   /** The key with this HMAC, else (issued by an older version) with this plain SHA-256. */
+  /**
+   * The key with this HMAC or (issued by an older version) this plain SHA-256. One key can have a
+   * row of each kind (an ADMIN_API_KEY kept across the upgrade); revoking either revokes the key,
+   * so the revoked row is returned when there is one. Statements are prepared once (shared/sqlite
+   * caches them by their text).
+   */
   find(hmac: string, legacySha256: string): KeyRecord | null {
-    const row =
-      this.db
-        .prepare<[string], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} WHERE key_hmac = ?`)
-        .get(hmac) ??
-      this.db
-        .prepare<[string], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} WHERE legacy_sha256 = ?`)
-        .get(legacySha256);
+    const rows = this.db
+      .prepare<[string, string], KeyRow>(
+        `SELECT ${this.columns} FROM ${this.t('keys')} WHERE key_hmac = ? OR legacy_sha256 = ?
+         ORDER BY revoked_at IS NULL, legacy_sha256 IS NOT NULL`,
+      )
+      .all(hmac, legacySha256);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Usable keys stored as an HMAC under a secret other than `secretId`. */
+  underOtherSecrets(secretId: string): KeyRecord[] {
+    return this.db
+      .prepare<[string], KeyRow>(
+        `SELECT ${this.columns} FROM ${this.t('keys')}
+         WHERE key_hmac IS NOT NULL AND secret_id IS NOT ? AND revoked_at IS NULL ORDER BY issued_at, key_id`,
+      )
+      .all(secretId)
+      .map(toRecord);
+  }
+
+  /** The row an older version wrote for the key with this plain SHA-256, if any. */
+  byLegacyDigest(legacySha256: string): KeyRecord | null {
+    const row = this.db
+      .prepare<[string], KeyRow>(`SELECT ${this.columns} FROM ${this.t('keys')} WHERE legacy_sha256 = ?`)
+      .get(legacySha256);
     return row ? toRecord(row) : null;
   }
 

@@ -64,15 +64,34 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Once the read models hold every key event on the log: a warning for each usable key that an
-   * older version issued with its unsalted SHA-256 on the log, where anyone who can read the log
-   * can test guesses against it (a person-chosen ADMIN_API_KEY above all).
+   * Once the read models hold every key event on the log: an error when ADMIN_API_KEY is a key an
+   * older version wrote with its unsalted SHA-256 to the log (anyone who can read the log can test
+   * guesses against it), and when usable keys were issued under another secret (lost or changed);
+   * a warning for each other usable key of an older version.
    */
   private async warnAboutLegacyKeys(): Promise<void> {
     const head = await this.store.headPosition().catch(() => null);
     if (head === null || !(await this.applied.waitFor(head, 24 * 3600_000))) return;
+    const admin = this.config.adminApiKey;
+    const exposedAdmin = admin ? this.keys.byLegacyDigest(KeyDigest.legacy(admin)) : null;
+    if (exposedAdmin) {
+      // Revoking that row would not help while the same value stays configured: the key is exposed.
+      this.logger.error(
+        `ADMIN_API_KEY is the key ${exposedAdmin.keyId}, whose unsalted SHA-256 an earlier version wrote to the ` +
+          `log: set ADMIN_API_KEY to a new random value (e.g. openssl rand -base64 32), restart, then revoke ` +
+          `${exposedAdmin.keyId} (DELETE /v1/admin/keys/${exposedAdmin.keyId})`,
+      );
+    }
+    const orphaned = this.keys.underOtherSecrets(this.digest.secretId);
+    if (orphaned.length > 0) {
+      this.logger.error(
+        `${orphaned.length} API key(s) were issued under another API key secret and cannot be checked with ` +
+          `this one: ${orphaned.map((k) => k.keyId).join(', ')}. Restore the earlier api-key.secret (or ` +
+          'API_KEY_SECRET); or set ADMIN_API_KEY to regain admin access, issue new keys and revoke these',
+      );
+    }
     for (const key of this.list()) {
-      if (!key.legacyDigest || key.revokedAt) continue;
+      if (!key.legacyDigest || key.revokedAt || key.keyId === exposedAdmin?.keyId) continue;
       this.logger.warn(
         `API key ${key.keyId} ("${key.name}") was issued by an earlier version, which wrote its unsalted ` +
           `SHA-256 to the log; rotate it: issue a new key (POST /v1/admin/keys, or a new ADMIN_API_KEY) ` +
@@ -117,6 +136,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
           name: 'admin (ADMIN_API_KEY)',
           role: 'admin',
           keyHmac: this.digest.of(this.config.adminApiKey),
+          secretId: this.digest.secretId,
         },
         by,
         'any',
@@ -129,7 +149,13 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
       await this.append(
         'root',
         'ApiKeyIssued',
-        { keyId: 'root', name: 'first admin', role: 'admin', keyHmac: this.digest.of(key) },
+        {
+          keyId: 'root',
+          name: 'first admin',
+          role: 'admin',
+          keyHmac: this.digest.of(key),
+          secretId: this.digest.secretId,
+        },
         by,
         'no_stream',
       );
@@ -152,7 +178,7 @@ export class AccessService implements OnApplicationBootstrap, OnApplicationShutd
     const position = await this.append(
       keyId,
       'ApiKeyIssued',
-      { keyId, name, role, keyHmac: this.digest.of(key) },
+      { keyId, name, role, keyHmac: this.digest.of(key), secretId: this.digest.secretId },
       by,
       'no_stream',
     );

@@ -50,7 +50,14 @@ export type ApiKeyIssuedData = {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
-} & ({ readonly keyHmac: string } | { readonly legacySha256: string });
+} & (
+  | {
+      readonly keyHmac: string;
+      /** Which secret the HMAC is under (KeyDigest.secretId). */
+      readonly secretId: string;
+    }
+  | { readonly legacySha256: string }
+);
 
 /** ApiKeyIssued, schema version 1 (still on older logs): the key's unsalted SHA-256. */
 export interface ApiKeyIssuedDataV1 {

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactData, type ExportLine } from '../../src/audit/audit-leaf';
 import { runCli } from '../../src/cli/chronology';
 import { REGISTRY } from '../fixtures/chronology.fixtures';
 import { ADMIN_KEY, TestApp } from './harness';
@@ -100,6 +101,22 @@ describe('API key material stays out of what others can read', () => {
       const args = ['verify', file, '--checkpoint', `${file}.checkpoint`];
       expect(await runCli([...args, '--public-key', checkpoint.body.publicKey], io)).toBe(0);
       expect(out).toContain('OK');
+      expect(out).toContain("4 API key events carry their data's hash, not the data (redacted)");
+      // Only key events may be redacted: another event without its data fails, though its hash matches.
+      const hidden = res.text
+        .trim()
+        .split('\n')
+        .map((text) => {
+          const line = JSON.parse(text) as ExportLine;
+          return JSON.stringify(
+            line.event?.type === 'CrisisRegistered' ? { ...line, event: redactData(line.event) } : line,
+          );
+        })
+        .join('\n');
+      writeFileSync(file, `${hidden}\n`);
+      out = '';
+      expect(await runCli([...args, '--public-key', checkpoint.body.publicKey], io)).toBe(1);
+      expect(out).toMatch(/withholds the data of this CrisisRegistered event/);
       // A redacted line whose hash was altered no longer verifies.
       const altered = res.text.replace(
         /"dataSha256":"([0-9a-f])/,
@@ -150,11 +167,36 @@ describe('keys issued before keys were stored as an HMAC', () => {
       expect(warned()).toHaveLength(1);
       expect(warned()[0]).toMatch(/rotate it.*DELETE \/v1\/admin\/keys\/old-desk/);
 
-      // Revoked, it no longer works and is no longer named.
+      // Revoked, it no longer works.
       await t.request('DELETE', '/v1/admin/keys/old-desk', { body: { reason: 'rotated' } });
       expect((await t.get('/v1/me', { key: legacyKey })).status).toBe(401);
     } finally {
       warn.mockRestore();
+      await t.close();
+    }
+  });
+});
+
+describe('a lost API key secret', () => {
+  it('is replaced, and the start names every key issued under the old one instead of failing silently', async () => {
+    let t = await TestApp.start();
+    const desk = (await t.post('/v1/admin/keys', { name: 'desk', role: 'editor' })).body;
+    expect((await t.get('/v1/me', { key: desk.key })).status).toBe(200);
+    await t.app.close();
+    rmSync(join(t.dataDir, 'api-key.secret')); // e.g. a restore that skipped it
+    const error = jest.spyOn(Logger.prototype, 'error');
+    try {
+      t = await TestApp.start({}, t.dataDir);
+      const named = (): string[] =>
+        error.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('under another API key secret'));
+      const deadline = Date.now() + 10_000;
+      while (named().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(named()).toHaveLength(1);
+      expect(named()[0]).toContain(desk.keyId);
+      expect((await t.get('/v1/me', { key: desk.key })).status).toBe(401);
+      expect((await t.get('/v1/me')).status).toBe(200); // ADMIN_API_KEY is installed under the new one
+    } finally {
+      error.mockRestore();
       await t.close();
     }
   });
