@@ -1,28 +1,28 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { keepAlive } from './sqlite';
 
 export const LOCK_FILE = 'instance.lock';
 export const PID_FILE = 'instance.pid';
 
-/** Another process holds the data dir. */
+/** Another process (or another instance in this one) holds the data dir. */
 export class DataDirLocked extends Error {
   constructor(
     readonly dataDir: string,
+    /** As recorded in instance.pid by the holder; null when unknown or when it is this process. */
     readonly holderPid: number | null,
+    inThisProcess = false,
   ) {
-    const holder =
-      holderPid === null
-        ? ''
-        : holderPid === process.pid
-          ? ' (another instance in this process)'
-          : ` (pid ${holderPid})`;
-    super(
-      `DATA_DIR ${dataDir} is in use by another Crisis Chronology process${holder}; stop it, or give this one another DATA_DIR`,
-    );
+    const holder = inThisProcess
+      ? 'another instance in this process'
+      : `another Crisis Chronology process${holderPid === null ? '' : ` (pid ${holderPid}, from instance.pid)`}`;
+    super(`DATA_DIR ${dataDir} is in use by ${holder}; stop it, or give this one another DATA_DIR`);
   }
 }
+
+/** Data dirs held by this process (the pid cannot tell: in a container every service may be pid 1). */
+const heldHere = new Set<string>();
 
 export interface DataDirLock {
   /** Releases the lock (the kernel releases it anyway when the process ends, kill -9 included). */
@@ -38,6 +38,8 @@ export interface DataDirLock {
  * refusal; the lock, not that file, decides.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
+  const dir = resolve(dataDir);
+  if (heldHere.has(dir)) throw new DataDirLocked(dataDir, null, true);
   mkdirSync(dataDir, { recursive: true });
   // Kept from the collector like every database of the service (see shared/sqlite.ts).
   const db = keepAlive(new Database(join(dataDir, LOCK_FILE), { timeout: 0 }));
@@ -52,11 +54,13 @@ export function lockDataDir(dataDir: string): DataDirLock {
     throw e;
   }
   writeFileSync(join(dataDir, PID_FILE), `${process.pid}\n`);
+  heldHere.add(dir);
   let held = true;
   return {
     release() {
       if (!held) return;
       held = false;
+      heldHere.delete(dir);
       db.close();
     },
   };

@@ -34,7 +34,9 @@ describe('one process per DATA_DIR', () => {
       ]);
       await second.kill();
       expect(exit).toBe(1);
-      expect(second.output).toContain(`is in use by another Crisis Chronology process (pid ${first.pid})`);
+      expect(second.output).toContain(
+        `is in use by another Crisis Chronology process (pid ${first.pid}, from instance.pid)`,
+      );
       expect(second.output).not.toMatch(/listening on/);
       // The second wrote nothing (not even its admin key), and the holder still serves.
       expect(logSize(dir)).toBe(before);
