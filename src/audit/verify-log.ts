@@ -1,3 +1,4 @@
+import { isKeyEventType } from '../auth/access.model';
 import { auditLeafHash, type ExportLine } from './audit-leaf';
 import { appendLeaf, EMPTY_FRONTIER, rootFromFrontier, type Frontier } from './merkle';
 
@@ -18,6 +19,8 @@ export interface VerifyReport {
   readonly ok: boolean;
   /** Leaves checked. */
   readonly checked: number;
+  /** Events whose data the export gives only as its hash (API key events). */
+  readonly redacted: number;
   /** Root of the recorded leaves (base64). */
   readonly rootHash: string | null;
   readonly checkpoints: ReadonlyArray<{ size: number; matches: boolean }>;
@@ -43,6 +46,7 @@ export async function verifyExport(
   let firstBad: VerifyProblem | null = null;
   let treeProblem: string | null = null;
   let previousSize = 0;
+  let redacted = 0;
 
   const checkRoots = (): void => {
     while (pending.length > 0 && pending[0]!.size === frontier.size) {
@@ -77,6 +81,7 @@ export async function verifyExport(
       break;
     }
     const recorded = Buffer.from(line.leafHash, 'base64');
+    if (line.event?.data === undefined && line.event) redacted++;
     firstBad ??= eventProblem(line, recorded);
     frontier = appendLeaf(frontier, recorded).frontier;
     checkRoots();
@@ -89,6 +94,7 @@ export async function verifyExport(
   return {
     ok: firstBad === null && treeProblem === null,
     checked: frontier.size,
+    redacted,
     rootHash: frontier.size > 0 ? rootFromFrontier(frontier).toString('base64') : null,
     checkpoints,
     firstBad,
@@ -108,6 +114,13 @@ function eventProblem(line: ExportLine, recorded: Buffer): VerifyProblem | null 
     return {
       ...at,
       problem: `leaf ${line.leafIndex} was logged at position ${line.recordedPosition}, but the store now has position ${line.event.position} there (events deleted, inserted or reordered)`,
+    };
+  }
+  if (line.event.data === undefined && !isKeyEventType(line.event.type)) {
+    // The leaf would still match its hash, but the verifier never saw what it commits to.
+    return {
+      ...at,
+      problem: `the export withholds the data of this ${line.event.type} event (only API key events are redacted)`,
     };
   }
   let hash: Buffer;

@@ -44,6 +44,8 @@ export function describeReport(r: VerifyReport & { checkpointSize: number; origi
   const lines = [
     `log ${r.origin}: ${r.checked} leaves checked against the checkpoint of size ${r.checkpointSize}`,
   ];
+  if (r.redacted > 0)
+    lines.push(`${r.redacted} API key events carry their data's hash, not the data (redacted)`);
   if (r.firstBad)
     lines.push(
       `FIRST BAD POSITION ${r.firstBad.position ?? '?'} (leaf ${r.firstBad.leafIndex}): ${r.firstBad.problem}`,
