@@ -1,13 +1,9 @@
 import { fold, type Decider, type DomainEvent } from './decider';
 import type { StreamKind } from './events/streams';
 
-export { streamOf } from './events/streams';
-
-export type ReferenceKind = StreamKind;
-
 /** An id a request refers to, with the request path that named it. */
 export interface Reference {
-  readonly kind: ReferenceKind;
+  readonly kind: StreamKind;
   readonly id: string;
   readonly path: string;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { AppError } from '../shared/errors';
-import { streamOf, type Reference } from './command-plan';
+import type { Reference } from './command-plan';
+import { streamOf } from './events/streams';
 
 const FIELD: Record<Reference['kind'], string> = {
   actor: 'actorId',

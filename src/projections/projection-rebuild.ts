@@ -94,7 +94,7 @@ export async function rebuildInShadow<E extends ProjectedEvent>(
           (from === null || comparePositions(e.position, from) > 0) &&
           comparePositions(e.position, goal) <= 0,
       )
-      .map(decode);
+      .map((e) => decode(e));
     if (events.length === 0) break;
     db.transaction(() => {
       for (const e of events) {

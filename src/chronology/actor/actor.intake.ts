@@ -1,5 +1,6 @@
 import { toPlain } from '../../shared/validation';
-import { planWith, streamOf, type CommandPlan, type Reference } from '../command-plan';
+import { streamOf } from '../events/streams';
+import { planWith, type CommandPlan, type Reference } from '../command-plan';
 import type { ActorAliasAddedDto, ActorDetailsChangedDto, ActorRegisteredDto } from '../dto/registry.dto';
 import type { EventType } from '../events/event-type';
 import { actorDecider, type ActorCommand } from './actor.decider';

@@ -1,5 +1,6 @@
 import { toPlain } from '../../shared/validation';
-import { planWith, streamOf, type CommandPlan } from '../command-plan';
+import { streamOf } from '../events/streams';
+import { planWith, type CommandPlan } from '../command-plan';
 import type { CrisisRegisteredDto } from '../dto/registry.dto';
 import { crisisDecider } from './crisis.decider';
 

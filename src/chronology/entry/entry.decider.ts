@@ -41,8 +41,6 @@ export interface RecordedEntry {
 }
 export type EntryState = { readonly exists: false } | RecordedEntry;
 
-export { isReportEvent };
-
 function evolve(state: EntryState, event: EntryEvent): EntryState {
   if (isReportEvent(event)) {
     return {

@@ -3,7 +3,8 @@ import type { ClassConstructor } from 'class-transformer';
 import { canonicalJson } from '../../shared/canonical-json';
 import { AppError, type FieldError } from '../../shared/errors';
 import { toPlain, validateInto } from '../../shared/validation';
-import { planWith, streamOf, type CommandPlan, type Reference } from '../command-plan';
+import { streamOf } from '../events/streams';
+import { planWith, type CommandPlan, type Reference } from '../command-plan';
 import type { ReportBaseDto } from '../dto/common.dto';
 import type {
   CredibilityAssessedDto,

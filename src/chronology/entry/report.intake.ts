@@ -1,7 +1,8 @@
 import { AppError, type FieldError } from '../../shared/errors';
 import { parseInstant, parseTemporal } from '../../shared/time';
 import { toPlain } from '../../shared/validation';
-import { planWith, streamOf, type CommandPlan, type Reference } from '../command-plan';
+import { streamOf } from '../events/streams';
+import { planWith, type CommandPlan, type Reference } from '../command-plan';
 import type { AttributionDto, ReportBaseDto } from '../dto/common.dto';
 import type { EventType } from '../events/event-type';
 import type { Attribution, ReportData } from '../events/event-data';

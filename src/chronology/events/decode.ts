@@ -1,4 +1,4 @@
-import type { ApiKeyIssuedDataV1 } from '../../auth/access.model';
+import { API_KEY_ISSUED_VERSION, type ApiKeyIssuedDataV1 } from '../../auth/access.model';
 import {
   contentHash,
   formatPosition,
@@ -15,7 +15,7 @@ export const CURRENT_VERSIONS: Readonly<Record<StoredEventType, number>> = {
     Exclude<StoredEventType, 'ApiKeyIssued' | 'ApiKeyRevoked'>,
     number
   >),
-  ApiKeyIssued: 2,
+  ApiKeyIssued: API_KEY_ISSUED_VERSION,
   ApiKeyRevoked: 1,
 };
 
