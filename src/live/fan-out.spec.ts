@@ -1,6 +1,6 @@
 import type { LogEvent } from '../chronology/events';
 import { positionOf } from '../event-store';
-import type { AppliedBatch } from '../projections/projection-runner';
+import type { AppliedBatch } from '../projections/applied-stream';
 import { FanOut, type Subscriber } from './fan-out';
 import type { Feed } from './feeds';
 import type { SseStream } from './sse-stream';

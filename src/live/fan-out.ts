@@ -1,4 +1,4 @@
-import type { AppliedBatch } from '../projections/projection-runner';
+import type { AppliedBatch } from '../projections/applied-stream';
 import type { Feed } from './feeds';
 import { encodeMessage, type SseStream } from './sse-stream';
 

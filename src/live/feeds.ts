@@ -1,7 +1,7 @@
 import { isKeyEventType } from '../auth/access.model';
 import { formatPosition, positionOf, type EventStore, type RecordedEvent } from '../event-store';
 import { canonicalJson } from '../shared/canonical-json';
-import type { AppliedBatch } from '../projections/projection-runner';
+import type { AppliedBatch } from '../projections/applied-stream';
 import type { TimelineFilter } from '../projections/timeline/timeline.filter';
 import type { EntryChange, TimelineReader } from '../projections/timeline/timeline.reader';
 import type { FeedMessage } from './sse-stream';

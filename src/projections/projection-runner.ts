@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { LogEvent } from '../chronology/events';
-import { formatPosition, type EventStore, type Position, type Subscription } from '../event-store';
+import {
+  formatPosition,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+} from '../event-store';
 import { isStorageFailure } from '../shared/sqlite';
 import { AppliedStream } from './applied-stream';
 import { BoundProjections } from './bound-projections';
 import type { EventDecoder, ProjectedEvent, Projection, ReadDb } from './projection';
-
-export type { AppliedBatch } from './applied-stream';
 
 export interface RunnerOptions<E extends ProjectedEvent> {
   /** Decodes each event once as it is read, for every projection and listener. */
@@ -145,7 +149,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
    * An event this version cannot decode stops the runner like a failing projection: skipping it
    * would leave read models that silently miss it.
    */
-  private decodeOrFail(event: Parameters<EventDecoder<E>>[0]): E {
+  private decodeOrFail(event: RecordedEvent): E {
     try {
       return this.decode(event);
     } catch (e) {

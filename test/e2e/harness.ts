@@ -17,6 +17,16 @@ export function metricValue(metrics: string, name: string): number {
   return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0);
 }
 
+/** Polls `condition` every 20 ms until it holds or `timeoutMs` passes; says whether it held. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
 export interface HttpResult<T = any> {
   readonly status: number;
   readonly headers: Headers;

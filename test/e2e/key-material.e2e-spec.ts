@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { redactData, type ExportLine } from '../../src/audit/audit-leaf';
 import { runCli } from '../../src/cli/chronology';
 import { REGISTRY } from '../fixtures/chronology.fixtures';
-import { ADMIN_KEY, TestApp } from './harness';
+import { ADMIN_KEY, TestApp, waitUntil } from './harness';
 import { SseReader } from './sse-client';
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -160,10 +160,9 @@ describe('keys issued before keys were stored as an HMAC', () => {
       }>;
       expect(keys.find((k) => k.keyId === 'old-desk')?.legacyDigest).toBe(true);
       expect(keys.filter((k) => k.legacyDigest)).toHaveLength(1);
-      const deadline = Date.now() + 10_000;
       const warned = (): string[] =>
         warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('API key old-desk'));
-      while (warned().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => warned().length > 0);
       expect(warned()).toHaveLength(1);
       expect(warned()[0]).toMatch(/rotate it.*DELETE \/v1\/admin\/keys\/old-desk/);
 
@@ -189,8 +188,7 @@ describe('a lost API key secret', () => {
       t = await TestApp.start({}, t.dataDir);
       const named = (): string[] =>
         error.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('under another API key secret'));
-      const deadline = Date.now() + 10_000;
-      while (named().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => named().length > 0);
       expect(named()).toHaveLength(1);
       expect(named()[0]).toContain(desk.keyId);
       expect((await t.get('/v1/me', { key: desk.key })).status).toBe(401);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { readV1Log, V1_ADMIN_KEY, V1_REVOKED_KEY } from '../fixtures/v1-log';
-import { TestApp } from './harness';
+import { TestApp, waitUntil } from './harness';
 import { SseReader } from './sse-client';
 
 /**
@@ -96,8 +96,7 @@ describe('a log written before stored events were typed', () => {
       await t.get(`/v1/crises?minPosition=${await t.head()}`, { key: null });
       const said = (): string[] =>
         error.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('ADMIN_API_KEY is the key'));
-      const deadline = Date.now() + 10_000;
-      while (said().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => said().length > 0);
       expect(said()[0]).toMatch(/env-3825f527d5.*set ADMIN_API_KEY to a new random value/);
       expect((await t.get('/v1/me', admin)).status).toBe(200);
       const revoked = await t.request('DELETE', '/v1/admin/keys/env-3825f527d5', {

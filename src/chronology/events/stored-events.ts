@@ -40,9 +40,6 @@ export type StoredEvent = {
   readonly [K in StoredEventType]: { readonly type: K; readonly data: StoredData[K] };
 }[StoredEventType];
 
-/** The stored event of one type. */
-export type StoredEventOf<K extends StoredEventType> = Extract<StoredEvent, { type: K }>;
-
 /** Where an event sits in the log, and who wrote it when. */
 export interface LogEnvelope {
   readonly id: string;
