@@ -32,6 +32,11 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** How long a read with minPosition waits for the projections before answering 503. */
   readonly readWaitTimeoutMs: number;
+  /**
+   * Worker threads that run the read routes' queries, each on its own read-only connection, so a
+   * long read never holds the event loop (appends, live feeds, /health). 0 runs them on the loop.
+   */
+  readonly readWorkers: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly live: LiveConfig;
   readonly audit: AuditConfig;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
 import { weakSecretProblem } from './secret-strength';
@@ -80,6 +81,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     apiKeySecretFile: join(dataDir, 'api-key.secret'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     readWaitTimeoutMs: int('READ_WAIT_TIMEOUT_MS', 5000, 0, 60000),
+    readWorkers: int('READ_WORKERS', Math.min(2, availableParallelism()), 0, 64),
     logLevel,
     live: {
       heartbeatMs: int('LIVE_HEARTBEAT_MS', 15_000, 50, 15_000),

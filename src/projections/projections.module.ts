@@ -28,6 +28,8 @@ import { ActorInvolvementReader } from './timeline/actor-involvement.reader';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineReader } from './timeline/timeline.reader';
 import { ScopeResolver } from './scope';
+import { ReadPool } from './read-pool/read-pool';
+import { READERS, type PooledReaders } from './read-pool/readers';
 
 @Injectable()
 class ProjectionsLifecycle
@@ -36,6 +38,7 @@ class ProjectionsLifecycle
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_DB) private readonly db: ReadDb,
+    @Inject(ReadPool) private readonly pool: ReadPool | null,
   ) {}
   onApplicationBootstrap(): void {
     this.runner.start();
@@ -43,7 +46,8 @@ class ProjectionsLifecycle
   async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
   }
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.stop();
     if (this.db.open) this.db.close();
   }
 }
@@ -95,6 +99,19 @@ export class ProjectionsModule {
         },
         ScopeResolver,
         {
+          provide: ReadPool,
+          inject: [APP_CONFIG, READ_DB],
+          // READ_DB first: it creates the file the workers open read-only.
+          useFactory: (config: AppConfig) =>
+            config.readWorkers > 0 ? new ReadPool(config.readDbFile, config.readWorkers) : null,
+        },
+        {
+          provide: READERS,
+          inject: [ReadPool, READ_DB],
+          useFactory: (pool: ReadPool | null, db: ReadDb): PooledReaders =>
+            pool ? pool.readers : ReadPool.inline(db),
+        },
+        {
           provide: READ_DB,
           inject: [APP_CONFIG],
           // Read models are rebuildable from the log, so NORMAL durability is enough here.
@@ -117,6 +134,7 @@ export class ProjectionsModule {
         ProjectionRunner,
         AppliedStream,
         ReadConsistency,
+        READERS,
         LogReader,
         TimelineReader,
         ScopeResolver,

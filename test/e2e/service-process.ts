@@ -18,7 +18,7 @@ function freePort(): Promise<number> {
 
 /**
  * The service in a process of its own, run from the TypeScript sources (as jest runs the tests:
- * `node -r test/e2e/ts-hook.cjs src/main.ts`), for what only a separate process shows: kill -9,
+ * `node -r test/ts-hook.cjs src/main.ts`), for what only a separate process shows: kill -9,
  * two processes on one data dir.
  */
 export class ServiceProcess {
@@ -41,7 +41,7 @@ export class ServiceProcess {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['-r', join(__dirname, 'ts-hook.cjs'), join(ROOT, 'src', 'main.ts')],
+      ['-r', join(__dirname, '..', 'ts-hook.cjs'), join(ROOT, 'src', 'main.ts')],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

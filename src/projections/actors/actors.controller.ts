@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Access } from '../../auth/access.guard';
@@ -8,7 +8,7 @@ import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto, BooleanParam, LimitParam } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
-import { ActorsReader } from './actors.reader';
+import { READERS, type PooledReaders } from '../read-pool/readers';
 
 class ActorListQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ enum: ACTOR_KINDS }) @IsOptional() @IsIn(ACTOR_KINDS) kind?: string;
@@ -39,7 +39,7 @@ class ActorViewQueryDto extends AsOfQueryDto {
 @Access('read')
 export class ActorsController {
   constructor(
-    private readonly actors: ActorsReader,
+    @Inject(READERS) private readonly readers: PooledReaders,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ScopeResolver,
   ) {}
@@ -49,7 +49,7 @@ export class ActorsController {
   async list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto) {
     const position = this.consistency.position; // taken first: the read reflects at least this
     const { scope, asOf } = await this.scopes.resolve(query);
-    return { ...(await this.actors.list(query, scope)), position, ...(asOf ? { asOf } : {}) };
+    return { ...(await this.readers.actors.list(query, scope)), position, ...(asOf ? { asOf } : {}) };
   }
 
   @Get(':actorId')
@@ -62,7 +62,7 @@ export class ActorsController {
   ) {
     const position = this.consistency.position;
     const { scope, asOf } = await this.scopes.resolve(query);
-    const view = await this.actors.view(
+    const view = await this.readers.actors.view(
       actorId,
       { includeMembers: query.includeMembers ?? false, limit: query.limit ?? 50 },
       scope,

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Access } from '../../auth/access.guard';
@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { LimitParam, ReadQueryDto } from '../read-query.dto';
-import { SourcesReader } from './sources.reader';
+import { READERS, type PooledReaders } from '../read-pool/readers';
 
 class SourceListQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ enum: RELIABILITY }) @IsOptional() @IsIn(RELIABILITY) reliability?: string;
@@ -23,7 +23,7 @@ class SourceViewQueryDto extends ReadQueryDto {
 @Access('read')
 export class SourcesController {
   constructor(
-    private readonly sources: SourcesReader,
+    @Inject(READERS) private readonly readers: PooledReaders,
     private readonly consistency: ReadConsistency,
   ) {}
 
@@ -31,7 +31,7 @@ export class SourcesController {
   @ApiOperation({ summary: 'Sources with their current reliability grade and counts.' })
   async list(@Query(new Valid(SourceListQueryDto)) query: SourceListQueryDto) {
     const position = this.consistency.position; // taken first: the read reflects at least this
-    return { items: await this.sources.list(query.reliability), position };
+    return { items: await this.readers.sources.list(query.reliability), position };
   }
 
   @Get(':sourceId')
@@ -41,7 +41,7 @@ export class SourcesController {
     @Query(new Valid(SourceViewQueryDto)) query: SourceViewQueryDto,
   ) {
     const position = this.consistency.position;
-    const view = await this.sources.view(sourceId, query.limit ?? 50);
+    const view = await this.readers.sources.view(sourceId, query.limit ?? 50);
     if (!view) throw new AppError('not_found', `source ${sourceId} not found`);
     return { ...view, position };
   }

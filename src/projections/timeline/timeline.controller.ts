@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.guard';
 import { AppError } from '../../shared/errors';
@@ -6,7 +6,7 @@ import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
-import { TimelineReader } from './timeline.reader';
+import { READERS, type PooledReaders } from '../read-pool/readers';
 import { TimelineQueryDto } from './timeline-query.dto';
 
 @ApiTags('timeline')
@@ -14,7 +14,7 @@ import { TimelineQueryDto } from './timeline-query.dto';
 @Access('read')
 export class TimelineController {
   constructor(
-    private readonly reader: TimelineReader,
+    @Inject(READERS) private readonly readers: PooledReaders,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ScopeResolver,
   ) {}
@@ -24,7 +24,7 @@ export class TimelineController {
   async timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto) {
     const position = this.consistency.position; // taken first: the read reflects at least this
     const { scope, asOf } = await this.scopes.resolve(query);
-    return { ...(await this.reader.page(query, scope)), position, ...(asOf ? { asOf } : {}) };
+    return { ...(await this.readers.timeline.page(query, scope)), position, ...(asOf ? { asOf } : {}) };
   }
 
   @Get('entries/:entryId')
@@ -40,7 +40,7 @@ export class TimelineController {
     @Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto,
   ) {
     const { scope, asOf } = await this.scopes.resolve(query);
-    const found = await this.reader.entry(entryId, scope);
+    const found = await this.readers.timeline.entry(entryId, scope);
     if (!found)
       throw new AppError(
         'not_found',
@@ -54,6 +54,6 @@ export class TimelineController {
   async crises(@Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto) {
     const position = this.consistency.position;
     const { scope, asOf } = await this.scopes.resolve(query);
-    return { items: await this.reader.crises(scope), position, ...(asOf ? { asOf } : {}) };
+    return { items: await this.readers.timeline.crises(scope), position, ...(asOf ? { asOf } : {}) };
   }
 }

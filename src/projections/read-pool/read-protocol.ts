@@ -1,0 +1,30 @@
+import type { ErrorCode } from '../../shared/errors';
+
+/** What a read worker is started with. */
+export interface WorkerData {
+  /** The read-model database, opened read-only. */
+  readonly file: string;
+}
+
+export interface ReadRequest {
+  readonly id: number;
+  readonly reader: string;
+  readonly method: string;
+  readonly args: unknown[];
+}
+
+export interface ReadResponse {
+  readonly id: number;
+  readonly value?: unknown;
+  readonly error?: {
+    /** An AppError, rebuilt as one on the other side. */
+    readonly app?: {
+      readonly code: ErrorCode;
+      readonly message: string;
+      readonly extensions: Record<string, unknown>;
+      readonly headers: Record<string, string>;
+    };
+    readonly message?: string;
+    readonly stack?: string;
+  };
+}
