@@ -80,7 +80,8 @@ export class ActorsReader {
     const last = page[page.length - 1];
     const items = [];
     for (const r of page) {
-      items.push({ ...profile(r), counts: await this.involvement.counts([r.actor_id], scope) });
+      const actor = { id: r.actor_id, withMembers: false, ids: [r.actor_id] };
+      items.push({ ...profile(r), counts: await this.involvement.counts(actor, scope) });
     }
     return { items, nextCursor: more && last ? encodeCursor([last.name, last.actor_id]) : null };
   }
@@ -94,7 +95,11 @@ export class ActorsReader {
     if (!row) return null;
     const members = await this.members(actorId, scope);
     const ids = options.includeMembers ? [actorId, ...members.map((m) => m.actorId)] : [actorId];
-    const did = await this.involvement.of(ids, options.limit, scope);
+    const did = await this.involvement.of(
+      { id: actorId, withMembers: options.includeMembers, ids },
+      options.limit,
+      scope,
+    );
     const names = new Map(
       (
         await this.names(

@@ -12,13 +12,16 @@ CREATE TABLE IF NOT EXISTS ${t('grades')} (
 CREATE TABLE IF NOT EXISTS ${t('citations')} (
   source_id TEXT NOT NULL, entry_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
   start_ms INTEGER NOT NULL, summary TEXT NOT NULL, PRIMARY KEY (source_id, entry_id, kind)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ${t('citations_by_entry')} ON ${t('citations')} (entry_id);`;
+CREATE INDEX IF NOT EXISTS ${t('citations_by_entry')} ON ${t('citations')} (entry_id);
+CREATE INDEX IF NOT EXISTS ${t('citations_by_time')} ON ${t('citations')} (source_id, kind, start_ms, seq);
+CREATE TABLE IF NOT EXISTS ${t('counts')} (
+  source_id TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (source_id, kind)) WITHOUT ROWID;`;
 }
 
 /** Per source: its grading history, the entries it carried and the corroborations it gave. */
 export const sourcesProjection: Projection = {
   name: 'sources',
-  version: 1,
+  version: 2,
   handles: new Set([
     'SourceRegistered',
     'SourceGraded',
@@ -26,7 +29,7 @@ export const sourcesProjection: Projection = {
     'EntryCorrected',
     ...REPORT_TYPE_NAMES,
   ]),
-  tables: ['sources', 'grades', 'citations'],
+  tables: ['sources', 'grades', 'citations', 'counts'],
   schema: sourcesSchema,
   bind(db, t) {
     const register = db.prepare(
@@ -37,9 +40,23 @@ export const sourcesProjection: Projection = {
     const history = db.prepare(
       `INSERT OR IGNORE INTO ${t('grades')} (source_id, seq, reliability, rationale, recorded_at, principal) VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    const cite = db.prepare(
+    const upsert = db.prepare(
       `INSERT OR REPLACE INTO ${t('citations')} (source_id, entry_id, kind, seq, type, start_ms, summary) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    const exists = db
+      .prepare<[string, string, string], number>(
+        `SELECT 1 FROM ${t('citations')} WHERE source_id = ? AND entry_id = ? AND kind = ?`,
+      )
+      .pluck();
+    const count = db.prepare(
+      `INSERT INTO ${t('counts')} (source_id, kind, n) VALUES (?, ?, ?) ON CONFLICT (source_id, kind) DO UPDATE SET n = n + excluded.n`,
+    );
+    /** Records a citation; a source's counts are kept beside its citations, not counted on read. */
+    const cite = (...row: [string, string, string, number, string, number, string]): void => {
+      const [sourceId, entryId, kind] = row;
+      if (!exists.get(sourceId, entryId, kind)) count.run(sourceId, kind, 1);
+      upsert.run(...row);
+    };
     const cited = db.prepare<
       [string],
       { source_id: string; seq: number; type: string; start_ms: number; summary: string }
@@ -55,7 +72,7 @@ export const sourcesProjection: Projection = {
       const at = event.metadata.recordedAt;
       if (isReportEvent(event)) {
         const r = event.data;
-        cite.run(
+        cite(
           r.attribution.sourceId,
           r.entryId,
           'cited',
@@ -77,7 +94,7 @@ export const sourcesProjection: Projection = {
         const d = event.data;
         const original = cited.get(d.entryId);
         if (original)
-          cite.run(
+          cite(
             d.sourceId,
             d.entryId,
             'corroborated',
@@ -94,15 +111,8 @@ export const sourcesProjection: Projection = {
         const startMs = changes.occurred ? Date.parse(changes.occurred.start) : original.start_ms;
         if (changes.attribution && changes.attribution.sourceId !== original.source_id) {
           uncite.run(entryId);
-          cite.run(
-            changes.attribution.sourceId,
-            entryId,
-            'cited',
-            original.seq,
-            original.type,
-            startMs,
-            summary,
-          );
+          count.run(original.source_id, 'cited', -1);
+          cite(changes.attribution.sourceId, entryId, 'cited', original.seq, original.type, startMs, summary);
         }
         resummarise.run(summary, startMs, entryId);
       }

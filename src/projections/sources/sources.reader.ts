@@ -63,8 +63,8 @@ export class SourcesReader {
 
   private select(where: string): string {
     return `SELECT s.*,
-      (SELECT count(*) FROM ${t('citations')} c WHERE c.source_id = s.source_id AND c.kind = 'cited') AS cited,
-      (SELECT count(*) FROM ${t('citations')} c WHERE c.source_id = s.source_id AND c.kind = 'corroborated') AS corroborations
+      coalesce((SELECT n FROM ${t('counts')} c WHERE c.source_id = s.source_id AND c.kind = 'cited'), 0) AS cited,
+      coalesce((SELECT n FROM ${t('counts')} c WHERE c.source_id = s.source_id AND c.kind = 'corroborated'), 0) AS corroborations
       FROM ${t('sources')} s ${where}`;
   }
 

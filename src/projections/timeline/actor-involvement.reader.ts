@@ -1,53 +1,18 @@
 import { tablesOf, type ReadDb } from '../projection';
 import { validIn, type Scope } from '../scope';
+import { CurrentInvolvement, involvedEntry, iso, type InvolvedRow } from './actor-involvement.current';
+import type {
+  ActorInvolvement,
+  DisputedClaim,
+  InvolvedActors,
+  InvolvedEntry,
+  InvolvementCounts,
+} from './actor-involvement.types';
+
+export type * from './actor-involvement.types';
 import { timelineProjection } from './timeline.projection';
 
 const t = tablesOf(timelineProjection.name);
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-/** An entry an actor is linked to. */
-export interface InvolvedEntry {
-  readonly entryId: string;
-  readonly actorId: string;
-  readonly role: string;
-  readonly type: string;
-  readonly crisisId: string;
-  readonly occurredStart: string | null;
-  readonly summary: string;
-  readonly status: string;
-}
-
-/** A claim of one of the actors (as claimant) that someone disputes; the disputer by id only. */
-export interface DisputedClaim {
-  readonly entryId: string;
-  readonly claimantId: string;
-  readonly summary: string;
-  readonly disputedBy: { readonly actorId: string };
-  readonly counterEntryId: string | null;
-  readonly reason: string;
-  readonly recordedAt: string;
-}
-
-export interface InvolvementCounts {
-  readonly entries: number;
-  readonly claims: number;
-  readonly disputedClaims: number;
-}
-
-/** What a group of actors did, as the timeline stood in a scope. */
-export interface ActorInvolvement {
-  readonly firstSeen: string | null;
-  readonly lastSeen: string | null;
-  readonly involvement: {
-    readonly entries: number;
-    readonly byRole: Record<string, number>;
-    readonly byType: Record<string, number>;
-  };
-  readonly claims: InvolvedEntry[];
-  readonly involvedIn: InvolvedEntry[];
-  readonly disputedClaims: DisputedClaim[];
-}
 
 /**
  * What actors did, read from the timeline's versioned entries and actor links (this projection's
@@ -55,14 +20,26 @@ export interface ActorInvolvement {
  * values in and out.
  */
 export class ActorInvolvementReader {
-  constructor(private readonly db: ReadDb) {}
+  private readonly current: CurrentInvolvement;
 
-  async counts(actorIds: string[], scope: Scope): Promise<InvolvementCounts> {
-    return Promise.resolve(this.countsNow(actorIds, scope));
+  constructor(private readonly db: ReadDb) {
+    this.current = new CurrentInvolvement(db);
   }
 
-  /** Involvement by role and type, claims, other entries and disputed claims (`limit` of each list). */
-  async of(actorIds: string[], limit: number, scope: Scope): Promise<ActorInvolvement> {
+  async counts(actors: InvolvedActors, scope: Scope): Promise<InvolvementCounts> {
+    return Promise.resolve(
+      scope.kind === 'current' ? this.current.counts(actors) : this.countsNow([...actors.ids], scope),
+    );
+  }
+
+  /**
+   * Involvement by role and type, claims, other entries and disputed claims (`limit` of each list).
+   * Current: from the projection's counters and indexes. As of a moment: counted from the
+   * versioned rows (bounded by the actors' links, not by the page).
+   */
+  async of(actors: InvolvedActors, limit: number, scope: Scope): Promise<ActorInvolvement> {
+    if (scope.kind === 'current') return Promise.resolve(this.current.of(actors, limit));
+    const actorIds = [...actors.ids];
     const involved = this.involved(actorIds, scope);
     const seen = this.db
       .prepare<unknown[], { first: number | null; last: number | null }>(
@@ -113,50 +90,48 @@ export class ActorInvolvementReader {
     return {
       entries: n(all),
       claims: n(claims),
-      disputedClaims: this.disputedClaims(ids, scope, 1_000_000).length,
+      disputedClaims: this.disputeCount(ids, scope),
     };
   }
 
   private entries(ids: string[], scope: Scope, role: string, limit: number): InvolvedEntry[] {
     const q = this.involved(ids, scope, role);
     return this.db
-      .prepare<
-        unknown[],
-        {
-          entry_id: string;
-          actor_id: string;
-          role: string;
-          type: string;
-          crisis_id: string;
-          start_ms: number;
-          status: string;
-          summary: string;
-        }
-      >(
+      .prepare<unknown[], InvolvedRow>(
         `SELECT v.entry_id, l.actor_id, l.role, v.type, v.crisis_id, v.start_ms, v.status, json_extract(v.doc, '$.report.summary') AS summary
-         ${q.sql} ORDER BY v.start_ms DESC, v.first_seq DESC LIMIT ?`,
+         ${q.sql} ORDER BY v.start_ms DESC, v.first_seq DESC, l.actor_id, l.role LIMIT ?`,
       )
       .all(...q.params, limit)
-      .map((e) => ({
-        entryId: e.entry_id,
-        actorId: e.actor_id,
-        role: e.role,
-        type: e.type,
-        crisisId: e.crisis_id,
-        occurredStart: iso(e.start_ms),
-        summary: e.summary,
-        status: e.status,
-      }));
+      .map(involvedEntry);
   }
 
-  /** Claims made by these actors (as claimant) that others dispute, newest dispute first. */
-  private disputedClaims(ids: string[], scope: Scope, limit: number): DisputedClaim[] {
+  /** One row per dispute of a claim of these actors (an entry two of them claimed counts once). */
+  private disputeRows(ids: string[], scope: Scope) {
     const q = this.involved(ids, scope, "l.role = 'claimant'", `, json_each(v.doc, '$.disputes') d`);
+    return {
+      sql: `SELECT DISTINCT v.entry_no, d.key AS n, v.entry_id, json_extract(v.doc, '$.report.summary') AS summary,
+              json_extract(v.doc, '$.report.actors') AS actors, d.value AS dispute,
+              json_extract(d.value, '$.recordedAt') AS recorded_at ${q.sql}`,
+      params: q.params,
+    };
+  }
+
+  private disputeCount(ids: string[], scope: Scope): number {
+    const q = this.disputeRows(ids, scope);
+    return this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${q.sql})`).get(...q.params)!
+      .n;
+  }
+
+  /**
+   * Disputes of claims made by these actors (as claimant), newest first; the claimant shown is the
+   * entry's first claimant among them.
+   */
+  private disputedClaims(ids: string[], scope: Scope, limit: number): DisputedClaim[] {
+    const q = this.disputeRows(ids, scope);
+    const among = new Set(ids);
     return this.db
-      .prepare<unknown[], { entry_id: string; claimant: string; summary: string; dispute: string }>(
-        `SELECT v.entry_id, l.actor_id AS claimant, json_extract(v.doc, '$.report.summary') AS summary, d.value AS dispute
-         ${q.sql}
-         ORDER BY json_extract(d.value, '$.recordedAt') DESC LIMIT ?`,
+      .prepare<unknown[], { entry_id: string; summary: string; actors: string; dispute: string }>(
+        `${q.sql} ORDER BY recorded_at DESC, v.entry_no DESC, n DESC LIMIT ?`,
       )
       .all(...q.params, limit)
       .map((r) => {
@@ -166,9 +141,11 @@ export class ActorInvolvementReader {
           reason: string;
           recordedAt: string;
         };
+        const actors = JSON.parse(r.actors) as Array<{ actorId: string; role: string }>;
+        const claimant = actors.find((a) => a.role === 'claimant' && among.has(a.actorId));
         return {
           entryId: r.entry_id,
-          claimantId: r.claimant,
+          claimantId: claimant?.actorId ?? ids[0]!,
           summary: r.summary,
           disputedBy: { actorId: dispute.byActorId },
           counterEntryId: dispute.counterEntryId ?? null,

@@ -16,6 +16,8 @@ export interface TimelineFilter {
   readonly types?: readonly string[];
   readonly statuses?: readonly string[];
   readonly actorIds?: readonly string[];
+  /** The actor asked for (actorIds holds it and, with members, its members in the read's scope). */
+  readonly actor?: { readonly id: string; readonly withMembers: boolean };
   readonly maxReliabilityRank?: number;
   readonly text?: string;
   readonly entryId?: string;
@@ -57,6 +59,7 @@ export function timelineFilter(
     types: query.type?.length ? query.type : undefined,
     statuses: query.status?.length ? query.status : undefined,
     actorIds: query.actor ? (query.includeMembers ? members(query.actor) : [query.actor]) : undefined,
+    actor: query.actor ? { id: query.actor, withMembers: query.includeMembers ?? false } : undefined,
     maxReliabilityRank: query.minReliability ? 'ABCDEF'.indexOf(query.minReliability) + 1 : undefined,
     text,
   };

@@ -12,6 +12,7 @@ import {
 import { formatPosition } from '../../event-store';
 import type { ApplyContext, Projection, ReadDb, TableNamer } from '../projection';
 import { corrected, newDoc, withFollowUp, type FollowUp, type TimelineDoc } from './timeline.doc';
+import { KeyIndex } from './timeline.key-index';
 import { TIMELINE_TABLES, timelineSchema } from './timeline.schema';
 
 interface Current {
@@ -26,6 +27,9 @@ function statements(db: ReadDb, t: TableNamer) {
     current: db.prepare<[string], Current>(
       `SELECT e.entry_no, e.first_seq, v.doc FROM ${t('entries')} e
        JOIN ${t('versions')} v ON v.entry_no = e.entry_no AND v.to_seq IS NULL WHERE e.entry_id = ?`,
+    ),
+    currentByNo: db.prepare<[number], Current>(
+      `SELECT v.entry_no, v.first_seq, v.doc FROM ${t('versions')} v WHERE v.entry_no = ? AND v.to_seq IS NULL`,
     ),
     closeVersion: db.prepare(`UPDATE ${t('versions')} SET to_seq = ? WHERE entry_no = ? AND to_seq IS NULL`),
     insertVersion: db.prepare(
@@ -53,15 +57,18 @@ function statements(db: ReadDb, t: TableNamer) {
 
 type Sql = ReturnType<typeof statements>;
 
-/** Writes the entry's new version at `seq`, closing the one it replaces. */
+/** Writes the entry's new version at `seq`, closing the one it replaces (`before`), and its keys. */
 function writeVersion(
   sql: Sql,
+  keys: KeyIndex,
   at: { event: LogEvent; seq: number },
   entry: { no: number; firstSeq: number },
-  doc: TimelineDoc,
+  change: { before: TimelineDoc | null; doc: TimelineDoc },
   primary: boolean,
 ): void {
+  const { doc } = change;
   const r = doc.report;
+  keys.update(entry.no, entry.firstSeq, change.before, doc);
   sql.closeVersion.run(at.seq, entry.no);
   sql.insertVersion.run({
     entryNo: entry.no,
@@ -132,12 +139,19 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 2,
-  handles: new Set([...REPORT_TYPE_NAMES, ...FOLLOW_UP_TYPE_NAMES, 'CrisisRegistered']),
+  version: 3,
+  handles: new Set([
+    ...REPORT_TYPE_NAMES,
+    ...FOLLOW_UP_TYPE_NAMES,
+    'CrisisRegistered',
+    'ActorRegistered',
+    'ActorDetailsChanged',
+  ]),
   tables: TIMELINE_TABLES,
   schema: timelineSchema,
   bind(db, t) {
     const sql = statements(db, t);
+    const keys = new KeyIndex(db, t);
     const load = (entryId: string) => {
       const row = sql.current.get(entryId);
       return row
@@ -175,9 +189,10 @@ export const timelineProjection: Projection = {
         const primary = at.event.stream === streamOf('entry', id);
         writeVersion(
           sql,
+          keys,
           at,
           found.entry,
-          { ...found.doc, [side]: [...found.doc[side], { entryId: other, how }] },
+          { before: found.doc, doc: { ...found.doc, [side]: [...found.doc[side], { entryId: other, how }] } },
           primary,
         );
       }
@@ -190,7 +205,7 @@ export const timelineProjection: Projection = {
         position: formatPosition(event.position),
       });
       const entryNo = Number(sql.insertEntry.run(data.entryId, seq).lastInsertRowid);
-      writeVersion(sql, { event, seq }, { no: entryNo, firstSeq: seq }, doc, true);
+      writeVersion(sql, keys, { event, seq }, { no: entryNo, firstSeq: seq }, { before: null, doc }, true);
       writeIndexes(sql, entryNo, seq, data, { actors: true, text: true });
       history(event, data.entryId, seq);
       if (data.deniedEntryId !== undefined) link({ event, seq }, data.entryId, data.deniedEntryId, 'denial');
@@ -207,7 +222,7 @@ export const timelineProjection: Projection = {
         revision: Number(event.revision),
         position: formatPosition(event.position),
       });
-      writeVersion(sql, { event, seq }, found.entry, doc, true);
+      writeVersion(sql, keys, { event, seq }, found.entry, { before: found.doc, doc }, true);
       if (event.type === 'EntryCorrected') {
         const c = event.data.changes;
         writeIndexes(sql, found.entry.no, seq, doc.report, {
@@ -220,8 +235,24 @@ export const timelineProjection: Projection = {
         link({ event, seq }, event.data.counterEntryId, entryId, 'dispute');
     };
 
+    /** Entries are indexed under the actors above theirs (`group` keys): the hierarchy is kept here. */
+    const parentsOf = (event: LogEvent): void => {
+      if (event.type !== 'ActorRegistered' && event.type !== 'ActorDetailsChanged') return;
+      const d = event.data;
+      if (event.type === 'ActorDetailsChanged' && d.parentId === undefined && d.memberOf === undefined)
+        return;
+      const known = event.type === 'ActorDetailsChanged' ? keys.parentsOf(d.actorId) : null;
+      const parentId = d.parentId ?? known?.parentId;
+      const memberOf = d.memberOf ?? known?.memberOf ?? [];
+      keys.setParents(d.actorId, { parentId, memberOf }, (entryNo) => {
+        const row = sql.currentByNo.get(entryNo);
+        return row ? { doc: JSON.parse(row.doc) as TimelineDoc, firstSeq: row.first_seq } : null;
+      });
+    };
+
     return (event: LogEvent, { seq }: ApplyContext) => {
       if (isReportEvent(event)) report(event, seq);
+      else if (event.type === 'ActorRegistered' || event.type === 'ActorDetailsChanged') parentsOf(event);
       else if (event.type === 'CrisisRegistered') {
         const d = event.data;
         sql.insertCrisis.run(

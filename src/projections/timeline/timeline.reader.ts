@@ -7,7 +7,9 @@ import type { SourcesReader } from '../sources/sources.reader';
 import type { TimelineDoc } from './timeline.doc';
 import { filterSql, timelineFilter, type TimelineFilter } from './timeline.filter';
 import { nameBook, namedIn, presentEntry, type TimelineItem } from './timeline.presenter';
+import { CurrentPagePlanner } from './timeline.plan';
 import { timelineProjection } from './timeline.projection';
+import { AppError } from '../../shared/errors';
 import type { TimelineQueryDto } from './timeline-query.dto';
 
 const t = tablesOf(timelineProjection.name);
@@ -61,11 +63,15 @@ function bySeq(rows: ChangedRow[]): ChangedRow[][] {
  * async and take and return plain values, except changesSync (see there).
  */
 export class TimelineReader {
+  private readonly planner: CurrentPagePlanner;
+
   constructor(
     private readonly db: ReadDb,
     private readonly actors: ActorsReader,
     private readonly sources: SourcesReader,
-  ) {}
+  ) {
+    this.planner = new CurrentPagePlanner(db);
+  }
 
   /** Resolves query parameters into a filter (null: nothing can match). */
   async filter(query: TimelineQueryDto, scope: Scope): Promise<TimelineFilter | null> {
@@ -80,6 +86,7 @@ export class TimelineReader {
   async page(query: TimelineQueryDto, scope: Scope = CURRENT): Promise<TimelinePage> {
     const filter = await this.filter(query, scope);
     if (!filter) return { items: [], nextCursor: null };
+    if (scope.kind === 'current') return this.currentPage(filter, query);
     const valid = validIn('v', scope);
     const { where, params } = filterSql(filter, scope);
     if (query.cursor) {
@@ -106,6 +113,33 @@ export class TimelineReader {
     };
   }
 
+  /** A page of the current timeline, through the key index (see CurrentPagePlanner). */
+  private async currentPage(filter: TimelineFilter, query: TimelineQueryDto): Promise<TimelinePage> {
+    const after = query.cursor ? decodeCursor(query.cursor, 2) : null;
+    if (after && !after.every((k) => typeof k === 'number')) {
+      throw AppError.validation([{ path: 'cursor', message: 'cursor is not one this API returned' }]);
+    }
+    const limit = query.limit ?? 50;
+    const keys = this.planner.keys(
+      filter,
+      after ? { startMs: after[0] as number, firstSeq: after[1] as number } : null,
+      limit + 1,
+    );
+    const more = keys.length > limit;
+    const page = more ? keys.slice(0, limit) : keys;
+    const doc = this.db
+      .prepare<[number], string>(
+        `SELECT v.doc FROM ${t('versions')} v WHERE v.entry_no = ? AND v.to_seq IS NULL`,
+      )
+      .pluck();
+    const docs = page.map((k) => JSON.parse(doc.get(k.entry_no)!) as TimelineDoc);
+    const last = page[page.length - 1];
+    return {
+      items: await this.present(docs, CURRENT),
+      nextCursor: more && last ? encodeCursor([last.start_ms, last.first_seq]) : null,
+    };
+  }
+
   async entry(
     entryId: string,
     scope: Scope = CURRENT,
@@ -113,7 +147,8 @@ export class TimelineReader {
     const valid = validIn('v', scope);
     const row = this.db
       .prepare<unknown[], { doc: string }>(
-        `SELECT v.doc FROM ${t('versions')} v WHERE v.entry_id = ? AND ${valid.sql}`,
+        `SELECT v.doc FROM ${t('entries')} e JOIN ${t('versions')} v ON v.entry_no = e.entry_no
+         WHERE e.entry_id = ? AND ${valid.sql}`,
       )
       .get(entryId, ...valid.params);
     if (!row) return null;
@@ -151,6 +186,11 @@ export class TimelineReader {
   async crises(scope: Scope = CURRENT) {
     const seen = existedIn('c.from_seq', scope);
     const valid = validIn('v', scope);
+    // Current counts are kept by the projection; as of a moment they are counted (bounded by the log).
+    const entries =
+      scope.kind === 'current'
+        ? `coalesce((SELECT n.n FROM ${t('counts')} n WHERE n.dim = 'crisis' AND n.value = c.crisis_id), 0)`
+        : `(SELECT count(*) FROM ${t('versions')} v WHERE v.crisis_id = c.crisis_id AND ${valid.sql})`;
     return Promise.resolve(
       this.db
         .prepare<
@@ -158,10 +198,10 @@ export class TimelineReader {
           { crisis_id: string; name: string; description: string | null; countries: string; entries: number }
         >(
           `SELECT c.crisis_id, c.name, c.description, c.countries,
-           (SELECT count(*) FROM ${t('versions')} v WHERE v.crisis_id = c.crisis_id AND ${valid.sql}) AS entries
+           ${entries} AS entries
            FROM ${t('crises')} c WHERE ${seen.sql} ORDER BY c.from_seq`,
         )
-        .all(...valid.params, ...seen.params)
+        .all(...(scope.kind === 'current' ? [] : valid.params), ...seen.params)
         .map((c) => ({
           crisisId: c.crisis_id,
           name: c.name,

@@ -8,10 +8,15 @@ export const TIMELINE_TABLES = [
   'search',
   'history',
   'crises',
+  'keys',
+  'counts',
+  'dispute_keys',
+  'hierarchy',
 ] as const;
 
 /**
- * System-time versioned rows: every event that changes an entry closes the entry's current version
+ * The current timeline is read through \`keys\` (see timeline.keys.ts): one row per entry and
+ * dimension value, in time order within a span class, with \`counts\` per value. System-time versioned rows: every event that changes an entry closes the entry's current version
  * (to_seq) and opens a new one (from_seq). Current reads take `to_seq IS NULL`; a read as of log
  * ordinal S takes `from_seq <= S < to_seq`; live feeds read the versions opened after a position.
  */
@@ -42,10 +47,6 @@ CREATE TABLE IF NOT EXISTS ${t('versions')} (
   credibility INTEGER,
   doc TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ${t('current_by_time')} ON ${t('versions')} (start_ms, first_seq) WHERE to_seq IS NULL;
-CREATE INDEX IF NOT EXISTS ${t('current_by_crisis')} ON ${t('versions')} (crisis_id, start_ms, first_seq) WHERE to_seq IS NULL;
-CREATE INDEX IF NOT EXISTS ${t('current_by_type')} ON ${t('versions')} (type, start_ms, first_seq) WHERE to_seq IS NULL;
-CREATE INDEX IF NOT EXISTS ${t('current_by_status')} ON ${t('versions')} (status, start_ms, first_seq) WHERE to_seq IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS ${t('current_by_entry')} ON ${t('versions')} (entry_no) WHERE to_seq IS NULL;
 CREATE INDEX IF NOT EXISTS ${t('versions_by_time')} ON ${t('versions')} (start_ms, first_seq);
 CREATE INDEX IF NOT EXISTS ${t('versions_by_entry')} ON ${t('versions')} (entry_no, from_seq);
@@ -78,6 +79,33 @@ CREATE TABLE IF NOT EXISTS ${t('history')} (
   principal TEXT NOT NULL,
   data TEXT NOT NULL,
   PRIMARY KEY (entry_id, revision)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${t('keys')} (
+  dim TEXT NOT NULL,
+  value TEXT NOT NULL,
+  span INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  entry_no INTEGER NOT NULL,
+  PRIMARY KEY (dim, value, span, start_ms, first_seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${t('counts')} (
+  dim TEXT NOT NULL,
+  value TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (dim, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${t('dispute_keys')} (
+  holder TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  entry_no INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (holder, recorded_at, entry_no, n)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${t('hierarchy')} (
+  actor_id TEXT PRIMARY KEY,
+  parents TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ${t('crises')} (
   crisis_id TEXT PRIMARY KEY,

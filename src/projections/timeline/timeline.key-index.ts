@@ -1,0 +1,161 @@
+import type { ReadDb, TableNamer } from '../projection';
+import type { TimelineDoc } from './timeline.doc';
+import {
+  COUNT_SEP,
+  countsOf,
+  disputeRows,
+  entryKey,
+  keyValues,
+  splitCount,
+  type Ancestry,
+} from './timeline.keys';
+
+/** Where an actor sits: its parent and the bodies it is a member of. */
+export interface Parents {
+  readonly parentId?: string;
+  readonly memberOf: readonly string[];
+}
+
+/** What an entry contributes to the index: key rows, counters and dispute rows, by identity. */
+interface Contribution {
+  readonly keys: Map<string, readonly [string, string, number, number, number, number]>;
+  readonly counts: Map<string, number>;
+  readonly disputes: Map<string, readonly [string, string, number]>;
+}
+
+const EMPTY: Contribution = { keys: new Map(), counts: new Map(), disputes: new Map() };
+
+/**
+ * Keeps the timeline's key index, counters and dispute index in step with entries' documents
+ * (diffing an entry's contribution before and after each change), and the actor hierarchy that
+ * `group` keys are computed from. Runs inside the projection's batch transaction.
+ */
+export class KeyIndex {
+  private readonly sql;
+  private readonly ancestors = new Map<string, readonly string[]>();
+
+  constructor(db: ReadDb, t: TableNamer) {
+    this.sql = {
+      insertKey: db.prepare(
+        `INSERT INTO ${t('keys')} (dim, value, span, start_ms, first_seq, end_ms, entry_no) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      deleteKey: db.prepare(
+        `DELETE FROM ${t('keys')} WHERE dim = ? AND value = ? AND span = ? AND start_ms = ? AND first_seq = ?`,
+      ),
+      count: db.prepare(
+        `INSERT INTO ${t('counts')} (dim, value, n) VALUES (?, ?, ?) ON CONFLICT (dim, value) DO UPDATE SET n = n + excluded.n`,
+      ),
+      insertDispute: db.prepare(
+        `INSERT INTO ${t('dispute_keys')} (holder, recorded_at, entry_no, n) VALUES (?, ?, ?, ?)`,
+      ),
+      deleteDispute: db.prepare(
+        `DELETE FROM ${t('dispute_keys')} WHERE holder = ? AND recorded_at = ? AND entry_no = ? AND n = ?`,
+      ),
+      parents: db.prepare<[string], { parents: string }>(
+        `SELECT parents FROM ${t('hierarchy')} WHERE actor_id = ?`,
+      ),
+      setParents: db.prepare(
+        `INSERT INTO ${t('hierarchy')} (actor_id, parents) VALUES (?, ?) ON CONFLICT (actor_id) DO UPDATE SET parents = excluded.parents`,
+      ),
+      groupEntries: db
+        .prepare<[string], number>(
+          `SELECT DISTINCT entry_no FROM ${t('keys')} WHERE dim = 'group' AND value = ? ORDER BY entry_no`,
+        )
+        .pluck(),
+    };
+  }
+
+  /** An actor's parent and the bodies it is a member of, as registered (null: not registered). */
+  parentsOf(actorId: string): Parents | null {
+    const row = this.sql.parents.get(actorId);
+    return row ? (JSON.parse(row.parents) as Parents) : null;
+  }
+
+  /** The actor and every actor above it, by parent or membership (cycles cut). */
+  readonly ancestry: Ancestry = (actorId) => {
+    const cached = this.ancestors.get(actorId);
+    if (cached) return cached;
+    const seen = new Set<string>([actorId]);
+    const todo = [actorId];
+    while (todo.length > 0) {
+      const parents = this.parentsOf(todo.pop()!);
+      for (const p of parents ? [parents.parentId, ...parents.memberOf] : []) {
+        if (p === undefined) continue;
+        if (!seen.has(p)) {
+          seen.add(p);
+          todo.push(p);
+        }
+      }
+    }
+    const list = [...seen];
+    this.ancestors.set(actorId, list);
+    return list;
+  };
+
+  /** Moves an entry's index rows and counters from `before` (null: a new entry) to `after`. */
+  update(entryNo: number, firstSeq: number, before: TimelineDoc | null, after: TimelineDoc): void {
+    this.apply(
+      entryNo,
+      before ? this.contribution(firstSeq, before) : EMPTY,
+      this.contribution(firstSeq, after),
+    );
+  }
+
+  /**
+   * An actor's parents changed: every entry indexed under it as a group (its own and its members'
+   * entries) is re-indexed with the new hierarchy. `current` loads an entry's current document.
+   */
+  setParents(
+    actorId: string,
+    parents: Parents,
+    current: (entryNo: number) => { doc: TimelineDoc; firstSeq: number } | null,
+  ): void {
+    const stored = JSON.stringify(parents);
+    const row = this.sql.parents.get(actorId);
+    if (row && row.parents === stored) return;
+    const affected = this.sql.groupEntries.all(actorId).flatMap((entryNo) => {
+      const found = current(entryNo);
+      return found ? [{ entryNo, ...found, before: this.contribution(found.firstSeq, found.doc) }] : [];
+    });
+    this.sql.setParents.run(actorId, stored);
+    this.ancestors.clear();
+    for (const a of affected) this.apply(a.entryNo, a.before, this.contribution(a.firstSeq, a.doc));
+  }
+
+  private contribution(firstSeq: number, doc: TimelineDoc): Contribution {
+    const key = entryKey(doc, firstSeq);
+    const keys = new Map<string, readonly [string, string, number, number, number, number]>();
+    for (const [dim, value] of keyValues(doc, this.ancestry)) {
+      keys.set([dim, value, key.span, key.startMs, key.endMs].join(COUNT_SEP), [
+        dim,
+        value,
+        key.span,
+        key.startMs,
+        firstSeq,
+        key.endMs,
+      ]);
+    }
+    const disputes = new Map<string, readonly [string, string, number]>();
+    for (const [holder, at, n] of disputeRows(doc, this.ancestry)) {
+      disputes.set(`${holder}${COUNT_SEP}${at}${COUNT_SEP}${n}`, [holder, at, n]);
+    }
+    return { keys, counts: countsOf(doc, key, this.ancestry), disputes };
+  }
+
+  private apply(entryNo: number, before: Contribution, after: Contribution): void {
+    const s = this.sql;
+    for (const [id, k] of before.keys) if (!after.keys.has(id)) s.deleteKey.run(k[0], k[1], k[2], k[3], k[4]);
+    for (const [id, k] of after.keys) if (!before.keys.has(id)) s.insertKey.run(...k, entryNo);
+    for (const [id, d] of before.disputes)
+      if (!after.disputes.has(id)) s.deleteDispute.run(d[0], d[1], entryNo, d[2]);
+    for (const [id, d] of after.disputes)
+      if (!before.disputes.has(id)) s.insertDispute.run(d[0], d[1], entryNo, d[2]);
+    const delta = new Map(after.counts);
+    for (const [k, n] of before.counts) delta.set(k, (delta.get(k) ?? 0) - n);
+    for (const [k, n] of delta) {
+      if (n === 0) continue;
+      const [dim, value] = splitCount(k);
+      s.count.run(dim, value, n);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import type { TimelineDoc } from './timeline.doc';
+
+/**
+ * Index rows and counters of the current timeline, derived from an entry's document. Every read of
+ * the current timeline starts from one index range of `keys` (dim, value, span) in time order, so
+ * its cost is the page, not the log; `counts` tells a read which range is the narrowest and
+ * answers the actor view's totals without scanning.
+ *
+ * Dimensions: `all` (every entry), `crisis`, `type`, `status`, `actor` (actors named in the entry)
+ * and `group` (those actors and every actor above them, by parent or membership: "with members").
+ */
+export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'actor' | 'group';
+
+/**
+ * Entries fall in span classes by the length of their occurred interval. Within a class the
+ * longest interval is bounded, so "still happening at `from`" becomes an index range:
+ * start >= from - SPAN_MAX_MS[class]. The last class is unbounded (at most the matches).
+ */
+export const SPAN_MAX_MS = [86_400_000, 8 * 86_400_000, 64 * 86_400_000, 512 * 86_400_000, Infinity];
+
+export function spanClass(startMs: number, endMs: number): number {
+  const span = endMs - startMs;
+  return SPAN_MAX_MS.findIndex((max) => span <= max);
+}
+
+/** Where an entry sorts: its span class and timeline key. */
+export interface EntryKey {
+  readonly span: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly firstSeq: number;
+}
+
+export function entryKey(doc: TimelineDoc, firstSeq: number): EntryKey {
+  const startMs = Date.parse(doc.report.occurred.start);
+  const endMs = Date.parse(doc.report.occurred.end);
+  return { span: spanClass(startMs, endMs), startMs, endMs, firstSeq };
+}
+
+/** Actor ids above an actor (parents and bodies it is a member of, transitively), itself included. */
+export type Ancestry = (actorId: string) => readonly string[];
+
+const SEP = '\u001f';
+
+/** The (dim, value) pairs an entry is indexed under. */
+export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, string]> {
+  const actors = new Set(doc.report.actors.map((a) => a.actorId));
+  const groups = new Set<string>();
+  for (const a of actors) for (const g of ancestry(a)) groups.add(g);
+  return [
+    ['all', ''],
+    ['crisis', doc.report.crisisId],
+    ['type', doc.type],
+    ['status', doc.status],
+    ...[...actors].map((a): [KeyDim, string] => ['actor', a]),
+    ...[...groups].map((g): [KeyDim, string] => ['group', g]),
+  ];
+}
+
+/**
+ * The counters an entry adds to, by `dim SEP value`: its keys, its span class, and per actor
+ * (`actor`) and per actor with members (`group`): claims made, entries by role and by type, and
+ * disputes of its claims.
+ */
+export function countsOf(doc: TimelineDoc, key: EntryKey, ancestry: Ancestry): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (dim: string, value: string, n = 1): void => {
+    const k = `${dim}${SEP}${value}`;
+    out.set(k, (out.get(k) ?? 0) + n);
+  };
+  const once = new Set<string>();
+  const addOnce = (dim: string, value: string, n = 1): void => {
+    const k = `${dim}${SEP}${value}`;
+    if (once.has(k)) return;
+    once.add(k);
+    add(dim, value, n);
+  };
+  for (const [dim, value] of keyValues(doc, ancestry)) add(dim, value);
+  add('span', String(key.span));
+  for (const { actorId, role } of doc.report.actors) {
+    for (const [scope, ids] of [
+      ['actor', [actorId]],
+      ['group', ancestry(actorId)],
+    ] as const) {
+      for (const id of ids) {
+        addOnce(`${scope}-role`, `${id}${SEP}${role}`);
+        addOnce(`${scope}-type`, `${id}${SEP}${doc.type}`);
+        if (role === 'claimant') {
+          addOnce(`${scope}-claims`, id);
+          if (doc.disputes.length > 0) addOnce(`${scope}-disputes`, id, doc.disputes.length);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const splitCount = (k: string): [string, string] => {
+  const i = k.indexOf(SEP);
+  return [k.slice(0, i), k.slice(i + 1)];
+};
+
+export const COUNT_SEP = SEP;
+
+/** Rows of the disputes-of-claims index: (holder, recorded_at, entry, n-th dispute). */
+export function disputeRows(doc: TimelineDoc, ancestry: Ancestry): Array<[string, string, number]> {
+  if (doc.disputes.length === 0) return [];
+  const holders = new Set<string>();
+  for (const { actorId, role } of doc.report.actors) {
+    if (role !== 'claimant') continue;
+    holders.add(`actor${SEP}${actorId}`);
+    for (const g of ancestry(actorId)) holders.add(`group${SEP}${g}`);
+  }
+  const rows: Array<[string, string, number]> = [];
+  for (const holder of holders) doc.disputes.forEach((d, i) => rows.push([holder, d.recordedAt, i]));
+  return rows;
+}

@@ -1,0 +1,158 @@
+import { tablesOf, type ReadDb } from '../projection';
+import { CURRENT } from '../scope';
+import { reliabilitySql } from '../sources/sources.reader';
+import { filterSql, type TimelineFilter } from './timeline.filter';
+import { SPAN_MAX_MS, type KeyDim } from './timeline.keys';
+import { timelineProjection } from './timeline.projection';
+
+const t = tablesOf(timelineProjection.name);
+
+/** A timeline key: where an entry sorts. */
+export interface SortKey {
+  readonly startMs: number;
+  readonly firstSeq: number;
+}
+
+export interface KeyRow {
+  readonly start_ms: number;
+  readonly first_seq: number;
+  readonly entry_no: number;
+}
+
+/** An index range the current page is read from: a dimension and its values (any of them). */
+interface Driver {
+  readonly dim: KeyDim;
+  readonly values: readonly string[];
+}
+
+const list = (values: readonly unknown[]): string => values.map(() => '?').join(',');
+
+/** The filter's dimensions that the key index can start from. */
+function drivers(f: TimelineFilter): Driver[] {
+  const out: Driver[] = [];
+  if (f.actor) out.push({ dim: f.actor.withMembers ? 'group' : 'actor', values: [f.actor.id] });
+  if (f.crisis !== undefined) out.push({ dim: 'crisis', values: [f.crisis] });
+  if (f.types) out.push({ dim: 'type', values: f.types });
+  if (f.statuses) out.push({ dim: 'status', values: f.statuses });
+  return out;
+}
+
+/**
+ * Plans of the current timeline's pages. Each starts from one index range per (value, span class)
+ * of the narrowest dimension of the filter (by the counters), in time order from the cursor; the
+ * other dimensions are checked by key lookups on the same (span, start, seq), so a page reads about
+ * as many index rows as the entries it skips. A text query starts from the full-text matches
+ * instead (its cost is the number of matches).
+ */
+export class CurrentPagePlanner {
+  constructor(private readonly db: ReadDb) {}
+
+  /** Entries of the page (up to `limit`), in timeline order. */
+  keys(f: TimelineFilter, after: SortKey | null, limit: number): KeyRow[] {
+    const { sql, params } =
+      f.text !== undefined ? this.textPlan(f, after, limit) : this.keyPlan(f, after, limit);
+    return this.db.prepare<unknown[], KeyRow>(sql).all(...params);
+  }
+
+  /** The SQL `keys` runs (for EXPLAIN QUERY PLAN in specs). */
+  plan(f: TimelineFilter, after: SortKey | null, limit: number): { sql: string; params: unknown[] } {
+    return f.text !== undefined ? this.textPlan(f, after, limit) : this.keyPlan(f, after, limit);
+  }
+
+  private count(dim: KeyDim, values: readonly string[]): number {
+    const stmt = this.db
+      .prepare<[string, string], number>(`SELECT n FROM ${t('counts')} WHERE dim = ? AND value = ?`)
+      .pluck();
+    let n = 0;
+    for (const v of values) n += stmt.get(dim, v) ?? 0;
+    return n;
+  }
+
+  private spans(): number[] {
+    return this.db
+      .prepare<[], number>(
+        `SELECT CAST(value AS INTEGER) FROM ${t('counts')} WHERE dim = 'span' AND n > 0 ORDER BY 1`,
+      )
+      .pluck()
+      .all();
+  }
+
+  private keyPlan(f: TimelineFilter, after: SortKey | null, limit: number) {
+    const candidates = drivers(f);
+    let driver: Driver = { dim: 'all', values: [''] };
+    let best = Infinity;
+    for (const d of candidates) {
+      const n = this.count(d.dim, d.values);
+      if (n < best) [driver, best] = [d, n];
+    }
+    const checks: { sql: string; params: unknown[] }[] = [];
+    for (const d of candidates) {
+      if (d === driver) continue;
+      checks.push({
+        sql: `EXISTS (SELECT 1 FROM ${t('keys')} o WHERE o.dim = ? AND o.value IN (${list(d.values)}) AND o.span = k.span AND o.start_ms = k.start_ms AND o.first_seq = k.first_seq)`,
+        params: [d.dim, ...d.values],
+      });
+    }
+    if (f.maxReliabilityRank !== undefined) {
+      const r = reliabilitySql('v.source_id', CURRENT);
+      checks.push({
+        sql: `EXISTS (SELECT 1 FROM ${t('versions')} v WHERE v.entry_no = k.entry_no AND v.to_seq IS NULL AND instr('ABCDEF', coalesce(${r.sql}, 'x')) BETWEEN 1 AND ?)`,
+        params: [...r.params, f.maxReliabilityRank],
+      });
+    }
+    const arms: string[] = [];
+    const params: unknown[] = [];
+    for (const value of driver.values) {
+      for (const span of this.spans()) {
+        const where = ['k.dim = ?', 'k.value = ?', 'k.span = ?'];
+        params.push(driver.dim, value, span);
+        if (f.toMs !== undefined) {
+          where.push('k.start_ms < ?');
+          params.push(f.toMs);
+        }
+        if (f.fromMs !== undefined) {
+          where.push('k.end_ms > ?');
+          params.push(f.fromMs);
+          const longest = SPAN_MAX_MS[span]!;
+          if (Number.isFinite(longest)) {
+            where.push('k.start_ms >= ?');
+            params.push(f.fromMs - longest);
+          }
+        }
+        if (after) {
+          where.push('(k.start_ms > ? OR (k.start_ms = ? AND k.first_seq > ?))');
+          params.push(after.startMs, after.startMs, after.firstSeq);
+        }
+        for (const c of checks) {
+          where.push(c.sql);
+          params.push(...c.params);
+        }
+        arms.push(
+          `SELECT * FROM (SELECT k.start_ms, k.first_seq, k.entry_no FROM ${t('keys')} k WHERE ${where.join(' AND ')} ORDER BY k.start_ms, k.first_seq LIMIT ?)`,
+        );
+        params.push(limit);
+      }
+    }
+    if (arms.length === 0)
+      return { sql: 'SELECT 0 AS start_ms, 0 AS first_seq, 0 AS entry_no WHERE 0', params: [] };
+    params.push(limit);
+    return { sql: `${arms.join(' UNION ')} ORDER BY start_ms, first_seq LIMIT ?`, params };
+  }
+
+  private textPlan(f: TimelineFilter, after: SortKey | null, limit: number) {
+    const { where, params } = filterSql({ ...f, text: undefined }, CURRENT);
+    if (after) {
+      where.push('(v.start_ms > ? OR (v.start_ms = ? AND v.first_seq > ?))');
+      params.push(after.startMs, after.startMs, after.firstSeq);
+    }
+    const search = t('search');
+    return {
+      sql: `SELECT v.start_ms, v.first_seq, v.entry_no FROM ${search}
+            CROSS JOIN ${t('texts')} x ON x.text_no = ${search}.rowid AND x.to_seq IS NULL
+            CROSS JOIN ${t('versions')} v ON v.entry_no = x.entry_no AND v.to_seq IS NULL
+            WHERE ${search} MATCH ? ${where.length ? `AND ${where.join(' AND ')}` : ''}
+            ORDER BY v.start_ms, v.first_seq LIMIT ?`,
+      params: [f.text, ...params, limit],
+    };
+  }
+}
