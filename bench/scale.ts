@@ -1,32 +1,176 @@
-// npm run bench:scale: the service at scale. N realistic events (default 200,000;
-// BENCH_SCALE_EVENTS=1000000 for the full figure) are produced by the service's own write side and
-// bulk-appended to a SqliteEventStore in a temporary DATA_DIR; the app's projections are built from
-// scratch and rebuilt; then the built service (dist/main.js) is started on that DATA_DIR and measured
-// over real HTTP (filtered timeline pages, as-of reads, audit verify, resident memory).
+// npm run bench:scale: the read side at size (issue 13). A skewed log (one heavy actor in about a
+// third of the reports, Zipf-distributed others, mostly short and a few long occurred intervals) is
+// produced by the service's own write side and bulk-appended to a SqliteEventStore in a temporary
+// DATA_DIR, size after size (BENCH_SCALE_SIZES, default 10000,100000). At each size the app's
+// projections catch up, the built service (dist/main.js) is started on that DATA_DIR and every read
+// route is measured over real HTTP with 16 concurrent clients, with /health latency and the server's
+// event-loop delay alongside; then a heavy phase cycles over the heaviest routes. A final table
+// compares each route's p99 across the sizes, against the issue's gates.
 import { mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runBenchmark, workDir } from './lib/children';
 import { writeResults } from './lib/report';
-import { bulkLoad } from './lib/scale-data';
+import { ScaleLoader } from './lib/scale-data';
+import { loadDist, type Dist } from './lib/scale-dist';
+import { printComparison } from './lib/scale-gates';
 import { SpreadClock } from './lib/scale-generator';
-import { YEAR } from './lib/scale-registry';
-import { loadDist } from './lib/scale-dist';
-import { asOfRun, timelineRun, verifyRun } from './lib/scale-http';
-import { scaleReport, type ScaleFigures } from './lib/scale-report';
+import { GetClient } from './lib/scale-http';
+import { heavyPhase, measureRoute, verifyRun, type RouteResult } from './lib/scale-load';
+import { HEAVY_ACTOR, MINOR_CRISIS, RARE_TERM } from './lib/scale-registry';
+import { printSize, sizeJson, type SizeFigures } from './lib/scale-report';
+import { discoverRoutes } from './lib/scale-routes';
+import { skewReport } from './lib/scale-skew-report';
 import { ServerProcess } from './lib/server';
 import { fmt, nowMs } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ADMIN_KEY = 'bench-admin-Xq7Lm2Vp9Rt4Wz8KfJ3c';
-const num = (name: string, fallback: number): number => Number(process.env[name] || fallback);
+const env = process.env;
+const num = (name: string, fallback: number): number => {
+  const v = Number(env[name] || fallback);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
+  return v;
+};
+const flag = (name: string, fallback: boolean): boolean => {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : !['0', 'false', 'no'].includes(v);
+};
+const SIZES = [
+  ...new Set((env.BENCH_SCALE_SIZES || '10000,100000').split(',').map((s) => Number(s.trim()))),
+].sort((a, b) => a - b);
+if (env.BENCH_SCALE_EVENTS) {
+  throw new Error('BENCH_SCALE_EVENTS is gone: give the sizes, e.g. BENCH_SCALE_SIZES=10000,100000,1000000');
+}
+if (SIZES.length === 0 || SIZES.some((s) => !Number.isInteger(s) || s < 1000)) {
+  throw new Error('BENCH_SCALE_SIZES must be a comma list of event counts of at least 1000');
+}
+const LARGEST = SIZES[SIZES.length - 1]!;
 const OPTIONS = {
-  events: num('BENCH_SCALE_EVENTS', 200_000),
-  timelineRequests: num('BENCH_SCALE_TIMELINE_REQUESTS', 200),
-  asOfPoints: num('BENCH_SCALE_ASOF_POINTS', 10),
+  sizes: SIZES,
+  clients: num('BENCH_SCALE_CLIENTS', 16),
+  requests: num('BENCH_SCALE_REQUESTS', 200),
+  warmup: num('BENCH_SCALE_WARMUP', 32),
+  heavySeconds: num('BENCH_SCALE_HEAVY_SECONDS', 10),
+  rebuild: flag('BENCH_SCALE_REBUILD', false),
+  verify: flag('BENCH_SCALE_VERIFY', true),
+  minutes: num('BENCH_SCALE_MINUTES', Math.ceil(20 + (LARGEST / 1_000_000) * 200)),
+  out: env.BENCH_SCALE_OUT || join(ROOT, 'bench', 'results', 'scale.json'),
 };
 const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
 const fileMb = (f: string): number => statSync(f).size / 1024 / 1024;
+
+interface Prepared {
+  readonly load: SizeFigures['load'];
+  readonly project: SizeFigures['project'];
+  readonly rebuilds: SizeFigures['rebuilds'];
+}
+
+/** Appends up to `size` events, lets every projection catch up, rebuilds them if asked. */
+async function prepare(
+  dist: Dist,
+  loader: ScaleLoader,
+  clock: SpreadClock,
+  dataDir: string,
+  size: number,
+): Promise<Prepared> {
+  const store = new dist.SqliteEventStore({ file: join(dataDir, 'events.db'), clock });
+  let lastLog = loader.total;
+  const load = await loader.loadTo(store, size, (done) => {
+    if (done - lastLog >= 100_000 || done >= size) {
+      lastLog = done;
+      console.log(`   ${fmt(done)} events`);
+    }
+  });
+  const head = (await store.headPosition())!;
+  const readDb = dist.openSqlite(join(dataDir, 'read-models.db'), { synchronous: 'NORMAL' });
+  const runner = new dist.ProjectionRunner(store, readDb, dist.projections, { decode: dist.decodeEvent });
+  const p0 = nowMs();
+  runner.start();
+  const caughtUp = await runner.applied.waitFor(head, OPTIONS.minutes * 60_000);
+  const project = { events: load.events, ms: nowMs() - p0, benchRssMb: rssMb() };
+  if (!caughtUp) throw new Error('the projections did not catch up in time');
+  console.log(`   projections caught up at ${fmt((project.events / project.ms) * 1000)} events/s`);
+  let rebuilds: SizeFigures['rebuilds'] = null;
+  if (OPTIONS.rebuild && size === LARGEST) {
+    rebuilds = [];
+    for (const name of runner.names) {
+      const r0 = nowMs();
+      const r = await runner.rebuild(name);
+      rebuilds.push({ name, events: r.events, ms: nowMs() - r0, same: r.before === r.after });
+      console.log(`   rebuilt ${name} (${r.before === r.after ? 'same digest' : 'DIFFERENT digest'})`);
+    }
+  }
+  await runner.stop();
+  readDb.close();
+  await store.close();
+  return { load, project, rebuilds };
+}
+
+/** The built service on the DATA_DIR: every read route, the heavy phase, audit verify. */
+async function measure(
+  loader: ScaleLoader,
+  dataDir: string,
+  size: number,
+  prepared: Prepared,
+  notes: string[],
+): Promise<SizeFigures> {
+  const s0 = nowMs();
+  const server = await ServerProcess.start({ root: ROOT, dataDir, adminKey: ADMIN_KEY });
+  const startMs = nowMs() - s0;
+  const startRssMb = server.rssMb();
+  const client = new GetClient(server.url, ADMIN_KEY, OPTIONS.clients + 2);
+  const sizeNotes: string[] = [];
+  const { routes, heavy, found } = await discoverRoutes(
+    client,
+    {
+      heavy: HEAVY_ACTOR,
+      rare: loader.generator.picker.rare,
+      crisis: MINOR_CRISIS,
+      sources: loader.generator.sources,
+      rareTerm: RARE_TERM,
+    },
+    sizeNotes,
+  );
+  const results: RouteResult[] = [];
+  for (const route of routes) {
+    const r = await measureRoute(server, client, ADMIN_KEY, route, OPTIONS);
+    results.push(r);
+    console.log(
+      `   ${route.name}: p50 ${fmt(r.latency.p50, 2)} ms, p99 ${fmt(r.latency.p99, 2)} ms${r.errors ? `, ${r.errors} errors` : ''}`,
+    );
+  }
+  const heavyResult =
+    OPTIONS.heavySeconds > 0
+      ? await heavyPhase(server, client, ADMIN_KEY, heavy, OPTIONS.clients, OPTIONS.heavySeconds)
+      : null;
+  let verify: SizeFigures['verify'] = null;
+  if (OPTIONS.verify) {
+    try {
+      verify = await verifyRun(server, ADMIN_KEY);
+    } catch (e) {
+      sizeNotes.push(`audit verify could not be measured: ${(e as Error).message}`);
+    }
+  }
+  const rss = { rssMb: server.rssMb(), peakRssMb: server.rssMb('VmHWM') };
+  client.close();
+  await server.stop();
+  notes.push(...sizeNotes.map((n) => `${fmt(size)}: ${n}`));
+  return {
+    size,
+    events: loader.total,
+    ...prepared,
+    files: {
+      eventsDbMb: fileMb(join(dataDir, 'events.db')),
+      readModelsDbMb: fileMb(join(dataDir, 'read-models.db')),
+    },
+    server: { startMs, startRssMb, ...rss },
+    discovered: found,
+    routes: results,
+    heavy: heavyResult,
+    verify,
+  };
+}
 
 async function main(): Promise<void> {
   const work = workDir('chronology-scale-');
@@ -35,103 +179,38 @@ async function main(): Promise<void> {
   mkdirSync(join(work, 'baseline'));
   const dist = loadDist(ROOT);
   const notes: string[] = [];
-  console.log(`bench:scale: ${cpus().length} cores, node ${process.version}, ${fmt(OPTIONS.events)} events`);
+  console.log(
+    `bench:scale: ${cpus().length} cores, node ${process.version}, sizes ${SIZES.map((s) => fmt(s)).join(', ')}, ${OPTIONS.clients} clients, ${OPTIONS.requests} requests per route`,
+  );
   console.log(`data in ${dataDir}; service ${join(ROOT, 'dist', 'main.js')}`);
-
-  // 1. Bulk load. The store's clock spreads recordedAt over the year, so asOf instants mean something.
-  console.log('1/4 bulk load (write side -> SqliteEventStore, raw better-sqlite3 baseline alongside)');
-  const clock = new SpreadClock(Math.max(1, Math.floor((365 * 86_400_000) / OPTIONS.events)));
-  const store = new dist.SqliteEventStore({ file: join(dataDir, 'events.db'), clock });
-  let lastLog = 0;
-  const load = await bulkLoad(dist, store, join(work, 'baseline'), OPTIONS.events, (done) => {
-    if (done - lastLog >= 100_000 || done >= OPTIONS.events) {
-      lastLog = done;
-      console.log(`   ${fmt(done)} events`);
-    }
-  });
-  const head = (await store.headPosition())!;
-  console.log(
-    `   store ${fmt((load.events / load.storeMs) * 1000)} events/s, raw ${fmt((load.events / load.rawMs) * 1000)} events/s, events.db ${fmt(fileMb(join(dataDir, 'events.db')))} MB`,
-  );
-
-  // 2. Project everything from scratch with the app's projections.
-  console.log('2/4 projections from scratch, then a rebuild of each');
-  const readDb = dist.openSqlite(join(dataDir, 'read-models.db'), { synchronous: 'NORMAL' });
-  const runner = new dist.ProjectionRunner(store, readDb, dist.projections);
-  const p0 = nowMs();
-  runner.start();
-  const caughtUp = await runner.waitFor(head, 30 * 60_000);
-  const projectMs = nowMs() - p0;
-  if (!caughtUp) throw new Error('projections did not catch up within 30 minutes');
-  const projectRssMb = rssMb();
-  console.log(
-    `   ${fmt((load.events / projectMs) * 1000)} events/s, bench process RSS ${fmt(projectRssMb)} MB`,
-  );
-
-  // 3. Rebuild each projection (shadow copy, then swap) and compare digests.
-  const rebuilds: ScaleFigures['rebuilds'] = [];
-  for (const name of runner.names) {
-    const r0 = nowMs();
-    const r = await runner.rebuild(name);
-    const ms = nowMs() - r0;
-    rebuilds.push({ name, events: r.events, ms, same: r.before === r.after });
+  // The store's clock spreads recordedAt over the year at the largest size, so asOf instants mean something.
+  const clock = new SpreadClock(Math.max(1, Math.floor((365 * 86_400_000) / LARGEST)));
+  const loader = new ScaleLoader(dist, join(work, 'baseline'));
+  const runs: SizeFigures[] = [];
+  for (const size of SIZES) {
     console.log(
-      `   ${name}: ${fmt((r.events / ms) * 1000)} events/s, digest ${r.before === r.after ? 'same' : 'DIFFERENT'}`,
+      `\n${fmt(size)} events: load (write side -> SqliteEventStore, raw baseline alongside), project`,
     );
+    const prepared = await prepare(dist, loader, clock, dataDir, size);
+    console.log(`${fmt(size)} events: the built service on that DATA_DIR, read routes`);
+    const figures = await measure(loader, dataDir, size, prepared, notes);
+    printSize(figures, OPTIONS.clients);
+    runs.push(figures);
   }
-  await runner.stop();
-  readDb.close();
-  // Instants of `asOfPoints` positions spread over the log, for the as-of reads.
-  const points: Array<{ position: string; recordedAt: string }> = [];
-  for (let k = 1; k <= OPTIONS.asOfPoints; k++) {
-    const commit = (head.commit * BigInt(k)) / BigInt(OPTIONS.asOfPoints);
-    const [e] = await store.readAll({ fromPosition: { commit, prepare: commit }, maxCount: 1 });
-    if (e) points.push({ position: e.position.commit.toString(), recordedAt: e.metadata.recordedAt });
-  }
-  await store.close();
-
-  // 4. The real service on the prepared DATA_DIR, over HTTP.
-  console.log('3/4 the built service on that DATA_DIR');
-  const s0 = nowMs();
-  const server = await ServerProcess.start({ root: ROOT, dataDir, adminKey: ADMIN_KEY });
-  const startMs = nowMs() - s0;
-  const startRssMb = server.rssMb();
-  console.log(`   ready in ${fmt(startMs)} ms, RSS ${fmt(startRssMb)} MB`);
-  console.log('4/4 timeline pages, as-of reads, audit verify');
-  const timeline = await timelineRun(server, ADMIN_KEY, load.actors, YEAR, OPTIONS.timelineRequests);
-  console.log(`   timeline p50 ${fmt(timeline.latency.p50, 2)} ms, p99 ${fmt(timeline.latency.p99, 2)} ms`);
-  const asOf = await asOfRun(server, ADMIN_KEY, points);
-  let verify: Awaited<ReturnType<typeof verifyRun>> | null = null;
-  try {
-    verify = await verifyRun(server, ADMIN_KEY);
-    console.log(`   verify ${fmt(verify.ms)} ms for ${fmt(verify.treeSize)} events`);
-  } catch (e) {
-    notes.push(`audit verify could not be measured: ${(e as Error).message}`);
-  }
-  const serverRssMb = server.rssMb();
-  const serverPeakMb = server.rssMb('VmHWM');
-  await server.stop();
-
-  const figures: ScaleFigures = {
-    options: OPTIONS,
-    events: load.events,
-    appends: load.appends,
-    eventTypes: load.counts,
-    files: {
-      eventsDbMb: fileMb(join(dataDir, 'events.db')),
-      readModelsDbMb: fileMb(join(dataDir, 'read-models.db')),
-    },
-    load,
-    projectMs,
-    projectRssMb,
-    rebuilds,
-    server: { startMs, startRssMb, rssMb: serverRssMb, peakRssMb: serverPeakMb },
-    timeline,
-    asOf,
-    verify,
+  loader.close();
+  const skew = skewReport(loader.generator);
+  const comparison = printComparison(runs);
+  for (const n of notes) console.log(`note: ${n}`);
+  await writeResults(OPTIONS.out, {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version, platform: process.platform },
+    options: { ...OPTIONS, out: undefined },
+    skew,
+    eventTypes: Object.fromEntries(loader.generator.counts),
+    sizes: runs.map(sizeJson),
+    comparison,
     notes,
-  };
-  await writeResults(join(ROOT, 'bench', 'results', 'scale.json'), scaleReport(figures));
+  });
 }
 
-runBenchmark('bench:scale', 60, main);
+runBenchmark('bench:scale', OPTIONS.minutes, main);

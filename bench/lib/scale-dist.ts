@@ -31,7 +31,10 @@ export interface NewEventLike {
 export interface RunnerLike {
   start(): void;
   stop(): Promise<void>;
-  waitFor(position: { commit: bigint; prepare: bigint }, timeoutMs: number): Promise<boolean>;
+  /** Where committed batches are published; waitFor resolves once `position` is applied. */
+  readonly applied: {
+    waitFor(position: { commit: bigint; prepare: bigint }, timeoutMs: number): Promise<boolean>;
+  };
   rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }>;
   digest(name: string): string;
   readonly names: string[];
@@ -39,8 +42,15 @@ export interface RunnerLike {
 
 export interface Dist {
   SqliteEventStore: new (options: { file: string; clock?: { now(): Date } }) => StoreLike;
-  ProjectionRunner: new (store: StoreLike, db: unknown, projections: unknown[]) => RunnerLike;
-  openSqlite(file: string, options: { synchronous: 'FULL' | 'NORMAL' }): { close(): void };
+  ProjectionRunner: new (
+    store: StoreLike,
+    db: unknown,
+    projections: unknown[],
+    options: { decode: (event: unknown) => unknown },
+  ) => RunnerLike;
+  /** The decoder the service's runner feeds projections with (src/chronology/events/decode.ts). */
+  decodeEvent: (event: unknown) => unknown;
+  openSqlite(file: string, options: { synchronous: 'FULL' | 'NORMAL' }): { close(): void; open: boolean };
   projections: unknown[];
   ChronologyService: new (
     store: unknown,
@@ -59,9 +69,12 @@ export function loadDist(root: string): Dist {
   const load = createRequire(join(root, 'dist', 'main.js'));
   const m = (path: string): any => load(join(root, 'dist', path));
   load('reflect-metadata');
+  // The runner logs through Nest's logger; in the bench process only its warnings and errors show.
+  load('@nestjs/common').Logger.overrideLogger(['error', 'warn']);
   return {
     SqliteEventStore: m('event-store/sqlite/sqlite-event-store.js').SqliteEventStore,
     ProjectionRunner: m('projections/projection-runner.js').ProjectionRunner,
+    decodeEvent: m('chronology/events/decode.js').decodeEvent,
     openSqlite: m('shared/sqlite.js').openSqlite,
     // The same list, in the same order, as src/app.module.ts.
     projections: [
@@ -75,6 +88,6 @@ export function loadDist(root: string): Dist {
     ChronologyService: m('chronology/chronology.service.js').ChronologyService,
     ReferenceChecker: m('chronology/reference-checker.js').ReferenceChecker,
     uuidV7Generator: m('shared/ids.js').uuidV7Generator,
-    principalOfKey: m('access/access.model.js').principalOfKey,
+    principalOfKey: m('auth/access.model.js').principalOfKey,
   };
 }

@@ -1,22 +1,24 @@
-import type { Dist, NewEventLike } from './scale-dist';
-import { CRISIS, prng, registry, YEAR, type Body } from './scale-registry';
+import { CaptureStore, WINDOW, type Append } from './scale-capture';
+import type { Dist } from './scale-dist';
+import { CRISIS, MINOR_CRISIS, prng, RARE_TERM, registry, YEAR, type Body } from './scale-registry';
+import { ActorPicker, occurred, type IntervalKind } from './scale-skew';
 
 /**
  * Realistic events for the scale benchmark, produced by the service's own write side
  * (ChronologyService: validation, intake, deciders, ids) against an in-memory capture of the
- * streams it reads.
+ * streams it reads. The log is skewed (scale-skew.ts): one heavy actor, Zipf-distributed others,
+ * mostly short occurred intervals and a few long ones.
  */
 
-const DAY_MS = 86_400_000;
-/** Follow-ups go to one of the most recent reports (older entry streams are forgotten). */
-const WINDOW = 4000;
+/** What a report's summary ends with when it carries the rare search term. */
+const RARE_PHRASE = ` near ${RARE_TERM.charAt(0).toUpperCase()}${RARE_TERM.slice(1)}`;
 
 const isFollowUp = (type: string): boolean => type.startsWith('Entry') || type === 'CredibilityAssessed';
 
 /** Type-specific fields, one template per report type (the shapes of test/fixtures/chronology.fixtures.ts). */
 const REPORT_TYPES: Array<{
   type: string;
-  extra: (i: number, pick: () => string) => Record<string, unknown>;
+  extra: (i: number, pick: (not?: readonly string[]) => string) => Record<string, unknown>;
 }> = [
   {
     type: 'TroopBuildupReported',
@@ -37,11 +39,14 @@ const REPORT_TYPES: Array<{
   },
   {
     type: 'DiplomatExpelled',
-    extra: (_i, pick) => ({
-      diplomat: { name: 'A. Diplomat', title: 'deputy chief of mission' },
-      expellingActorId: pick(),
-      sendingActorId: pick(),
-    }),
+    extra: (_i, pick) => {
+      const expelling = pick();
+      return {
+        diplomat: { name: 'A. Diplomat', title: 'deputy chief of mission' },
+        expellingActorId: expelling,
+        sendingActorId: pick([expelling]),
+      };
+    },
   },
   {
     type: 'ShellingAlleged',
@@ -81,78 +86,6 @@ export class SpreadClock {
   }
 }
 
-interface Captured {
-  readonly id: string;
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  readonly revision: bigint;
-}
-
-export interface Append {
-  readonly stream: string;
-  readonly events: NewEventLike[];
-  readonly expectedRevision: 'no_stream' | bigint;
-}
-
-/**
- * Stands in for the event store while the write side plans: answers readStream/streamRevision from
- * what was captured (registry streams and the most recent entries), and queues each append.
- */
-class CaptureStore {
-  private readonly streams = new Map<string, Captured[]>();
-  private readonly recentEntries: string[] = [];
-  private position = 0n;
-  outbox: Append[] = [];
-  outboxEvents = 0;
-
-  readStream(stream: string): Promise<Captured[]> {
-    return Promise.resolve(this.streams.get(stream) ?? []);
-  }
-
-  streamRevision(stream: string): Promise<bigint | null> {
-    const h = this.streams.get(stream);
-    return Promise.resolve(h && h.length > 0 ? h[h.length - 1]!.revision : null);
-  }
-
-  append(stream: string, events: NewEventLike[], options: { expectedRevision: 'no_stream' | bigint }) {
-    let history = this.streams.get(stream);
-    if (!history) {
-      history = [];
-      this.streams.set(stream, history);
-      if (stream.startsWith('entry-')) {
-        this.recentEntries.push(stream);
-        if (this.recentEntries.length > WINDOW) this.streams.delete(this.recentEntries.shift()!);
-      }
-    }
-    const current = history.length > 0 ? history[history.length - 1]!.revision : null;
-    if ((current ?? 'no_stream') !== options.expectedRevision)
-      throw new Error(`capture: revision of ${stream}`);
-    let revision = current ?? -1n;
-    const written = events.map((e) => {
-      revision += 1n;
-      this.position += 1n;
-      history.push({ id: e.id, type: e.type, data: e.data, revision });
-      return { id: e.id, revision, position: { commit: this.position, prepare: this.position } };
-    });
-    this.outbox.push({ stream, events, expectedRevision: options.expectedRevision });
-    this.outboxEvents += events.length;
-    return Promise.resolve({
-      stream,
-      nextExpectedRevision: revision,
-      position: written[written.length - 1]!.position,
-      events: written,
-      idempotent: false,
-    });
-  }
-
-  take(): Append[] {
-    const out = this.outbox;
-    this.outbox = [];
-    this.outboxEvents = 0;
-    return out;
-  }
-}
-
 /** Posts bodies through ChronologyService (the write side) and yields the appends it asked for. */
 export class Generator {
   private readonly capture = new CaptureStore();
@@ -161,9 +94,18 @@ export class Generator {
   private readonly random = prng(20220224);
   private readonly entries: string[] = [];
   private readonly reg = registry();
+  readonly picker = new ActorPicker(this.reg.actors, prng(1100));
   private seq = 0;
   private registered = false;
   readonly counts = new Map<string, number>();
+  /** Of the reports planned: how many name each actor, of each interval kind, with the rare term. */
+  readonly skew = {
+    reports: 0,
+    byActor: new Map<string, number>(),
+    intervals: new Map<IntervalKind, number>(),
+    rareTerm: 0,
+    minorCrisis: 0,
+  };
 
   constructor(dist: Dist) {
     this.service = new dist.ChronologyService(
@@ -180,6 +122,10 @@ export class Generator {
 
   get actors(): readonly string[] {
     return this.reg.actors;
+  }
+
+  get sources(): readonly string[] {
+    return this.reg.sources;
   }
 
   /** At least `events` events more (the registry comes first), as appends for the store. */
@@ -246,28 +192,34 @@ export class Generator {
 
   private report(i: number): Body {
     const t = REPORT_TYPES[i % REPORT_TYPES.length]!;
-    const day = new Date(Date.UTC(YEAR, 0, 1) + Math.floor(this.random() * 365) * DAY_MS);
-    const hour = String(Math.floor(this.random() * 24)).padStart(2, '0');
-    const pickActor = (): string => this.pick(this.reg.actors);
-    let claimant = pickActor();
-    const agent = pickActor();
-    if (claimant === agent) claimant = agent === 'nato' ? 'ukraine' : 'nato';
-    const actors =
-      t.type === 'DenialIssued' || t.type === 'TroopWithdrawalClaimed'
-        ? [{ actorId: claimant, role: 'claimant' }]
-        : [
-            { actorId: agent, role: 'agent' },
-            { actorId: claimant, role: 'claimant' },
-          ];
+    const when = occurred(this.random);
+    const single = t.type === 'DenialIssued' || t.type === 'TroopWithdrawalClaimed';
+    const named = this.picker.forReport(single ? 1 : 2);
+    const [agent, claimant] = single ? [named[0]!, named[0]!] : [named[0]!, named[1]!];
+    const actors = single
+      ? [{ actorId: claimant, role: 'claimant' }]
+      : [
+          { actorId: agent, role: 'agent' },
+          { actorId: claimant, role: 'claimant' },
+        ];
+    const rare = this.random() < 0.005;
+    const crisisId = this.random() < 0.1 ? MINOR_CRISIS : CRISIS;
+    const skew = this.skew;
+    skew.reports += 1;
+    for (const a of named) skew.byActor.set(a, (skew.byActor.get(a) ?? 0) + 1);
+    skew.intervals.set(when.kind, (skew.intervals.get(when.kind) ?? 0) + 1);
+    if (rare) skew.rareTerm += 1;
+    if (crisisId === MINOR_CRISIS) skew.minorCrisis += 1;
+    const extraPick = (not?: readonly string[]): string => this.picker.other(not);
     return {
       type: t.type,
       data: {
-        crisisId: CRISIS,
-        summary: `${t.type} number ${i}: what ${agent} did, as ${claimant} tells it`,
-        occurred: { start: `${day.toISOString().slice(0, 10)}T${hour}:00`, timezone: 'Europe/Kyiv' },
+        crisisId,
+        summary: `${t.type} number ${i}: what ${agent} did, as ${claimant} tells it${rare ? RARE_PHRASE : ''}`,
+        occurred: when.occurred,
         actors,
         attribution: { sourceId: this.pick(this.reg.sources) },
-        ...t.extra(i, pickActor),
+        ...t.extra(i, extraPick),
       },
     };
   }

@@ -1,11 +1,20 @@
 /**
- * The registry of the scale benchmark's crisis (states, ministries, people, sources) and the
+ * The registry of the scale benchmark's crises (states, ministries, people, sources) and the
  * deterministic random numbers every generated log is drawn from.
  */
 
 export const CRISIS = 'scale-crisis';
+/** A second, smaller crisis (a tenth of the reports): what a selective crisis filter reads. */
+export const MINOR_CRISIS = 'scale-minor-crisis';
 /** Reports occur over the year 2022 (Kyiv time); the store's clock records them over the same year. */
 export const YEAR = 2022;
+/** The heavy actor: in about a third of the reports (the others follow a Zipf law, see scale-skew.ts). */
+export const HEAVY_ACTOR = 'russia';
+/**
+ * A word put into about 0.5% of report summaries (~4,000 entries at 1 M events), and in no other
+ * text: what the search route (q=) looks for.
+ */
+export const RARE_TERM = 'zaporizhzhia';
 
 export type Body = { type: string; data: Record<string, unknown> };
 
@@ -44,12 +53,22 @@ const PEOPLE_PER_STATE = 6;
 const SOURCE_KINDS = ['outlet', 'official', 'intelligence', 'social', 'ngo', 'other'];
 const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'];
 
-/** Registry first: the crisis, ~140 actors (states, ministries, people, NATO, armed groups), 40 sources. */
-export function registry(): { bodies: Body[]; actors: string[]; sources: string[] } {
+export interface Registry {
+  readonly bodies: Body[];
+  readonly actors: string[];
+  readonly sources: string[];
+}
+
+/** Registry first: two crises, 169 actors (states, ministries, people, NATO, armed groups), 40 sources. */
+export function registry(): Registry {
   const bodies: Body[] = [
     {
       type: 'CrisisRegistered',
       data: { crisisId: CRISIS, name: 'Scale crisis', countries: ['UA', 'RU'] },
+    },
+    {
+      type: 'CrisisRegistered',
+      data: { crisisId: MINOR_CRISIS, name: 'Minor scale crisis', countries: ['MD'] },
     },
     { type: 'ActorRegistered', data: { actorId: 'nato', name: 'NATO', kind: 'international-org' } },
   ];

@@ -1,158 +1,154 @@
 import type { LoadResult } from './scale-data';
-import type { AsOfRead, TimelineResult, VerifyResult } from './scale-http';
-import { fmt, round, table } from './stats';
+import { GATES, routeGate, verdict } from './scale-gates';
+import type { HeavyResult, LoopDelay, RouteResult, VerifyResult } from './scale-load';
+import type { Discovered } from './scale-routes';
+import { fmt, round, table, type Summary } from './stats';
 
-/** The scale targets, from ../shared/design/quality.md (stated for 1 M events, 2 cores). */
-export const SCALE_TARGETS = {
-  bulkImportEventsPerSec: 100_000,
-  rebuildEventsPerSec: 200_000,
-  timelineP99Ms: 10,
-  asOfMs: 2000,
-  rssMb: 512,
-  verifyEventsPerSec: 200_000,
-};
-
-export interface ScaleFigures {
-  readonly options: object;
+/** The scale benchmark's figures at one size, printed as a table and kept for scale.json. */
+export interface SizeFigures {
+  /** The size asked for; the log holds `events` (a little more: the last append is whole). */
+  readonly size: number;
   readonly events: number;
-  readonly appends: number;
-  readonly eventTypes: Record<string, number>;
-  readonly files: { eventsDbMb: number; readModelsDbMb: number };
   readonly load: LoadResult;
-  readonly projectMs: number;
-  readonly projectRssMb: number;
-  readonly rebuilds: Array<{ name: string; events: number; ms: number; same: boolean }>;
+  /** Catch-up of every projection over the events this size added. */
+  readonly project: { events: number; ms: number; benchRssMb: number };
+  readonly rebuilds: Array<{ name: string; events: number; ms: number; same: boolean }> | null;
+  readonly files: { eventsDbMb: number; readModelsDbMb: number };
   readonly server: { startMs: number; startRssMb: number; rssMb: number; peakRssMb: number };
-  readonly timeline: TimelineResult;
-  readonly asOf: AsOfRead[];
+  readonly discovered: Discovered;
+  readonly routes: RouteResult[];
+  readonly heavy: HeavyResult | null;
   readonly verify: VerifyResult | null;
-  readonly notes: string[];
 }
 
-const perSec = (events: number, ms: number): number => (events / ms) * 1000;
+const perSec = (events: number, ms: number): number => (ms > 0 ? (events / ms) * 1000 : NaN);
+const ms2 = (v: number): string => fmt(v, 2);
+const delayText = (d: LoopDelay): string =>
+  d ? `p50 ${ms2(d.p50)}, p99 ${ms2(d.p99)}, max ${ms2(d.max)} ms` : 'n/a';
 
-/** Prints the table (each figure beside its target) and returns everything for bench/results/scale.json. */
-export function scaleReport(f: ScaleFigures): object {
-  const rows: string[][] = [];
-  const checks: Array<{ figure: string; value: number; unit: string; target: string; met: boolean | null }> =
-    [];
-  const add = (figure: string, value: number, unit: string, target: string, met: boolean | null): void => {
-    rows.push([figure, `${fmt(value)} ${unit}`, target, met === null ? '-' : met ? 'met' : 'MISSED']);
-    checks.push({ figure, value: round(value, 2), unit, target, met });
-  };
-  const T = SCALE_TARGETS;
-  const store = perSec(f.load.events, f.load.storeMs);
-  const raw = perSec(f.load.events, f.load.rawMs);
-  add(
-    'bulk load, SqliteEventStore.append (group commit)',
-    store,
-    'events/s',
-    '>= 100,000',
-    store >= T.bulkImportEventsPerSec,
-  );
-  add('bulk load, raw better-sqlite3 1,000/tx (baseline)', raw, 'events/s', '-', null);
-  add('bulk load, store / raw', store / raw, 'x', '-', null);
-  const project = perSec(f.events, f.projectMs);
-  add(
-    'project all from scratch (one pass)',
-    project,
-    'events/s',
-    '>= 200,000',
-    project >= T.rebuildEventsPerSec,
-  );
-  for (const r of f.rebuilds) {
-    add(`rebuild ${r.name}`, perSec(r.events, r.ms), 'events/s', '-', null);
-  }
-  const rebuildMs = f.rebuilds.reduce((s, r) => s + r.ms, 0);
-  const rebuildAll = perSec(f.events, rebuildMs);
-  add(
-    'rebuild all, one after another',
-    rebuildAll,
-    'events/s',
-    '>= 200,000',
-    rebuildAll >= T.rebuildEventsPerSec,
-  );
-  const same = f.rebuilds.every((r) => r.same);
-  rows.push([
-    'rebuild digests before = after',
-    same ? 'all equal' : 'DIFFERENT',
-    'equal',
-    same ? 'met' : 'MISSED',
-  ]);
-  checks.push({
-    figure: 'rebuild digests equal',
-    value: same ? 1 : 0,
-    unit: 'bool',
-    target: 'equal',
-    met: same,
-  });
-  add('bench process RSS after projecting', f.projectRssMb, 'MB', '-', null);
-  add(
-    `timeline page of 50, filtered, p50 (${f.timeline.requests} req)`,
-    f.timeline.latency.p50,
-    'ms',
-    '-',
-    null,
-  );
-  add(
-    `timeline page of 50, filtered, p99 (${f.timeline.requests} req)`,
-    f.timeline.latency.p99,
-    'ms',
-    '<= 10',
-    f.timeline.latency.p99 <= T.timelineP99Ms,
-  );
-  if (f.asOf.length > 0) {
-    const worstPos = Math.max(...f.asOf.map((a) => a.atPositionMs));
-    const worstAt = Math.max(...f.asOf.map((a) => a.asOfMs));
-    add(`as-of atPosition, slowest of ${f.asOf.length}`, worstPos, 'ms', '<= 2,000', worstPos <= T.asOfMs);
-    add(`as-of asOf=<instant>, slowest of ${f.asOf.length}`, worstAt, 'ms', '<= 2,000', worstAt <= T.asOfMs);
-  } else {
-    rows.push(['as-of reads', 'not measured (no positions)', '<= 2,000 ms', '-']);
-  }
-  if (f.verify) {
-    add(
-      `audit verify (${fmt(f.verify.treeSize)} events)`,
-      f.verify.eventsPerSec,
-      'events/s',
-      '>= 200,000',
-      f.verify.eventsPerSec >= T.verifyEventsPerSec,
-    );
-  } else {
-    rows.push(['audit verify', 'not measured (see notes)', '>= 200,000 events/s', '-']);
-  }
-  add('server RSS at the end', f.server.rssMb, 'MB', '<= 512', f.server.rssMb <= T.rssMb);
-  add('server peak RSS (VmHWM)', f.server.peakRssMb, 'MB', '<= 512', f.server.peakRssMb <= T.rssMb);
+export function summaryJson(s: Summary): Record<string, number> {
+  return { n: s.n, p50: round(s.p50, 3), p99: round(s.p99, 3), max: round(s.max, 3), mean: round(s.mean, 3) };
+}
 
+const delayJson = (d: LoopDelay): object | null =>
+  d ? { p50: round(d.p50, 3), p99: round(d.p99, 3), max: round(d.max, 3) } : null;
+
+/** Prints one size's figures: the write and projection side, then the route table and the heavy phase. */
+export function printSize(f: SizeFigures, clients: number): void {
+  const l = f.load;
+  console.log(`\n=== ${fmt(f.events)} events (size ${fmt(f.size)}) ===`);
   console.log(
-    `\nScale: ${fmt(f.events)} events (${fmt(f.appends)} appends); targets are stated for 1,000,000 events`,
+    `load +${fmt(l.events)} events: store ${fmt(perSec(l.events, l.storeMs))} events/s, raw better-sqlite3 ${fmt(perSec(l.events, l.rawMs))} events/s, write-side planning ${fmt(perSec(l.events, l.generateMs))} events/s`,
   );
-  console.log(table(['figure', 'measured', 'target', ''], rows));
-  console.log('\nas-of reads (timeline page of 50)');
+  console.log(
+    `projections caught up over +${fmt(f.project.events)} events at ${fmt(perSec(f.project.events, f.project.ms))} events/s; events.db ${fmt(f.files.eventsDbMb)} MB, read-models.db ${fmt(f.files.readModelsDbMb)} MB`,
+  );
+  for (const r of f.rebuilds ?? []) {
+    console.log(
+      `rebuild ${r.name}: ${fmt(perSec(r.events, r.ms))} events/s, digest ${r.same ? 'same' : 'DIFFERENT'}`,
+    );
+  }
+  console.log(
+    `server ready in ${fmt(f.server.startMs)} ms at ${fmt(f.server.startRssMb)} MB; RSS after the reads ${fmt(f.server.rssMb)} MB, peak ${fmt(f.server.peakRssMb)} MB`,
+  );
+  console.log(
+    `\nRead routes, ${clients} concurrent clients (closed loop), ms; /health probed every 50 ms meanwhile; loop = server event-loop delay p99 from /metrics`,
+  );
+  const rows = f.routes.map((r) => [
+    r.name,
+    String(r.latency.n),
+    fmt(r.perSec, 0),
+    ms2(r.latency.p50),
+    ms2(r.latency.p99),
+    ms2(r.latency.max),
+    fmt(r.meanItems, 1),
+    String(r.errors),
+    ms2(r.health.p99),
+    r.loopDelayMs ? ms2(r.loopDelayMs.p99) : '-',
+    routeGate(r).text,
+  ]);
   console.log(
     table(
-      ['position', 'recordedAt', 'atPosition ms', 'asOf ms', 'items'],
-      f.asOf.map((a) => [
-        a.position,
-        a.recordedAt,
-        fmt(a.atPositionMs, 2),
-        fmt(a.asOfMs, 2),
-        String(a.items),
+      ['route', 'n', 'req/s', 'p50', 'p99', 'max', 'items', 'errors', 'health p99', 'loop p99', 'gate'],
+      rows,
+    ),
+  );
+  for (const r of f.routes)
+    if (r.firstError) console.log(`  ${r.name}: ${r.errors} errors, first: ${r.firstError}`);
+  if (f.heavy) printHeavy(f.heavy);
+  if (f.verify) {
+    console.log(
+      `audit verify: ${fmt(f.verify.treeSize)} events in ${fmt(f.verify.ms)} ms (${fmt(f.verify.eventsPerSec)} events/s)`,
+    );
+  }
+}
+
+function printHeavy(h: HeavyResult): void {
+  console.log(
+    `\nHeavy phase: ${h.clients} clients cycling over the heaviest routes for ${fmt(h.seconds, 1)} s`,
+  );
+  console.log(
+    table(
+      ['route', 'n', 'p50', 'p99', 'max', 'errors'],
+      h.routes.map((r) => [
+        r.name,
+        String(r.latency.n),
+        ms2(r.latency.p50),
+        ms2(r.latency.p99),
+        ms2(r.latency.max),
+        String(r.errors),
       ]),
     ),
   );
+  if (h.firstError) console.log(`  first error: ${h.firstError}`);
+  const healthMet = h.health.n > 0 && h.health.p99 <= GATES.healthP99Ms && h.healthErrors === 0;
+  const loopMet = h.loopDelayMs !== null && h.loopDelayMs.p99 <= GATES.loopDelayP99Ms;
   console.log(
-    `\nevents.db ${fmt(f.files.eventsDbMb)} MB, read-models.db ${fmt(f.files.readModelsDbMb)} MB; ` +
-      `write-side planning ${fmt(perSec(f.load.events, f.load.generateMs))} events/s (not in the bulk-load figure); ` +
-      `server ready in ${fmt(f.server.startMs)} ms at ${fmt(f.server.startRssMb)} MB`,
+    `/health meanwhile: ${h.health.n} answers, p50 ${ms2(h.health.p50)}, p99 ${ms2(h.health.p99)}, max ${ms2(h.health.max)} ms${h.healthErrors ? `, ${h.healthErrors} failed` : ''} (gate p99 <= ${GATES.healthP99Ms}: ${verdict(healthMet)})`,
   );
-  console.log(`timeline example: ${f.timeline.example} (mean ${fmt(f.timeline.meanItems)} items per page)`);
-  for (const n of f.notes) console.log(`note: ${n}`);
+  console.log(
+    `server event-loop delay meanwhile (/metrics, monitorEventLoopDelay at 10 ms resolution): ${delayText(h.loopDelayMs)} (gate p99 <= ${GATES.loopDelayP99Ms}: ${verdict(loopMet)})`,
+  );
+}
+
+/** One size's figures for scale.json. */
+export function sizeJson(f: SizeFigures): object {
+  const l = f.load;
   return {
-    date: new Date().toISOString(),
-    ...f,
-    load: { ...f.load, storeEventsPerSec: round(store), rawEventsPerSec: round(raw) },
-    projectEventsPerSec: round(project),
-    rebuildAllEventsPerSec: round(rebuildAll),
-    checks,
+    size: f.size,
+    events: f.events,
+    load: {
+      ...l,
+      storeEventsPerSec: round(perSec(l.events, l.storeMs)),
+      rawEventsPerSec: round(perSec(l.events, l.rawMs)),
+    },
+    project: { ...f.project, eventsPerSec: round(perSec(f.project.events, f.project.ms)) },
+    rebuilds: f.rebuilds?.map((r) => ({ ...r, eventsPerSec: round(perSec(r.events, r.ms)) })) ?? null,
+    files: f.files,
+    server: f.server,
+    discovered: f.discovered,
+    routes: f.routes.map((r) => ({
+      name: r.name,
+      kind: r.kind,
+      example: r.example,
+      latencyMs: summaryJson(r.latency),
+      meanItems: round(r.meanItems, 1),
+      perSec: round(r.perSec, 1),
+      errors: r.errors,
+      firstError: r.firstError,
+      healthMs: summaryJson(r.health),
+      healthErrors: r.healthErrors,
+      loopDelayMs: delayJson(r.loopDelayMs),
+      gate: routeGate(r),
+    })),
+    heavy: f.heavy
+      ? {
+          ...f.heavy,
+          routes: f.heavy.routes.map((r) => ({ ...r, latency: summaryJson(r.latency) })),
+          health: summaryJson(f.heavy.health),
+          loopDelayMs: delayJson(f.heavy.loopDelayMs),
+        }
+      : null,
+    verify: f.verify,
   };
 }
