@@ -40,10 +40,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** A temporary directory for a benchmark's data, removed when the process exits, however it exits. */
+/**
+ * A temporary directory for a benchmark's data, removed when the process exits, however it exits
+ * (kept with BENCH_KEEP_DATA=1, to profile the service on it afterwards).
+ */
 export function workDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  if (process.env.BENCH_KEEP_DATA === '1') console.log(`data kept in ${dir}`);
+  else process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

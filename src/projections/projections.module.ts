@@ -29,7 +29,13 @@ import { TimelineController } from './timeline/timeline.controller';
 import { TimelineReader } from './timeline/timeline.reader';
 import { ScopeResolver } from './scope';
 import { ReadPool } from './read-pool/read-pool';
-import { READERS, type PooledReaders } from './read-pool/readers';
+import {
+  JSON_READERS,
+  READERS,
+  jsonReaders,
+  type JsonReaders,
+  type PooledReaders,
+} from './read-pool/readers';
 
 @Injectable()
 class ProjectionsLifecycle
@@ -110,6 +116,12 @@ export class ProjectionsModule {
           inject: [ReadPool, READ_DB],
           useFactory: (pool: ReadPool | null, db: ReadDb): PooledReaders =>
             pool ? pool.readers : ReadPool.inline(db),
+        },
+        {
+          provide: JSON_READERS,
+          inject: [ReadPool, READERS],
+          useFactory: (pool: ReadPool | null, readers: PooledReaders): JsonReaders =>
+            pool ? pool.json : jsonReaders(readers),
         },
         {
           provide: READ_DB,

@@ -4,10 +4,11 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 // Plain JavaScript, run with `eval`: loads the compiler hook first when the service runs from its
 // TypeScript sources (jest, `node -r test/ts-hook.cjs src/main.ts`), then the worker's module.
+// Every path is absolute: an eval'd worker resolves bare names from the process's working directory.
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 if (workerData.hook) require(workerData.hook);
-require('reflect-metadata');
+require(workerData.reflect);
 require(workerData.entry);
 `;
 
@@ -39,6 +40,11 @@ export function startModuleWorker(
   return new Worker(BOOTSTRAP, {
     ...options,
     eval: true,
-    workerData: { entry, hook: fromSources ? sourceHook(callerFile) : null, data },
+    workerData: {
+      entry,
+      hook: fromSources ? sourceHook(callerFile) : null,
+      reflect: require.resolve('reflect-metadata'),
+      data,
+    },
   });
 }

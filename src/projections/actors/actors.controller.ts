@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Access } from '../../auth/access.guard';
@@ -8,7 +8,7 @@ import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto, BooleanParam, LimitParam } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
-import { READERS, type PooledReaders } from '../read-pool/readers';
+import { JSON_READERS, withMembers, type JsonReaders } from '../read-pool/readers';
 
 class ActorListQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ enum: ACTOR_KINDS }) @IsOptional() @IsIn(ACTOR_KINDS) kind?: string;
@@ -39,39 +39,42 @@ class ActorViewQueryDto extends AsOfQueryDto {
 @Access('read')
 export class ActorsController {
   constructor(
-    @Inject(READERS) private readonly readers: PooledReaders,
+    @Inject(JSON_READERS) private readonly json: JsonReaders,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ScopeResolver,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Actors with their counts.' })
-  async list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto) {
+  @Header('content-type', 'application/json; charset=utf-8')
+  async list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto): Promise<string> {
     const position = this.consistency.position; // taken first: the read reflects at least this
     const { scope, asOf } = await this.scopes.resolve(query);
-    return { ...(await this.readers.actors.list(query, scope)), position, ...(asOf ? { asOf } : {}) };
+    const page = await this.json.actors.list(query, scope);
+    return withMembers(page, { position, ...(asOf ? { asOf } : {}) });
   }
 
   @Get(':actorId')
   @ApiOperation({
     summary: 'The per-actor view: profile, involvement by role and type, claims, disputed claims.',
   })
+  @Header('content-type', 'application/json; charset=utf-8')
   async view(
     @Param('actorId') actorId: string,
     @Query(new Valid(ActorViewQueryDto)) query: ActorViewQueryDto,
-  ) {
+  ): Promise<string> {
     const position = this.consistency.position;
     const { scope, asOf } = await this.scopes.resolve(query);
-    const view = await this.readers.actors.view(
+    const view = await this.json.actors.view(
       actorId,
       { includeMembers: query.includeMembers ?? false, limit: query.limit ?? 50 },
       scope,
     );
-    if (!view)
+    if (view === 'null')
       throw new AppError(
         'not_found',
         asOf ? `actor ${actorId} was not registered at that moment` : `actor ${actorId} not found`,
       );
-    return { ...view, position, ...(asOf ? { asOf } : {}) };
+    return withMembers(view, { position, ...(asOf ? { asOf } : {}) });
   }
 }

@@ -3,12 +3,13 @@ import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { startModuleWorker } from '../../shared/module-worker';
 import type { ReadRequest, ReadResponse, WorkerData } from './read-protocol';
-import { createReaders, type PooledReaders, type ReaderName } from './readers';
+import { createReaders, type JsonReaders, type PooledReaders, type ReaderName } from './readers';
 import type { ReadDb } from '../projection';
 
 interface Call {
   readonly request: ReadRequest;
-  readonly resolve: (value: unknown) => void;
+  /** Takes the answer's JSON text. */
+  readonly resolve: (json: string) => void;
   readonly reject: (e: unknown) => void;
 }
 
@@ -49,17 +50,21 @@ export class ReadPool {
   private stopping = false;
   /** The readers as routes call them: each method call is one read in a worker. */
   readonly readers: PooledReaders;
+  /** The same, answering in JSON text (parsed nowhere on the loop). */
+  readonly json: JsonReaders;
 
   constructor(
     private readonly file: string,
     private readonly size: number,
   ) {
-    this.readers = {
-      log: this.remote('log'),
-      sources: this.remote('sources'),
-      actors: this.remote('actors'),
-      timeline: this.remote('timeline'),
-    } as unknown as PooledReaders;
+    const remotes = (parse: boolean) => ({
+      log: this.remote('log', parse),
+      sources: this.remote('sources', parse),
+      actors: this.remote('actors', parse),
+      timeline: this.remote('timeline', parse),
+    });
+    this.readers = remotes(true) as unknown as PooledReaders;
+    this.json = remotes(false) as unknown as JsonReaders;
   }
 
   /** Readers that run on the loop, for READ_WORKERS=0. */
@@ -72,7 +77,8 @@ export class ReadPool {
     return this.queue.length;
   }
 
-  call(reader: ReaderName, method: string, args: unknown[]): Promise<unknown> {
+  /** One read in a worker; resolves with the answer's JSON text. */
+  call(reader: ReaderName, method: string, args: unknown[]): Promise<string> {
     if (this.stopping) return Promise.reject(new AppError('store_unavailable', 'the service is stopping'));
     // Workers start with the first read: a process that serves none (a CLI, most tests) pays nothing.
     while (this.slots.length < this.size) this.slots.push(this.spawn());
@@ -103,14 +109,19 @@ export class ReadPool {
     );
   }
 
-  private remote(reader: ReaderName): Record<string, (...args: unknown[]) => Promise<unknown>> {
+  private remote(
+    reader: ReaderName,
+    parse: boolean,
+  ): Record<string, (...args: unknown[]) => Promise<unknown>> {
     return new Proxy(
       {},
       {
         get:
           (_target, method) =>
-          (...args: unknown[]) =>
-            this.call(reader, String(method), args),
+          async (...args: unknown[]) => {
+            const json = await this.call(reader, String(method), args);
+            return parse ? (JSON.parse(json) as unknown) : json;
+          },
       },
     );
   }
@@ -139,7 +150,7 @@ export class ReadPool {
       slot.busy = null;
       if (call && call.request.id === m.id) {
         if (m.error) call.reject(rebuild(m.error));
-        else call.resolve(m.value);
+        else call.resolve(m.json ?? 'null');
       }
       this.dispatch();
     });

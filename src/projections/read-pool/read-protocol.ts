@@ -15,7 +15,8 @@ export interface ReadRequest {
 
 export interface ReadResponse {
   readonly id: number;
-  readonly value?: unknown;
+  /** The answer as JSON: one string crosses threads at the cost of a copy, and is sent as is. */
+  readonly json?: string;
   readonly error?: {
     /** An AppError, rebuilt as one on the other side. */
     readonly app?: {

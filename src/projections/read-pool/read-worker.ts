@@ -31,7 +31,8 @@ port.on('message', (message: ReadRequest | 'stop') => {
     return;
   }
   run(message).then(
-    (value) => port.postMessage({ id: message.id, value } satisfies ReadResponse),
+    (value) =>
+      port.postMessage({ id: message.id, json: JSON.stringify(value) ?? 'null' } satisfies ReadResponse),
     (e: unknown) => {
       const error: ReadResponse['error'] =
         e instanceof AppError

@@ -33,3 +33,45 @@ export type ReaderName = keyof Readers;
 
 /** Injection token of the PooledReaders. */
 export const READERS = Symbol('READERS');
+
+/** A reader's answer as JSON text, for a route that sends it on without parsing it. */
+export type Json<T> = string & { readonly __of?: T };
+
+type JsonPart<T> = {
+  readonly [K in keyof AsyncPart<T>]: AsyncPart<T>[K] extends (...args: infer A) => Promise<infer R>
+    ? (...args: A) => Promise<Json<R>>
+    : never;
+};
+
+/** The readers answering in JSON: the heavy routes' answers never become objects on the loop. */
+export type JsonReaders = { readonly [R in keyof Readers]: JsonPart<Readers[R]> };
+
+/** Injection token of the JsonReaders. */
+export const JSON_READERS = Symbol('JSON_READERS');
+
+/** Readers on the loop, answering in JSON (READ_WORKERS=0). */
+export function jsonReaders(readers: PooledReaders): JsonReaders {
+  const wrap = (reader: object) =>
+    new Proxy(reader, {
+      get: (target, method) => {
+        const fn = Reflect.get(target, method) as (...a: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]) => JSON.stringify(await fn.apply(target, args)) ?? 'null';
+      },
+    });
+  return {
+    log: wrap(readers.log),
+    sources: wrap(readers.sources),
+    actors: wrap(readers.actors),
+    timeline: wrap(readers.timeline),
+  } as unknown as JsonReaders;
+}
+
+/**
+ * A JSON object's text with `extra`'s members added in front (the route's position and asOf
+ * beside a reader's page), without parsing it.
+ */
+export function withMembers(json: string, extra: Record<string, unknown>): string {
+  const members = JSON.stringify(extra).slice(1, -1);
+  if (members === '') return json;
+  return json === '{}' ? `{${members}}` : `{${members},${json.slice(1)}`;
+}

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.guard';
 import { AppError } from '../../shared/errors';
@@ -6,7 +6,13 @@ import { Valid } from '../../shared/validation';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
-import { READERS, type PooledReaders } from '../read-pool/readers';
+import {
+  JSON_READERS,
+  READERS,
+  withMembers,
+  type JsonReaders,
+  type PooledReaders,
+} from '../read-pool/readers';
 import { TimelineQueryDto } from './timeline-query.dto';
 
 @ApiTags('timeline')
@@ -15,16 +21,19 @@ import { TimelineQueryDto } from './timeline-query.dto';
 export class TimelineController {
   constructor(
     @Inject(READERS) private readonly readers: PooledReaders,
+    @Inject(JSON_READERS) private readonly json: JsonReaders,
     private readonly consistency: ReadConsistency,
     private readonly scopes: ScopeResolver,
   ) {}
 
   @Get('timeline')
   @ApiOperation({ summary: 'Entries ordered by when they happened (occurred start), then log position.' })
-  async timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto) {
+  @Header('content-type', 'application/json; charset=utf-8')
+  async timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto): Promise<string> {
     const position = this.consistency.position; // taken first: the read reflects at least this
     const { scope, asOf } = await this.scopes.resolve(query);
-    return { ...(await this.readers.timeline.page(query, scope)), position, ...(asOf ? { asOf } : {}) };
+    const page = await this.json.timeline.page(query, scope);
+    return withMembers(page, { position, ...(asOf ? { asOf } : {}) });
   }
 
   @Get('entries/:entryId')
