@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   store_unavailable: { status: 503, title: 'Event store unavailable' },
+  overloaded: { status: 503, title: 'Too many reads waiting' },
   not_caught_up: { status: 503, title: 'Read models not caught up' },
 } as const;
 

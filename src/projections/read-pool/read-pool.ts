@@ -17,12 +17,16 @@ interface Slot {
   worker: Worker;
   busy: Call | null;
   ready: boolean;
+  /** Exited: takes no more reads, and is replaced. */
+  dead: boolean;
 }
 
 /** Workers that die before answering `ready` this many times in a row: the queued reads fail. */
 const MAX_START_FAILURES = 3;
 /** How long stop() waits for a worker to close its connection before terminating it. */
 const STOP_WAIT_MS = 5000;
+/** Reads waiting beyond this answer 503 at once: a backlog only makes every read later. */
+const MAX_WAITING = 512;
 
 function rebuild(error: NonNullable<ReadResponse['error']>): Error {
   if (error.app) {
@@ -80,6 +84,10 @@ export class ReadPool {
   /** One read in a worker; resolves with the answer's JSON text. */
   call(reader: ReaderName, method: string, args: unknown[]): Promise<string> {
     if (this.stopping) return Promise.reject(new AppError('store_unavailable', 'the service is stopping'));
+    if (this.queue.length >= MAX_WAITING) {
+      const busy = `${this.queue.length} reads are waiting; try again shortly`;
+      return Promise.reject(new AppError('overloaded', busy, {}, { 'Retry-After': '1' }));
+    }
     // Workers start with the first read: a process that serves none (a CLI, most tests) pays nothing.
     while (this.slots.length < this.size) this.slots.push(this.spawn());
     return new Promise((resolve, reject) => {
@@ -94,10 +102,13 @@ export class ReadPool {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const call of this.queue.splice(0))
-      call.reject(new AppError('store_unavailable', 'the service is stopping'));
+    const stopped = () => new AppError('store_unavailable', 'the service is stopping');
+    for (const call of this.queue.splice(0)) call.reject(stopped());
     await Promise.all(
       this.slots.map(async (slot) => {
+        slot.busy?.reject(stopped());
+        slot.busy = null;
+        if (slot.dead) return;
         const exited = new Promise<void>((ok) => slot.worker.once('exit', () => ok()));
         // One still loading has opened nothing worth closing.
         if (!slot.ready) void slot.worker.terminate();
@@ -116,12 +127,14 @@ export class ReadPool {
     return new Proxy(
       {},
       {
-        get:
-          (_target, method) =>
-          async (...args: unknown[]) => {
-            const json = await this.call(reader, String(method), args);
-            return parse ? (JSON.parse(json) as unknown) : json;
-          },
+        // `then` is not a method: a proxy that had one would be taken for a promise when awaited.
+        get: (_target, method) =>
+          method === 'then'
+            ? undefined
+            : async (...args: unknown[]) => {
+                const json = await this.call(reader, String(method), args);
+                return parse ? (JSON.parse(json) as unknown) : json;
+              },
       },
     );
   }
@@ -129,7 +142,7 @@ export class ReadPool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
-      if (slot.busy) continue;
+      if (slot.busy || slot.dead) continue;
       const call = this.queue.shift()!;
       slot.busy = call;
       slot.worker.postMessage(call.request);
@@ -138,7 +151,7 @@ export class ReadPool {
 
   private spawn(): Slot {
     const worker = startModuleWorker(__filename, 'read-worker', { file: this.file } satisfies WorkerData);
-    const slot: Slot = { worker, busy: null, ready: false };
+    const slot: Slot = { worker, busy: null, ready: false, dead: false };
     worker.unref();
     worker.on('message', (m: ReadResponse | 'ready') => {
       if (m === 'ready') {
@@ -156,6 +169,7 @@ export class ReadPool {
     });
     worker.on('error', (e) => this.logger.error(`a read worker failed: ${e.stack ?? e.message}`));
     worker.on('exit', (code) => {
+      slot.dead = true;
       if (this.stopping) return;
       slot.busy?.reject(new Error(`the read worker running this read exited (${code})`));
       slot.busy = null;

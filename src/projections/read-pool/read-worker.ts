@@ -20,7 +20,8 @@ async function run({ reader, method, args }: ReadRequest): Promise<unknown> {
   try {
     return await fn.apply(target, args);
   } finally {
-    db.exec('COMMIT');
+    // Read-only: ending it by rollback loses nothing, and works after SQLite ended it itself.
+    if (db.inTransaction) db.exec('ROLLBACK');
   }
 }
 
@@ -30,16 +31,21 @@ port.on('message', (message: ReadRequest | 'stop') => {
     port.close();
     return;
   }
-  run(message).then(
-    (value) =>
-      port.postMessage({ id: message.id, json: JSON.stringify(value) ?? 'null' } satisfies ReadResponse),
-    (e: unknown) => {
-      const error: ReadResponse['error'] =
-        e instanceof AppError
-          ? { app: { code: e.code, message: e.message, extensions: e.extensions, headers: e.headers } }
-          : { message: e instanceof Error ? e.message : String(e), stack: (e as Error)?.stack };
-      port.postMessage({ id: message.id, error } satisfies ReadResponse);
-    },
-  );
+  run(message)
+    .finally(() => {
+      // A connection left in a transaction would fail every later read: let the pool replace it.
+      if (db.inTransaction) process.exit(1);
+    })
+    .then(
+      (value) =>
+        port.postMessage({ id: message.id, json: JSON.stringify(value) ?? 'null' } satisfies ReadResponse),
+      (e: unknown) => {
+        const error: ReadResponse['error'] =
+          e instanceof AppError
+            ? { app: { code: e.code, message: e.message, extensions: e.extensions, headers: e.headers } }
+            : { message: e instanceof Error ? e.message : String(e), stack: (e as Error)?.stack };
+        port.postMessage({ id: message.id, error } satisfies ReadResponse);
+      },
+    );
 });
 port.postMessage('ready');
