@@ -22,6 +22,14 @@ export function reliabilitySql(sourceColumn: string, scope: Scope): { sql: strin
   };
 }
 
+/**
+ * SQL selecting the ids of the sources graded `maxRank` or better now (rank 1 = A): the current
+ * timeline filters on minimum reliability through its per-source keys.
+ */
+export function currentlyGradedSql(): string {
+  return `SELECT source_id FROM ${t('sources')} WHERE instr('ABCDEF', coalesce(reliability, 'x')) BETWEEN 1 AND ?`;
+}
+
 /** A source's name and its reliability grade (A-F, null until graded), shown beside its id. */
 export interface SourceSummary {
   readonly sourceId: string;

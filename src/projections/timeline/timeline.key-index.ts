@@ -32,7 +32,6 @@ const EMPTY: Contribution = { keys: new Map(), counts: new Map(), disputes: new 
  */
 export class KeyIndex {
   private readonly sql;
-  private readonly ancestors = new Map<string, readonly string[]>();
 
   constructor(db: ReadDb, t: TableNamer) {
     this.sql = {
@@ -71,61 +70,76 @@ export class KeyIndex {
     return row ? (JSON.parse(row.parents) as Parents) : null;
   }
 
-  /** The actor and every actor above it, by parent or membership (cycles cut). */
-  readonly ancestry: Ancestry = (actorId) => {
-    const cached = this.ancestors.get(actorId);
-    if (cached) return cached;
-    const seen = new Set<string>([actorId]);
-    const todo = [actorId];
-    while (todo.length > 0) {
-      const parents = this.parentsOf(todo.pop()!);
-      for (const p of parents ? [parents.parentId, ...parents.memberOf] : []) {
-        if (p === undefined) continue;
-        if (!seen.has(p)) {
+  /**
+   * The actor and every actor above it, by parent or membership (cycles cut), as the hierarchy
+   * table says, except for the actors in `overrides`. Memoised for one change only: a batch that
+   * is rolled back and applied again must not see hierarchy rows it had written.
+   */
+  private ancestryWith(overrides: ReadonlyMap<string, Parents | null> = new Map()): Ancestry {
+    const memo = new Map<string, readonly string[]>();
+    return (actorId) => {
+      const cached = memo.get(actorId);
+      if (cached) return cached;
+      const seen = new Set<string>([actorId]);
+      const todo = [actorId];
+      while (todo.length > 0) {
+        const id = todo.pop()!;
+        const parents = overrides.has(id) ? overrides.get(id)! : this.parentsOf(id);
+        for (const p of parents ? [parents.parentId, ...parents.memberOf] : []) {
+          if (p === undefined || seen.has(p)) continue;
           seen.add(p);
           todo.push(p);
         }
       }
-    }
-    const list = [...seen];
-    this.ancestors.set(actorId, list);
-    return list;
-  };
+      const list = [...seen];
+      memo.set(actorId, list);
+      return list;
+    };
+  }
 
   /** Moves an entry's index rows and counters from `before` (null: a new entry) to `after`. */
   update(entryNo: number, firstSeq: number, before: TimelineDoc | null, after: TimelineDoc): void {
+    const ancestry = this.ancestryWith();
     this.apply(
       entryNo,
-      before ? this.contribution(firstSeq, before) : EMPTY,
-      this.contribution(firstSeq, after),
+      before ? this.contribution(firstSeq, before, ancestry) : EMPTY,
+      this.contribution(firstSeq, after, ancestry),
     );
   }
 
   /**
    * An actor's parents changed: every entry indexed under it as a group (its own and its members'
-   * entries) is re-indexed with the new hierarchy. `current` loads an entry's current document.
+   * entries) is re-indexed, from the old hierarchy to the new, one entry at a time (the entry
+   * numbers are read first: nothing else may run on the connection while a statement iterates).
+   * `current` loads an entry's current document. The cost is the subtree's entries, in one batch.
    */
   setParents(
     actorId: string,
     parents: Parents,
     current: (entryNo: number) => { doc: TimelineDoc; firstSeq: number } | null,
   ): void {
+    const old = this.parentsOf(actorId);
     const stored = JSON.stringify(parents);
-    const row = this.sql.parents.get(actorId);
-    if (row && row.parents === stored) return;
-    const affected = this.sql.groupEntries.all(actorId).flatMap((entryNo) => {
-      const found = current(entryNo);
-      return found ? [{ entryNo, ...found, before: this.contribution(found.firstSeq, found.doc) }] : [];
-    });
+    if (old && JSON.stringify(old) === stored) return;
+    const entryNos = this.sql.groupEntries.all(actorId);
     this.sql.setParents.run(actorId, stored);
-    this.ancestors.clear();
-    for (const a of affected) this.apply(a.entryNo, a.before, this.contribution(a.firstSeq, a.doc));
+    const before = this.ancestryWith(new Map([[actorId, old]]));
+    const after = this.ancestryWith();
+    for (const entryNo of entryNos) {
+      const found = current(entryNo);
+      if (!found) continue;
+      this.apply(
+        entryNo,
+        this.contribution(found.firstSeq, found.doc, before),
+        this.contribution(found.firstSeq, found.doc, after),
+      );
+    }
   }
 
-  private contribution(firstSeq: number, doc: TimelineDoc): Contribution {
+  private contribution(firstSeq: number, doc: TimelineDoc, ancestry: Ancestry): Contribution {
     const key = entryKey(doc, firstSeq);
     const keys = new Map<string, readonly [string, string, number, number, number, number]>();
-    for (const [dim, value] of keyValues(doc, this.ancestry)) {
+    for (const [dim, value] of keyValues(doc, ancestry)) {
       keys.set([dim, value, key.span, key.startMs, key.endMs].join(COUNT_SEP), [
         dim,
         value,
@@ -136,10 +150,10 @@ export class KeyIndex {
       ]);
     }
     const disputes = new Map<string, readonly [string, string, number]>();
-    for (const [holder, at, n] of disputeRows(doc, this.ancestry)) {
+    for (const [holder, at, n] of disputeRows(doc, ancestry)) {
       disputes.set(`${holder}${COUNT_SEP}${at}${COUNT_SEP}${n}`, [holder, at, n]);
     }
-    return { keys, counts: countsOf(doc, key, this.ancestry), disputes };
+    return { keys, counts: countsOf(doc, key, ancestry), disputes };
   }
 
   private apply(entryNo: number, before: Contribution, after: Contribution): void {

@@ -6,15 +6,18 @@ import type { TimelineDoc } from './timeline.doc';
  * its cost is the page, not the log; `counts` tells a read which range is the narrowest and
  * answers the actor view's totals without scanning.
  *
- * Dimensions: `all` (every entry), `crisis`, `type`, `status`, `actor` (actors named in the entry)
- * and `group` (those actors and every actor above them, by parent or membership: "with members").
+ * Dimensions: `all` (every entry), `crisis`, `type`, `status`, `source` (the source it is
+ * attributed to: minimum reliability is the sources graded so now), `actor` (actors named in the
+ * entry) and `group` (those actors and every actor above them, by parent or membership: "with
+ * members").
  */
-export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'actor' | 'group';
+export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' | 'group';
 
 /**
  * Entries fall in span classes by the length of their occurred interval. Within a class the
  * longest interval is bounded, so "still happening at `from`" becomes an index range:
- * start >= from - SPAN_MAX_MS[class]. The last class is unbounded (at most the matches).
+ * start >= from - SPAN_MAX_MS[class]. The last class (intervals over 512 days) is unbounded: with
+ * `from`, it is read from its first entry, so its cost is its size.
  */
 export const SPAN_MAX_MS = [86_400_000, 8 * 86_400_000, 64 * 86_400_000, 512 * 86_400_000, Infinity];
 
@@ -52,6 +55,7 @@ export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, 
     ['crisis', doc.report.crisisId],
     ['type', doc.type],
     ['status', doc.status],
+    ['source', doc.report.attribution.sourceId],
     ...[...actors].map((a): [KeyDim, string] => ['actor', a]),
     ...[...groups].map((g): [KeyDim, string] => ['group', g]),
   ];

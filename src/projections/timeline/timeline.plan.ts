@@ -1,6 +1,6 @@
 import { tablesOf, type ReadDb } from '../projection';
 import { CURRENT } from '../scope';
-import { reliabilitySql } from '../sources/sources.reader';
+import { currentlyGradedSql } from '../sources/sources.reader';
 import { filterSql, type TimelineFilter } from './timeline.filter';
 import { SPAN_MAX_MS, type KeyDim } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
@@ -27,9 +27,13 @@ interface Driver {
 
 const list = (values: readonly unknown[]): string => values.map(() => '?').join(',');
 
-/** The filter's dimensions that the key index can start from. */
-function drivers(f: TimelineFilter): Driver[] {
+/** Values of a dimension a page may start from (times the span classes: SQLite allows 500 arms). */
+const MAX_DRIVER_VALUES = 16;
+
+/** The filter's dimensions that the key index can start from (`graded`: the sources graded well enough). */
+function drivers(f: TimelineFilter, graded: () => string[]): Driver[] {
   const out: Driver[] = [];
+  if (f.maxReliabilityRank !== undefined) out.push({ dim: 'source', values: graded() });
   if (f.actor) out.push({ dim: f.actor.withMembers ? 'group' : 'actor', values: [f.actor.id] });
   if (f.crisis !== undefined) out.push({ dim: 'crisis', values: [f.crisis] });
   if (f.types) out.push({ dim: 'type', values: f.types });
@@ -78,10 +82,14 @@ export class CurrentPagePlanner {
   }
 
   private keyPlan(f: TimelineFilter, after: SortKey | null, limit: number) {
-    const candidates = drivers(f);
+    const candidates = drivers(f, () =>
+      this.db.prepare<[number], string>(currentlyGradedSql()).pluck().all(f.maxReliabilityRank!),
+    );
     let driver: Driver = { dim: 'all', values: [''] };
     let best = Infinity;
     for (const d of candidates) {
+      // Each value is an index range per span class: many values (graded sources) only check.
+      if (d.values.length > MAX_DRIVER_VALUES) continue;
       const n = this.count(d.dim, d.values);
       if (n < best) [driver, best] = [d, n];
     }
@@ -91,13 +99,6 @@ export class CurrentPagePlanner {
       checks.push({
         sql: `EXISTS (SELECT 1 FROM ${t('keys')} o WHERE o.dim = ? AND o.value IN (${list(d.values)}) AND o.span = k.span AND o.start_ms = k.start_ms AND o.first_seq = k.first_seq)`,
         params: [d.dim, ...d.values],
-      });
-    }
-    if (f.maxReliabilityRank !== undefined) {
-      const r = reliabilitySql('v.source_id', CURRENT);
-      checks.push({
-        sql: `EXISTS (SELECT 1 FROM ${t('versions')} v WHERE v.entry_no = k.entry_no AND v.to_seq IS NULL AND instr('ABCDEF', coalesce(${r.sql}, 'x')) BETWEEN 1 AND ?)`,
-        params: [...r.params, f.maxReliabilityRank],
       });
     }
     const arms: string[] = [];
@@ -113,15 +114,17 @@ export class CurrentPagePlanner {
         if (f.fromMs !== undefined) {
           where.push('k.end_ms > ?');
           params.push(f.fromMs);
-          const longest = SPAN_MAX_MS[span]!;
-          if (Number.isFinite(longest)) {
-            where.push('k.start_ms >= ?');
-            params.push(f.fromMs - longest);
-          }
         }
-        if (after) {
-          where.push('(k.start_ms > ? OR (k.start_ms = ? AND k.first_seq > ?))');
-          params.push(after.startMs, after.startMs, after.firstSeq);
+        // One lower bound of the index range (SQLite uses one): the cursor as a row value, or the
+        // earliest start that can still be happening at `from` in this span class, whichever is later.
+        const longest = SPAN_MAX_MS[span]!;
+        const floor = f.fromMs !== undefined && Number.isFinite(longest) ? f.fromMs - longest : undefined;
+        if (after && (floor === undefined || after.startMs >= floor)) {
+          where.push('(k.start_ms, k.first_seq) > (?, ?)');
+          params.push(after.startMs, after.firstSeq);
+        } else if (floor !== undefined) {
+          where.push('k.start_ms >= ?');
+          params.push(floor);
         }
         for (const c of checks) {
           where.push(c.sql);
@@ -142,8 +145,8 @@ export class CurrentPagePlanner {
   private textPlan(f: TimelineFilter, after: SortKey | null, limit: number) {
     const { where, params } = filterSql({ ...f, text: undefined }, CURRENT);
     if (after) {
-      where.push('(v.start_ms > ? OR (v.start_ms = ? AND v.first_seq > ?))');
-      params.push(after.startMs, after.startMs, after.firstSeq);
+      where.push('(v.start_ms, v.first_seq) > (?, ?)');
+      params.push(after.startMs, after.firstSeq);
     }
     const search = t('search');
     return {

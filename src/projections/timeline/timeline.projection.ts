@@ -139,7 +139,7 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 3,
+  version: 4,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
@@ -242,6 +242,8 @@ export const timelineProjection: Projection = {
       if (event.type === 'ActorDetailsChanged' && d.parentId === undefined && d.memberOf === undefined)
         return;
       const known = event.type === 'ActorDetailsChanged' ? keys.parentsOf(d.actorId) : null;
+      // As the actors projection does: details of an actor never registered change nothing.
+      if (event.type === 'ActorDetailsChanged' && known === null) return;
       const parentId = d.parentId ?? known?.parentId;
       const memberOf = d.memberOf ?? known?.memberOf ?? [];
       keys.setParents(d.actorId, { parentId, memberOf }, (entryNo) => {

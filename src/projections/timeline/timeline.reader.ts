@@ -91,8 +91,8 @@ export class TimelineReader {
     const { where, params } = filterSql(filter, scope);
     if (query.cursor) {
       const [startMs, seq] = decodeCursor(query.cursor, 2);
-      where.push('(v.start_ms > ? OR (v.start_ms = ? AND v.first_seq > ?))');
-      params.push(startMs, startMs, seq);
+      where.push('(v.start_ms, v.first_seq) > (?, ?)');
+      params.push(startMs, seq);
     }
     const limit = query.limit ?? 50;
     const rows = this.db
