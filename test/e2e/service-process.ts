@@ -36,14 +36,14 @@ export class ServiceProcess {
     this.exited = new Promise((ok) => child.once('exit', (code) => ok(code)));
   }
 
-  /** Spawns the service on `dataDir`; does not wait for it (see ready()). */
-  static async spawn(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  /** Spawns the service on `dataDir` (in `cwd`, the checkout by default); does not wait for it (see ready()). */
+  static async spawn(dataDir: string, env: Record<string, string> = {}, cwd = ROOT): Promise<ServiceProcess> {
     const port = await freePort();
     const child = spawn(
       process.execPath,
       ['-r', join(__dirname, '..', 'ts-hook.cjs'), join(ROOT, 'src', 'main.ts')],
       {
-        cwd: ROOT,
+        cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,
@@ -62,8 +62,8 @@ export class ServiceProcess {
   }
 
   /** Spawns the service and waits until /health/ready answers 200. */
-  static async start(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const service = await ServiceProcess.spawn(dataDir, env);
+  static async start(dataDir: string, env: Record<string, string> = {}, cwd = ROOT): Promise<ServiceProcess> {
+    const service = await ServiceProcess.spawn(dataDir, env, cwd);
     await service.ready();
     return service;
   }
