@@ -98,12 +98,14 @@ const dayText = (ms: number): string => minuteText(ms).slice(0, 10);
 export type IntervalKind = 'minute' | 'hour' | 'day' | 'long';
 
 /**
- * When a report occurred (Europe/Kyiv), anywhere in the year: 55% minute precision (a point, or up
- * to 12 hours), 15% hour precision (up to 6 hours), 26% day precision (one day, or up to 4 days),
- * 4% long: weeks to months (3% a day range of 14 to 150 days, 1% a whole month).
+ * When a report occurred, anywhere in the year, in a zone without daylight saving time (wall-clock
+ * text is made by UTC arithmetic, which a DST change would turn into an interval ending before it
+ * starts): 55% minute precision (a point, or up to 12 hours), 15% hour precision (up to 6 hours),
+ * 26% day precision (one day, or up to 4 days), 4% long: weeks to months (3% a day range of 14 to
+ * 150 days, 1% a whole month).
  */
 export function occurred(random: () => number): { occurred: Record<string, unknown>; kind: IntervalKind } {
-  const timezone = 'Europe/Kyiv';
+  const timezone = 'Europe/Moscow';
   const day = Date.UTC(YEAR, 0, 1) + Math.floor(random() * 365) * DAY_MS;
   const at = day + Math.floor(random() * 24 * 60) * MINUTE_MS;
   const r = random();
