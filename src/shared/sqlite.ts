@@ -55,6 +55,8 @@ function cacheStatements(db: SqliteDatabase): void {
   }) as SqliteDatabase['prepare'];
 }
 
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** Opens a SQLite file with the pragmas every database of the service uses. */
 export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
@@ -70,6 +72,9 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
     // Always explicit: better-sqlite3 puts WAL files at NORMAL, which alone can lose acknowledged
     // writes on power loss; each file says what it needs (see OpenOptions.synchronous).
     db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous};`);
+    // A WAL keeps the size of its largest burst (a catch-up, a rebuild) unless limited: once
+    // checkpointed, it is cut back to this when the next write starts it over.
+    db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
     if (options.checkpoints === 'background' && file !== ':memory:') {
       const checkpointer = new WalCheckpointer(db, file, { synchronous: options.synchronous });
       const close = db.close.bind(db);
