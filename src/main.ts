@@ -3,17 +3,21 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
 import { DataDirLocked } from './shared/data-dir-lock';
-import { EVENT_STORE, type EventStore } from './event-store';
-import { AppliedStream } from './projections/applied-stream';
+import { ProjectionRunner } from './projections/projection-runner';
+
+/** Longest wait for the read models before the port opens. */
+const CATCH_UP_BEFORE_LISTEN_MS = 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   const logger = new Logger('Main');
-  const store = app.get<EventStore>(EVENT_STORE);
-  const head = await store.headPosition();
-  if (head && !(await app.get(AppliedStream).waitFor(head, 60_000))) {
-    logger.warn('read models are still catching up; reads may lag (see GET /health)');
+  // A short log is applied before the port opens, so nobody sees it half applied; a long one is
+  // caught up while the server listens: writes and /health work, reads answer 503 not_ready.
+  if (!(await app.get(ProjectionRunner).whenCaughtUp(CATCH_UP_BEFORE_LISTEN_MS))) {
+    logger.log(
+      'read models are catching up with the log; reads answer 503 until then (progress: GET /health)',
+    );
   }
   await app.listen({ port: config.port, host: config.host });
   logger.log(

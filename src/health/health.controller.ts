@@ -40,6 +40,11 @@ export class HealthController {
         ? Number(head.commit - (state.position?.commit ?? 0n))
         : undefined;
     const ready = store.up && state.state === 'live';
+    const rate = state.progress?.eventsPerSecond;
+    const catchUp = state.progress && {
+      ...state.progress,
+      ...(lagEvents !== undefined && rate ? { etaSeconds: Math.ceil(lagEvents / rate) } : {}),
+    };
     return {
       status: !store.up || state.state === 'failed' ? 'down' : ready ? 'ok' : 'degraded',
       ready,
@@ -50,7 +55,9 @@ export class HealthController {
         events: state.seq,
         head: head ? formatPosition(head) : null,
         behind,
+        caughtUp: state.caughtUp,
         ...(lagEvents !== undefined ? { lagEvents } : {}),
+        ...(catchUp ? { catchUp } : {}),
         ...(state.error ? { error: state.error } : {}),
       },
     };

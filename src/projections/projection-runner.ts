@@ -10,6 +10,7 @@ import {
 import { isStorageFailure } from '../shared/sqlite';
 import { AppliedStream } from './applied-stream';
 import { BoundProjections } from './bound-projections';
+import { BatchSizer, ProgressMeter, type CatchUpProgress } from './catch-up-progress';
 import type { EventDecoder, ProjectedEvent, Projection, ReadDb } from './projection';
 
 export interface RunnerOptions<E extends ProjectedEvent> {
@@ -17,18 +18,32 @@ export interface RunnerOptions<E extends ProjectedEvent> {
   readonly decode: EventDecoder<E>;
   /** Most events applied in one transaction. */
   readonly batchSize?: number;
+  /**
+   * While catching up, about how long one batch (one synchronous transaction) may hold the event
+   * loop; batches are sized to it and the loop turns between them.
+   */
+  readonly catchUpBatchMs?: number;
   /** Delay before resubscribing after the store failed. */
   readonly retryDelayMs?: number;
 }
 
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'stopped';
 
+/** How often catch-up logs its progress. */
+const PROGRESS_LOG_MS = 10_000;
+/** Smallest catch-up batch, however costly its events: fewer would cost more in commits than it saves. */
+const MIN_CATCH_UP_BATCH = 16;
+
+const turnOfTheLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Feeds projections from one catch-up subscription to the whole log. Each batch is applied in one
  * read-database transaction together with every projection's checkpoint, so effects are exactly-once
  * and a restart resumes where the last commit left off (no full replay). Each committed batch is
  * then published on the AppliedStream, which live feeds, the audit signer, metrics and
- * read-your-writes waiters listen to.
+ * read-your-writes waiters listen to. While catching up, batches are sized to take about
+ * `catchUpBatchMs` each and the event loop turns between them, so the server answers (and
+ * reports progress) throughout a catch-up of any length.
  */
 export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   private readonly logger = new Logger('Projections');
@@ -46,6 +61,12 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   private lastError: string | null = null;
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
+  private readonly sizer: BatchSizer;
+  private meter: ProgressMeter | null = null;
+  private lastProgressLog = 0;
+  /** Has been live once since start: every read model holds the log as it was at start. */
+  private hasCaughtUp = false;
+  private readonly caughtUpWaiters = new Set<() => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -59,6 +80,8 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     this.bound = new BoundProjections(db, projections, options.decode);
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    const min = Math.min(MIN_CATCH_UP_BATCH, this.batchSize);
+    this.sizer = new BatchSizer(options.catchUpBatchMs ?? 15, min, this.batchSize);
   }
 
   /** Prepares every projection (rebuilding those whose version changed) and starts following the log. */
@@ -76,9 +99,45 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     this.applied.end();
   }
 
-  get state(): { state: RunnerState; position: Position | null; seq: number; error: string | null } {
+  get state(): {
+    state: RunnerState;
+    position: Position | null;
+    seq: number;
+    error: string | null;
+    caughtUp: boolean;
+    progress: CatchUpProgress | null;
+  } {
     const lowest = this.bound.lowest();
-    return { state: this.runnerState, position: lowest.position, seq: lowest.seq, error: this.lastError };
+    return {
+      state: this.runnerState,
+      position: lowest.position,
+      seq: lowest.seq,
+      error: this.lastError,
+      caughtUp: this.hasCaughtUp,
+      progress: this.runnerState === 'live' ? null : (this.meter?.snapshot() ?? null),
+    };
+  }
+
+  /**
+   * The read models have applied the whole log as it was when this process started (and have been
+   * live since, give or take the usual lag): until then they answer for an older state of the log.
+   */
+  get caughtUp(): boolean {
+    return this.hasCaughtUp;
+  }
+
+  /** Resolves true once caught up (see caughtUp), or false after `timeoutMs`. */
+  whenCaughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.hasCaughtUp) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.caughtUpWaiters.delete(done);
+        resolve(this.hasCaughtUp);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.caughtUpWaiters.add(done);
+    });
   }
 
   /** Position every projection has applied (the lowest checkpoint). */
@@ -110,19 +169,28 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
       this.applied.resumeAt(from.position, from.seq);
       // After a failure the state stays 'retrying' until the runner has caught up again.
       if (this.runnerState !== 'retrying') this.runnerState = 'catching-up';
+      this.meter = new ProgressMeter();
       try {
         this.subscription = this.store.subscribeToAll({ from: from.position ?? 'start' });
         for await (const item of this.subscription) {
           if (this.retryPending) break;
           if (item.kind === 'event') {
             this.pending.push(this.decodeOrFail(item.event));
-            if (this.pending.length >= this.batchSize) this.flushSafely();
-            else this.scheduleFlush();
+            const live = this.runnerState === 'live';
+            if (this.pending.length < (live ? this.batchSize : this.sizer.size)) this.scheduleFlush();
+            else {
+              this.flushSafely();
+              // Reading a SQLite page and applying it are synchronous: without this turn, a whole
+              // catch-up would run as one chain of microtasks, with no timer or request served.
+              if (!live) await turnOfTheLoop();
+            }
           } else {
             this.flushSafely();
             if (this.failed || this.retryPending || this.stopped) break;
-            if (this.runnerState !== 'live') this.logger.log(`caught up at ${this.describe()}`);
+            if (this.runnerState !== 'live') this.logger.log(`caught up at ${this.describe()}${this.rate()}`);
             this.runnerState = 'live';
+            this.hasCaughtUp = true;
+            for (const resolve of [...this.caughtUpWaiters]) resolve();
           }
           if (this.stopped) break;
         }
@@ -210,9 +278,33 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     const batch = this.pending;
     this.pending = [];
     const firstSeq = this.cursorSeq + 1;
+    const started = performance.now();
     this.bound.apply(batch, firstSeq);
     this.cursorSeq += batch.length;
+    if (this.runnerState !== 'live') this.caughtUpBy(batch.length, performance.now() - started);
     this.applied.publish({ events: batch, firstSeq });
+  }
+
+  /** Sizes the next catch-up batch by this one's cost, counts it, and logs progress now and then. */
+  private caughtUpBy(events: number, ms: number): void {
+    this.sizer.observe(events, ms);
+    this.meter?.add(events);
+    const now = Date.now();
+    if (now - this.lastProgressLog < PROGRESS_LOG_MS) return;
+    if (this.lastProgressLog === 0) {
+      this.lastProgressLog = now; // the first batch: nothing to report yet
+      return;
+    }
+    this.lastProgressLog = now;
+    this.logger.log(`catching up: ${this.describe()}${this.rate()}`);
+  }
+
+  private rate(): string {
+    const rate = this.meter?.rate();
+    const events = this.meter?.events ?? 0;
+    return rate == null || events === 0
+      ? ''
+      : `; ${events.toLocaleString('en')} events applied since start, ${Math.round(rate).toLocaleString('en')}/s`;
   }
 
   private get failed(): boolean {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp } from '../../src/app.factory';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { EVENT_STORE, formatPosition, type EventStore } from '../../src/event-store';
+import { ProjectionRunner } from '../../src/projections/projection-runner';
 
 export const ADMIN_KEY = 'test-admin-Vq8rX2mKp7LzN4wT9bYe';
 
@@ -63,6 +64,9 @@ export class TestApp {
     };
     const config: AppConfig = loadConfig(fullEnv);
     const app = await createApp(config);
+    // As main.ts does for a short log; a spec about catching up uses a ServiceProcess instead.
+    const store = app.get<EventStore>(EVENT_STORE);
+    if ((await store.health()).up) await app.get(ProjectionRunner).whenCaughtUp(30_000);
     await app.listen({ port, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new TestApp(app, `http://127.0.0.1:${address.port}`, dir, fullEnv);
