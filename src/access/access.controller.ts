@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Valid } from '../shared/validation';
 import { Access } from '../auth/access.guard';
+import { RequireCaughtUp } from '../projections/caught-up.interceptor';
 import { ANONYMOUS, ROLES, type Role } from '../auth/access.model';
 import { AccessService } from './access.service';
 
@@ -38,6 +39,7 @@ export class AccessController {
 
   @Get('admin/keys')
   @Access('admin')
+  @UseInterceptors(RequireCaughtUp)
   @ApiOperation({ summary: 'Every key ever issued (never the key or its hash).' })
   list() {
     return { items: this.access.list() };

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { notReady } from '../projections/caught-up.interceptor';
 import { READ_DB, type ReadDb } from '../projections/projection';
+import { ProjectionRunner } from '../projections/projection-runner';
 import { AccessController } from './access.controller';
 import { AccessGuard } from '../auth/access.guard';
 import { AccessReader } from './access.projection';
@@ -21,9 +23,11 @@ import { KeyDigest, loadKeyDigest } from './key-digest';
     { provide: AccessReader, inject: [READ_DB], useFactory: (db: ReadDb) => new AccessReader(db) },
     {
       provide: KEY_LOOKUP,
-      inject: [AccessReader, KeyDigest],
-      useFactory: (keys: AccessReader, digest: KeyDigest): KeyLookup => ({
+      inject: [AccessReader, KeyDigest, ProjectionRunner],
+      useFactory: (keys: AccessReader, digest: KeyDigest, runner: ProjectionRunner): KeyLookup => ({
         find: (key) => keys.find(digest.of(key), KeyDigest.legacy(key)),
+        incomplete: () =>
+          runner.caughtUp ? null : notReady(runner, 'API keys are still being read from the log'),
       }),
     },
     { provide: APP_GUARD, useClass: AccessGuard },

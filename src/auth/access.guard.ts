@@ -57,7 +57,7 @@ export class AccessGuard implements CanActivate {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
     const found = this.keys.find(m[1]!);
-    if (!found) throw unauthorized('unknown API key');
+    if (!found) throw this.keys.incomplete() ?? unauthorized('unknown API key');
     if (found.revokedAt) throw unauthorized(`API key ${found.keyId} was revoked`);
     return principalOfKey(found.keyId, found.name, found.role);
   }

@@ -14,6 +14,11 @@ export interface KnownKey {
  */
 export interface KeyLookup {
   find(key: string): KnownKey | null;
+  /**
+   * Null when every key on the log (as it was at start) is known; else the error to answer for a
+   * key not found, since it may be one not read yet (a 503 to retry, not a 401).
+   */
+  incomplete(): Error | null;
 }
 
 /** Injection token of the KeyLookup. */

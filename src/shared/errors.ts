@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   store_unavailable: { status: 503, title: 'Event store unavailable' },
   overloaded: { status: 503, title: 'Too many reads waiting' },
   not_caught_up: { status: 503, title: 'Read models not caught up' },
+  not_ready: { status: 503, title: 'Read models still catching up with the log' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,8 +1,18 @@
-import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.guard';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
+import { RequireCaughtUp } from '../caught-up.interceptor';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
@@ -18,6 +28,7 @@ import { TimelineQueryDto } from './timeline-query.dto';
 @ApiTags('timeline')
 @Controller('v1')
 @Access('read')
+@UseInterceptors(RequireCaughtUp)
 export class TimelineController {
   constructor(
     @Inject(READERS) private readonly readers: PooledReaders,
