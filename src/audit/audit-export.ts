@@ -1,5 +1,6 @@
 import type { EventStore, Position, RecordedEvent } from '../event-store';
 import { comparePositions } from '../event-store';
+import { nextTurn } from '../shared/turn';
 import { loggedEvent, type ExportLine } from './audit-leaf';
 import type { AuditTreeTables } from './audit.projection';
 
@@ -35,6 +36,9 @@ export async function* exportLines(
     }
     if (leaves.length < events.length) break;
     after = events[events.length - 1]!.position;
+    // SQLite pages are read synchronously: a verify of the whole log would otherwise hold the
+    // server for all of it.
+    await nextTurn();
   }
   // Leaves the store no longer has an event for (a truncated or deleted tail).
   while (index < size) {
@@ -50,5 +54,6 @@ export async function* exportLines(
       };
     }
     index = leaves[leaves.length - 1]!.index + 1;
+    await nextTurn();
   }
 }

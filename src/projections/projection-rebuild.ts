@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { keepAlive } from '../shared/sqlite';
+import { nextTurn } from '../shared/turn';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../event-store';
 import {
   handlesType,
@@ -9,50 +8,14 @@ import {
   type Projection,
   type ProjectionHandler,
   type ReadDb,
-  type TableNamer,
 } from './projection';
+import { BatchSizer } from './catch-up-progress';
 
 const SHADOW = '_rebuild';
+/** Most events read and applied in one step. */
 const PAGE = 1000;
-
-/**
- * SHA-256 over a projection's rows, table by table, rows in the order of all their columns: equal
- * digests mean equal read models. Virtual tables (full-text indexes) are derived from the others.
- */
-export function projectionDigest<E extends ProjectedEvent>(
-  db: ReadDb,
-  projection: Projection<E>,
-  t: TableNamer = tablesOf(projection.name),
-): string {
-  const hash = createHash('sha256');
-  for (const logical of [...projection.tables].sort()) {
-    const table = t(logical);
-    const meta = db
-      .prepare<[string], { sql: string | null }>(
-        `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`,
-      )
-      .get(table);
-    if (!meta || /CREATE VIRTUAL TABLE/i.test(meta.sql ?? '')) continue;
-    const columns = db
-      .prepare(`SELECT * FROM "${table}" LIMIT 0`)
-      .columns()
-      .map((c) => `"${c.name}"`);
-    hash.update(`${logical}\n`);
-    const rows = db
-      .prepare(`SELECT * FROM "${table}" ORDER BY ${columns.join(', ')}`)
-      .raw(true)
-      .safeIntegers(true);
-    for (const row of keepAlive(rows.iterate()) as IterableIterator<unknown[]>) {
-      hash.update(
-        JSON.stringify(row, (_k, v: unknown) =>
-          typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v,
-        ),
-      );
-      hash.update('\n');
-    }
-  }
-  return hash.digest('hex');
-}
+/** About how long one step (one synchronous transaction) may hold the event loop. */
+const STEP_MS = 15;
 
 /** What the runner lends a rebuild: where the live copy stands, and the swap. */
 export interface RebuildTarget<E extends ProjectedEvent> {
@@ -83,10 +46,14 @@ export async function rebuildInShadow<E extends ProjectedEvent>(
   const apply = projection.bind(db, shadow);
   let at: Position | null = null;
   let seq = 0;
+  const sizer = new BatchSizer(STEP_MS, Math.min(16, PAGE), PAGE);
   for (;;) {
     const goal = target.checkpoint().position;
     if (goal === null || (at !== null && comparePositions(at, goal) >= 0)) break;
-    const page: RecordedEvent[] = await store.readAll({ fromPosition: at ?? undefined, maxCount: PAGE + 1 });
+    const page: RecordedEvent[] = await store.readAll({
+      fromPosition: at ?? undefined,
+      maxCount: sizer.size + 1,
+    });
     const from: Position | null = at;
     const events: E[] = page
       .filter(
@@ -96,13 +63,17 @@ export async function rebuildInShadow<E extends ProjectedEvent>(
       )
       .map((e) => decode(e));
     if (events.length === 0) break;
+    const started = performance.now();
     db.transaction(() => {
       for (const e of events) {
         seq++;
         if (handlesType(projection, e.type)) apply(e, { seq });
       }
     })();
+    sizer.observe(events.length, performance.now() - started);
     at = events[events.length - 1]!.position;
+    // The live copy keeps serving meanwhile: let the server answer between steps.
+    await nextTurn();
   }
   // Synchronous from here: the runner cannot apply a batch until the swap is done.
   const now = target.checkpoint().position;

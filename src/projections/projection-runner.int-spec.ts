@@ -174,4 +174,47 @@ describe('ProjectionRunner (real SQLite files)', () => {
     expect(runner.applied.appliedSeq).toBe(1);
     await runner.stop();
   });
+
+  it('lets the event loop turn between batches while it catches up and while it rebuilds', async () => {
+    // Each event costs 0.5 ms of CPU, so applying 2,000 takes a second of synchronous work.
+    const spin = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const base = counter();
+    const slow: Projection<RecordedEvent> = {
+      ...base,
+      bind: (d, t) => {
+        const apply = base.bind(d, t);
+        return (event, at) => {
+          spin(0.5);
+          apply(event, at);
+        };
+      },
+    };
+    const appends = Array.from({ length: 2000 }, () =>
+      store.append('s', [testEvent('Counted')], { expectedRevision: 'any' }),
+    );
+    await Promise.all(appends);
+    const ticking = () => {
+      let ticks = 0;
+      const timer = setInterval(() => (ticks += 1), 1);
+      return () => (clearInterval(timer), ticks);
+    };
+
+    const runner = new ProjectionRunner(store, db, [slow], AS_STORED);
+    let stop = ticking();
+    runner.start();
+    expect(await runner.whenCaughtUp(60_000)).toBe(true);
+    expect(stop()).toBeGreaterThanOrEqual(3);
+    expect(count('s')).toBe(2000);
+    expect(runner.state).toMatchObject({ caughtUp: true, progress: null });
+
+    stop = ticking();
+    const rebuilt = await runner.rebuild('counter');
+    expect(stop()).toBeGreaterThanOrEqual(3);
+    expect(rebuilt).toMatchObject({ events: 2000 });
+    expect(rebuilt.after).toBe(rebuilt.before);
+    await runner.stop();
+  }, 60_000);
 });

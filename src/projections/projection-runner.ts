@@ -8,10 +8,12 @@ import {
   type Subscription,
 } from '../event-store';
 import { isStorageFailure } from '../shared/sqlite';
+import { nextTurn } from '../shared/turn';
 import { AppliedStream } from './applied-stream';
 import { BoundProjections } from './bound-projections';
 import { BatchSizer, ProgressMeter, type CatchUpProgress } from './catch-up-progress';
-import type { EventDecoder, ProjectedEvent, Projection, ReadDb } from './projection';
+import { tablesOf, type EventDecoder, type ProjectedEvent, type Projection, type ReadDb } from './projection';
+import { digestTables } from './projection-digest';
 
 export interface RunnerOptions<E extends ProjectedEvent> {
   /** Decodes each event once as it is read, for every projection and listener. */
@@ -25,6 +27,8 @@ export interface RunnerOptions<E extends ProjectedEvent> {
   readonly catchUpBatchMs?: number;
   /** Delay before resubscribing after the store failed. */
   readonly retryDelayMs?: number;
+  /** Computes a projection's digest (in the read pool's workers); default: on the loop. */
+  readonly digest?: (projection: string, tables: readonly string[]) => Promise<string>;
 }
 
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'stopped';
@@ -33,8 +37,6 @@ export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'fa
 const PROGRESS_LOG_MS = 10_000;
 /** Smallest catch-up batch, however costly its events: fewer would cost more in commits than it saves. */
 const MIN_CATCH_UP_BATCH = 16;
-
-const turnOfTheLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Feeds projections from one catch-up subscription to the whole log. Each batch is applied in one
@@ -61,6 +63,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   private lastError: string | null = null;
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
+  private readonly digester: NonNullable<RunnerOptions<E>['digest']>;
   private readonly sizer: BatchSizer;
   private meter: ProgressMeter | null = null;
   private lastProgressLog = 0;
@@ -80,6 +83,8 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     this.bound = new BoundProjections(db, projections, options.decode);
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.digester =
+      options.digest ?? ((name, tables) => Promise.resolve(digestTables(db, tables, tablesOf(name))));
     const min = Math.min(MIN_CATCH_UP_BATCH, this.batchSize);
     this.sizer = new BatchSizer(options.catchUpBatchMs ?? 15, min, this.batchSize);
   }
@@ -150,16 +155,18 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   }
 
   /** SHA-256 over the projection's rows (equal read models, equal digests). */
-  digest(name: string): string {
-    return this.bound.digest(name);
+  digest(name: string): Promise<string> {
+    return this.digester(name, this.bound.tablesOf(name));
   }
 
   /**
    * Rebuilds one projection from the log into a shadow copy while the live one keeps serving, then
    * swaps them atomically; returns the digests before and after and how many events were replayed.
    */
-  rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }> {
-    return this.bound.rebuild(name, this.store);
+  async rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }> {
+    const before = await this.digest(name);
+    const events = await this.bound.rebuild(name, this.store);
+    return { name, before, after: await this.digest(name), events };
   }
 
   private async run(): Promise<void> {
@@ -182,7 +189,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
               this.flushSafely();
               // Reading a SQLite page and applying it are synchronous: without this turn, a whole
               // catch-up would run as one chain of microtasks, with no timer or request served.
-              if (!live) await turnOfTheLoop();
+              if (!live) await nextTurn();
             }
           } else {
             this.flushSafely();
