@@ -36,7 +36,7 @@ export interface RunnerLike {
     waitFor(position: { commit: bigint; prepare: bigint }, timeoutMs: number): Promise<boolean>;
   };
   rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }>;
-  digest(name: string): string;
+  digest(name: string): Promise<string>;
   readonly names: string[];
 }
 

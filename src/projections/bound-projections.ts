@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { comparePositions, type EventStore } from '../event-store';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
-import { projectionDigest, rebuildInShadow } from './projection-rebuild';
+import { rebuildInShadow } from './projection-rebuild';
 import {
   dropTables,
   handlesType,
@@ -83,22 +83,18 @@ export class BoundProjections<E extends ProjectedEvent> {
     this.bound.forEach((b, j) => (b.checkpoint = advanced[j]!));
   }
 
-  /** SHA-256 over the projection's rows (equal read models, equal digests). */
-  digest(name: string): string {
-    return projectionDigest(this.db, this.boundOf(name).projection);
+  /** The logical names of a projection's tables. */
+  tablesOf(name: string): readonly string[] {
+    return this.boundOf(name).projection.tables;
   }
 
-  /** See ProjectionRunner.rebuild. */
-  async rebuild(
-    name: string,
-    store: EventStore,
-  ): Promise<{ name: string; before: string; after: string; events: number }> {
+  /** See ProjectionRunner.rebuild; resolves with the number of events replayed. */
+  async rebuild(name: string, store: EventStore): Promise<number> {
     const b = this.boundOf(name);
     if (this.rebuilding.has(name)) throw new Error(`${name} is already being rebuilt`);
     this.rebuilding.add(name);
     try {
-      const before = this.digest(name);
-      const events = await rebuildInShadow(store, this.db, {
+      return await rebuildInShadow(store, this.db, {
         projection: b.projection,
         decode: this.decode,
         checkpoint: () => b.checkpoint,
@@ -106,7 +102,6 @@ export class BoundProjections<E extends ProjectedEvent> {
           b.apply = apply;
         },
       });
-      return { name, before, after: this.digest(name), events };
     } finally {
       this.rebuilding.delete(name);
     }

@@ -13,14 +13,15 @@ export class ProjectionsAdminController {
 
   @Get()
   @ApiOperation({ summary: 'Every projection with its digest, and where the runner stands.' })
-  list() {
+  async list() {
     const { state, position, seq, error } = this.runner.state;
+    const digests = await Promise.all(this.runner.names.map((name) => this.runner.digest(name)));
     return {
       state,
       position: position ? formatPosition(position) : null,
       events: seq,
       error,
-      items: this.runner.names.map((name) => ({ name, digest: this.runner.digest(name) })),
+      items: this.runner.names.map((name, i) => ({ name, digest: digests[i] })),
     };
   }
 

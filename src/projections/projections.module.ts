@@ -133,9 +133,15 @@ export class ProjectionsModule {
         { provide: AppliedStream, useValue: new AppliedStream() },
         {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, READ_DB, AppliedStream],
-          useFactory: (store: EventStore, db: ReadDb, applied: AppliedStream) =>
-            new ProjectionRunner(store, db, projections, { decode: decodeLogged() }, applied),
+          inject: [EVENT_STORE, READ_DB, AppliedStream, READERS],
+          useFactory: (store: EventStore, db: ReadDb, applied: AppliedStream, readers: PooledReaders) =>
+            new ProjectionRunner(
+              store,
+              db,
+              projections,
+              { decode: decodeLogged(), digest: (name, tables) => readers.digests.digest(name, tables) },
+              applied,
+            ),
         },
         ReadConsistency,
         ProjectionsLifecycle,

@@ -61,12 +61,14 @@ export class ReadPool {
     private readonly file: string,
     private readonly size: number,
   ) {
-    const remotes = (parse: boolean) => ({
-      log: this.remote('log', parse),
-      sources: this.remote('sources', parse),
-      actors: this.remote('actors', parse),
-      timeline: this.remote('timeline', parse),
-    });
+    const remotes = (parse: boolean) =>
+      ({
+        log: this.remote('log', parse),
+        sources: this.remote('sources', parse),
+        actors: this.remote('actors', parse),
+        timeline: this.remote('timeline', parse),
+        digests: this.remote('digests', parse),
+      }) satisfies Record<ReaderName, object>;
     this.readers = remotes(true) as unknown as PooledReaders;
     this.json = remotes(false) as unknown as JsonReaders;
   }

@@ -1,5 +1,6 @@
 import type { ReadDb } from '../projection';
 import { ActorsReader } from '../actors/actors.reader';
+import { DigestReader } from '../projection-digest';
 import { LogReader } from '../log/log.reader';
 import { SourcesReader } from '../sources/sources.reader';
 import { ActorInvolvementReader } from '../timeline/actor-involvement.reader';
@@ -11,12 +12,14 @@ export interface Readers {
   readonly sources: SourcesReader;
   readonly actors: ActorsReader;
   readonly timeline: TimelineReader;
+  readonly digests: DigestReader;
 }
 
 export function createReaders(db: ReadDb): Readers {
   const sources = new SourcesReader(db);
   const actors = new ActorsReader(db, new ActorInvolvementReader(db));
-  return { log: new LogReader(db), sources, actors, timeline: new TimelineReader(db, actors, sources) };
+  const timeline = new TimelineReader(db, actors, sources);
+  return { log: new LogReader(db), sources, actors, timeline, digests: new DigestReader(db) };
 }
 
 type AsyncKeys<T> = {
@@ -63,7 +66,8 @@ export function jsonReaders(readers: PooledReaders): JsonReaders {
     sources: wrap(readers.sources),
     actors: wrap(readers.actors),
     timeline: wrap(readers.timeline),
-  } as unknown as JsonReaders;
+    digests: wrap(readers.digests),
+  } satisfies Record<ReaderName, object> as unknown as JsonReaders;
 }
 
 /**
