@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runBenchmark, workDir } from './lib/children';
 import { writeResults } from './lib/report';
+import { coldStart, printColdStart, type ColdStart } from './lib/scale-cold';
 import { ScaleLoader } from './lib/scale-data';
 import { loadDist, type Dist } from './lib/scale-dist';
 import { printComparison } from './lib/scale-gates';
@@ -54,6 +55,7 @@ const OPTIONS = {
   heavySeconds: num('BENCH_SCALE_HEAVY_SECONDS', 10),
   rebuild: flag('BENCH_SCALE_REBUILD', false),
   verify: flag('BENCH_SCALE_VERIFY', true),
+  coldSeconds: num('BENCH_SCALE_COLD_SECONDS', 60),
   minutes: num('BENCH_SCALE_MINUTES', Math.ceil(20 + (LARGEST / 1_000_000) * 200)),
   out: env.BENCH_SCALE_OUT || join(ROOT, 'bench', 'results', 'scale.json'),
 };
@@ -198,6 +200,12 @@ async function main(): Promise<void> {
     runs.push(figures);
   }
   loader.close();
+  let cold: ColdStart | null = null;
+  if (OPTIONS.coldSeconds > 0) {
+    console.log(`\n${fmt(LARGEST)} events: the built service on the same log with its read models deleted`);
+    cold = await coldStart(ROOT, dataDir, ADMIN_KEY, OPTIONS.coldSeconds);
+    printColdStart(cold);
+  }
   const skew = skewReport(loader.generator);
   const comparison = printComparison(runs);
   for (const n of notes) console.log(`note: ${n}`);
@@ -209,6 +217,7 @@ async function main(): Promise<void> {
     eventTypes: Object.fromEntries(loader.generator.counts),
     sizes: runs.map(sizeJson),
     comparison,
+    coldStart: cold,
     notes,
   });
 }

@@ -14,6 +14,8 @@ export interface ServerOptions {
   readonly nodeArgs?: string[];
   /** Another script to run instead of the service's dist/main.js (the delivery floor). */
   readonly script?: string;
+  /** What start() waits for: /health/ready (default) or any answer from /health (listening). */
+  readonly until?: 'ready' | 'listening';
 }
 
 function freePort(): Promise<number> {
@@ -76,7 +78,7 @@ export class ServerProcess {
     );
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
     running.add(server);
-    await server.waitReady(30_000);
+    await server.waitReady(30_000, options.until ?? 'ready');
     return server;
   }
 
@@ -136,18 +138,22 @@ export class ServerProcess {
     running.delete(this);
   }
 
-  private async waitReady(timeoutMs: number): Promise<void> {
+  private async waitReady(timeoutMs: number, until: 'ready' | 'listening'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) {
         throw new Error(`server exited with ${this.child.exitCode}:\n${this.output()}`);
       }
       try {
+        if (until === 'listening') {
+          await getJson(`${this.url}/health`, 1000);
+          return;
+        }
         if ((await getJson(`${this.url}/health/ready`, 1000)).status === 200) return;
       } catch {
         // not listening yet
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, until === 'listening' ? 20 : 100));
     }
     throw new Error(`server not ready after ${timeoutMs} ms:\n${this.output()}`);
   }
