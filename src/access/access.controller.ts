@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Valid } from '../shared/validation';
 import { Access } from '../auth/access.guard';
-import { RequireCaughtUp } from '../projections/caught-up.interceptor';
+import { RequireCaughtUp } from '../projections/caught-up.guard';
 import { ANONYMOUS, ROLES, type Role } from '../auth/access.model';
 import { AccessService } from './access.service';
 
@@ -39,12 +39,13 @@ export class AccessController {
 
   @Get('admin/keys')
   @Access('admin')
-  @UseInterceptors(RequireCaughtUp)
+  @UseGuards(RequireCaughtUp)
   @ApiOperation({ summary: 'Every key ever issued (never the key or its hash).' })
   list() {
     return { items: this.access.list() };
   }
 
+  @UseGuards(RequireCaughtUp)
   @Delete('admin/keys/:keyId')
   @Access('admin')
   @HttpCode(200)

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { notReady } from '../projections/caught-up.interceptor';
+import { keyStream } from '../auth/access.model';
+import { EVENT_STORE, type EventStore } from '../event-store';
+import { notReady } from '../projections/caught-up.guard';
 import { READ_DB, type ReadDb } from '../projections/projection';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { AccessController } from './access.controller';
@@ -23,11 +25,18 @@ import { KeyDigest, loadKeyDigest } from './key-digest';
     { provide: AccessReader, inject: [READ_DB], useFactory: (db: ReadDb) => new AccessReader(db) },
     {
       provide: KEY_LOOKUP,
-      inject: [AccessReader, KeyDigest, ProjectionRunner],
-      useFactory: (keys: AccessReader, digest: KeyDigest, runner: ProjectionRunner): KeyLookup => ({
+      inject: [AccessReader, KeyDigest, ProjectionRunner, EVENT_STORE],
+      useFactory: (
+        keys: AccessReader,
+        digest: KeyDigest,
+        runner: ProjectionRunner,
+        store: EventStore,
+      ): KeyLookup => ({
         find: (key) => keys.find(digest.of(key), KeyDigest.legacy(key)),
         incomplete: () =>
           runner.caughtUp ? null : notReady(runner, 'API keys are still being read from the log'),
+        revokedOnLog: async (keyId) =>
+          (await store.readStream(keyStream(keyId))).some((e) => e.type === 'ApiKeyRevoked'),
       }),
     },
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { Access } from '../auth/access.guard';
 import { isKeyEventType } from '../auth/access.model';
 import { EVENT_STORE, type EventStore } from '../event-store';
+import { RequireCaughtUp } from '../projections/caught-up.guard';
 import { Valid } from '../shared/validation';
 import { exportLines } from './audit-export';
 import { redactData, type ExportLine } from './audit-leaf';
@@ -80,6 +81,7 @@ export class AuditController {
   }
 
   @Get('proof/:eventId')
+  @UseGuards(RequireCaughtUp)
   @Access('read')
   @ApiOperation({ summary: "Inclusion proof of an event in a signed checkpoint's tree (RFC 9162)." })
   proof(@Param('eventId') eventId: string, @Query(new Valid(SizeQueryDto)) query: SizeQueryDto) {
@@ -87,6 +89,7 @@ export class AuditController {
   }
 
   @Get('consistency')
+  @UseGuards(RequireCaughtUp)
   @Access('read')
   @ApiOperation({ summary: 'Consistency proof between two signed checkpoints (RFC 9162).' })
   consistency(@Query(new Valid(ConsistencyQueryDto)) query: ConsistencyQueryDto) {
@@ -94,6 +97,7 @@ export class AuditController {
   }
 
   @Get('log')
+  @UseGuards(RequireCaughtUp)
   @ApiOperation({
     summary:
       "NDJSON export: every event with the leaf recorded for it, up to the latest checkpoint; API key events carry their data's SHA-256 instead of the data.",
@@ -111,6 +115,7 @@ export class AuditController {
   }
 
   @Get('verify')
+  @UseGuards(RequireCaughtUp)
   @ApiOperation({
     summary:
       'Re-reads the whole log and checks every event against its leaf and every signed checkpoint; names the first bad position.',

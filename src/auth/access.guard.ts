@@ -30,16 +30,32 @@ export class AccessGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const access =
       this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS, [
         context.getHandler(),
         context.getClass(),
       ]) ?? 'admin';
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    // A public route needs no principal: a key it cannot use (unknown, not read yet) is ignored.
+    if (access === 'public') {
+      request.principal = this.tryAuthenticate(request.headers.authorization);
+      return true;
+    }
     const principal = this.authenticate(request.headers.authorization);
+    if (principal instanceof Promise) {
+      return principal.then((p) => this.authorize(request, access, p));
+    }
+    return this.authorize(request, access, principal);
+  }
+
+  private authorize(
+    request: FastifyRequest,
+    access: Exclude<RouteAccess, 'public'>,
+    principal: Principal,
+  ): boolean {
     request.principal = principal;
-    if (access === 'public' || (access === 'read' && this.config.publicReads)) return true;
+    if (access === 'read' && this.config.publicReads) return true;
     if (principal === ANONYMOUS) {
       throw new AppError(
         'unauthorized',
@@ -52,14 +68,33 @@ export class AccessGuard implements CanActivate {
     throw new AppError('forbidden', `the ${principal.role} role may not do this (needs ${access})`);
   }
 
-  private authenticate(header: string | undefined): Principal {
+  private tryAuthenticate(header: string | undefined): Principal {
+    try {
+      const principal = this.authenticate(header);
+      return principal instanceof Promise ? ANONYMOUS : principal;
+    } catch {
+      return ANONYMOUS;
+    }
+  }
+
+  /**
+   * The key's principal; a promise only while the keys read model is incomplete (catching up with
+   * the log), when a key found unrevoked is checked against the log for a revocation not read yet.
+   */
+  private authenticate(header: string | undefined): Principal | Promise<Principal> {
     if (header === undefined) return ANONYMOUS;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
     const found = this.keys.find(m[1]!);
     if (!found) throw this.keys.incomplete() ?? unauthorized('unknown API key');
-    if (found.revokedAt) throw unauthorized(`API key ${found.keyId} was revoked`);
-    return principalOfKey(found.keyId, found.name, found.role);
+    const revoked = () => unauthorized(`API key ${found.keyId} was revoked`);
+    if (found.revokedAt) throw revoked();
+    const principal = principalOfKey(found.keyId, found.name, found.role);
+    if (!this.keys.incomplete()) return principal;
+    return this.keys.revokedOnLog(found.keyId).then((isRevoked) => {
+      if (isRevoked) throw revoked();
+      return principal;
+    });
   }
 }
 

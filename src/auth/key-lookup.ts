@@ -19,6 +19,11 @@ export interface KeyLookup {
    * key not found, since it may be one not read yet (a 503 to retry, not a 401).
    */
   incomplete(): Error | null;
+  /**
+   * Whether the log holds a revocation of this key: asked, while incomplete(), of a key found
+   * unrevoked, since its revocation may not have been read yet.
+   */
+  revokedOnLog(keyId: string): Promise<boolean>;
 }
 
 /** Injection token of the KeyLookup. */

@@ -1,10 +1,22 @@
-import { Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, OmitType } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access.guard';
 import { KNOWN_TYPES } from '../chronology/events';
 import { EVENT_STORE, type EventStore } from '../event-store';
+import { RequireCaughtUp } from '../projections/caught-up.guard';
 import { BooleanParam, CommaList, ReadQueryDto } from '../projections/read-query.dto';
 import { CURRENT } from '../projections/scope';
 import { TimelineReader } from '../projections/timeline/timeline.reader';
@@ -68,6 +80,7 @@ export class LiveController {
   ) {}
 
   @Get('timeline/live')
+  @UseGuards(RequireCaughtUp)
   @ApiProduces('text/event-stream')
   @ApiOperation({
     summary:
@@ -83,6 +96,7 @@ export class LiveController {
   }
 
   @Get('actors/:actorId/live')
+  @UseGuards(RequireCaughtUp)
   @ApiProduces('text/event-stream')
   @ApiOperation({
     summary: 'Entries involving an actor (optionally its members), as they are added or updated.',
@@ -101,6 +115,7 @@ export class LiveController {
   }
 
   @Get('entries/:entryId/live')
+  @UseGuards(RequireCaughtUp)
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'One entry, each time it changes.' })
   async entryLive(

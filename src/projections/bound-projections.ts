@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { comparePositions, type EventStore } from '../event-store';
+import { AppError } from '../shared/errors';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store';
 import { rebuildInShadow } from './projection-rebuild';
 import {
@@ -88,10 +89,16 @@ export class BoundProjections<E extends ProjectedEvent> {
     return this.boundOf(name).projection.tables;
   }
 
+  /** Throws unless `name` is a projection not being rebuilt now. */
+  assertCanRebuild(name: string): void {
+    this.boundOf(name);
+    if (this.rebuilding.has(name)) throw new AppError('conflict', `${name} is already being rebuilt`);
+  }
+
   /** See ProjectionRunner.rebuild; resolves with the number of events replayed. */
   async rebuild(name: string, store: EventStore): Promise<number> {
+    this.assertCanRebuild(name);
     const b = this.boundOf(name);
-    if (this.rebuilding.has(name)) throw new Error(`${name} is already being rebuilt`);
     this.rebuilding.add(name);
     try {
       return await rebuildInShadow(store, this.db, {

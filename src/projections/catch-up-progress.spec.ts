@@ -21,8 +21,8 @@ describe('BatchSizer', () => {
 
 describe('ProgressMeter', () => {
   it('counts events and gives the rate over its recent window', () => {
-    const meter = new ProgressMeter();
-    const t0 = Date.now();
+    const t0 = 1_000_000;
+    const meter = new ProgressMeter(t0);
     expect(meter.rate(t0)).toBeNull();
     meter.add(1000, t0 + 1000);
     expect(meter.events).toBe(1000);

@@ -15,9 +15,12 @@ const WINDOW_MS = 10_000;
  * 250 ms, the rate taken between the oldest sample in the window and now.
  */
 export class ProgressMeter {
-  private readonly started = Date.now();
   private total = 0;
-  private readonly samples: Array<{ at: number; total: number }> = [{ at: this.started, total: 0 }];
+  private readonly samples: Array<{ at: number; total: number }>;
+
+  constructor(private readonly started = Date.now()) {
+    this.samples = [{ at: started, total: 0 }];
+  }
 
   add(events: number, now = Date.now()): void {
     this.total += events;

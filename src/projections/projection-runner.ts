@@ -98,6 +98,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   async stop(): Promise<void> {
     this.stopped = true;
     this.runnerState = 'stopped';
+    this.releaseCaughtUpWaiters();
     await this.subscription?.close();
     await this.loop;
     this.flushSafely();
@@ -119,7 +120,10 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
       seq: lowest.seq,
       error: this.lastError,
       caughtUp: this.hasCaughtUp,
-      progress: this.runnerState === 'live' ? null : (this.meter?.snapshot() ?? null),
+      progress:
+        this.runnerState === 'catching-up' || this.runnerState === 'retrying'
+          ? (this.meter?.snapshot() ?? null)
+          : null,
     };
   }
 
@@ -164,6 +168,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
    * swaps them atomically; returns the digests before and after and how many events were replayed.
    */
   async rebuild(name: string): Promise<{ name: string; before: string; after: string; events: number }> {
+    this.bound.assertCanRebuild(name);
     const before = await this.digest(name);
     const events = await this.bound.rebuild(name, this.store);
     return { name, before, after: await this.digest(name), events };
@@ -188,8 +193,9 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
             else {
               this.flushSafely();
               // Reading a SQLite page and applying it are synchronous: without this turn, a whole
-              // catch-up would run as one chain of microtasks, with no timer or request served.
-              if (!live) await nextTurn();
+              // catch-up (or a burst while live) would run as one chain of microtasks, with no
+              // timer or request served.
+              await nextTurn();
             }
           } else {
             this.flushSafely();
@@ -197,7 +203,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
             if (this.runnerState !== 'live') this.logger.log(`caught up at ${this.describe()}${this.rate()}`);
             this.runnerState = 'live';
             this.hasCaughtUp = true;
-            for (const resolve of [...this.caughtUpWaiters]) resolve();
+            this.releaseCaughtUpWaiters();
           }
           if (this.stopped) break;
         }
@@ -269,9 +275,15 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     void this.subscription?.close();
   }
 
+  /** Waiters learn whether the runner caught up: now, or never (failed, stopped). */
+  private releaseCaughtUpWaiters(): void {
+    for (const release of [...this.caughtUpWaiters]) release();
+  }
+
   private fail(e: unknown): void {
     this.pending = [];
     this.runnerState = 'failed';
+    this.releaseCaughtUpWaiters();
     this.lastError = (e as Error).message;
     this.logger.error(`a projection failed; projections are stopped: ${(e as Error).stack ?? String(e)}`);
     this.stopped = true;

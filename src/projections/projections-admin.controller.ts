@@ -15,7 +15,9 @@ export class ProjectionsAdminController {
   @ApiOperation({ summary: 'Every projection with its digest, and where the runner stands.' })
   async list() {
     const { state, position, seq, error } = this.runner.state;
-    const digests = await Promise.all(this.runner.names.map((name) => this.runner.digest(name)));
+    // One at a time: each takes a read worker for as long as it hashes.
+    const digests: string[] = [];
+    for (const name of this.runner.names) digests.push(await this.runner.digest(name));
     return {
       state,
       position: position ? formatPosition(position) : null,

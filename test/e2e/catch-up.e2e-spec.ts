@@ -33,13 +33,19 @@ async function call(
   };
 }
 
+const STRANGER = 'no-such-key-0123456789abcdef';
+
 describe('a restart on empty read models with a long log', () => {
   let dir = '';
   let entries = 0;
+  /** A key issued at the start of the log and revoked at its end. */
+  let revokedKey = '';
 
   beforeAll(async () => {
     const t = await TestApp.start();
     for (const e of REGISTRY) await t.append(e.type, e.data);
+    const issued = await t.post('/v1/admin/keys', { name: 'revoked at the end', role: 'reader' });
+    revokedKey = issued.body.key;
     let next = 0;
     const poster = async (): Promise<void> => {
       while (next < REPORT_COUNT) {
@@ -49,6 +55,7 @@ describe('a restart on empty read models with a long log', () => {
       }
     };
     await Promise.all(Array.from({ length: 16 }, poster));
+    expect((await t.request('DELETE', `/v1/admin/keys/${issued.body.keyId}`)).status).toBe(200);
     entries = (await t.get(`/v1/crises?minPosition=${await t.head()}`)).body.items[0].entries;
     expect(entries).toBe(REPORT_COUNT);
     dir = t.dataDir;
@@ -62,30 +69,24 @@ describe('a restart on empty read models with a long log', () => {
 
   it('listens while it catches up: /health shows progress, reads and unknown keys answer 503 not_ready, writes work', async () => {
     const service = await ServiceProcess.spawn(dir, { LOG_LEVEL: 'log' });
+    const deadline = Date.now() + 240_000;
     try {
+      while ((await call(`${service.url}/health`).catch(() => null)) === null) {
+        if (service.child.exitCode !== null) throw new Error(`the service exited:\n${service.output}`);
+        if (Date.now() > deadline) throw new Error(`the service did not listen:\n${service.output}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const during = {
         health: 0,
         progress: [] as number[],
-        reads: [] as Answer[],
-        strangers: [] as Answer[],
+        answers: [] as Answer[],
+        revoked: [] as Answer[],
       };
       const writes: Answer[] = [];
       for (;;) {
-        const health = await call(`${service.url}/health`).catch(() => null);
-        if (health === null) {
-          if (service.child.exitCode !== null) throw new Error(`the service exited:\n${service.output}`);
-          await new Promise((r) => setTimeout(r, 20)); // not listening yet
-          continue;
-        }
-        expect(health.status).toBe(200);
-        if (health.body.projections.caughtUp) break;
-        // Served while catching up: the loop turns between batches.
-        during.health += 1;
-        if (health.body.projections.catchUp) during.progress.push(health.body.projections.catchUp.events);
-        during.reads.push(await call(`${service.url}/v1/timeline?crisis=${CRISIS}`));
-        during.strangers.push(
-          await call(`${service.url}/v1/timeline`, { key: 'no-such-key-0123456789abcdef' }),
-        );
+        const read = await call(`${service.url}/v1/timeline?crisis=${CRISIS}`);
+        const stranger = await call(`${service.url}/v1/timeline`, { key: STRANGER });
+        const revoked = await call(`${service.url}/v1/timeline`, { key: revokedKey });
         const summary = `written while catching up ${writes.length}`;
         writes.push(
           await call(`${service.url}/v1/events`, {
@@ -93,17 +94,31 @@ describe('a restart on empty read models with a long log', () => {
             body: { ...REPORTS[0]!, data: { ...REPORTS[0]!.data, summary } },
           }),
         );
+        expect(revoked.status).not.toBe(200); // whether or not its revocation was read yet
+        const health = await call(`${service.url}/health`);
+        expect(health.status).toBe(200);
+        const p = health.body.projections;
+        if (p.state === 'failed') throw new Error(`the projections failed: ${p.error}`);
+        if (p.caughtUp) break;
+        if (Date.now() > deadline) throw new Error('still catching up after 4 minutes');
+        // Everything above was answered while catching up (caughtUp never goes back to false).
+        during.health += 1;
+        if (p.catchUp) during.progress.push(p.catchUp.events);
+        during.answers.push(read, stranger);
+        during.revoked.push(revoked);
       }
 
+      // /health answered all along: the event loop turns between batches.
       expect(during.health).toBeGreaterThanOrEqual(3);
       expect(Math.max(...during.progress)).toBeGreaterThan(0);
-      // Never an answer from a partial read model, and never a 401 for a key not read yet.
-      for (const answer of [...during.reads, ...during.strangers]) {
-        if (answer.status === 200) continue; // caught up between the /health above and this read
+      // Never an answer from a partial read model, never a 401 for a key not read yet.
+      for (const answer of during.answers) {
         expect(answer).toMatchObject({ status: 503, retryAfter: expect.any(String) });
         expect(answer.body.type).toMatch(/not_ready$/);
       }
-      expect(during.reads.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+      // A key whose revocation was not read yet is checked against the log.
+      expect(during.revoked.every((a) => a.status === 401 || a.status === 503)).toBe(true);
+      expect(during.revoked.some((a) => a.status === 401)).toBe(true);
       // The admin key is among the first events applied: writes go through the write side at once.
       const written = writes.filter((w) => w.status === 201);
       expect(written.length).toBeGreaterThan(0);
@@ -111,8 +126,8 @@ describe('a restart on empty read models with a long log', () => {
 
       const crises = await call(`${service.url}/v1/crises?minPosition=${written.at(-1)!.body.position}`);
       expect(crises.body.items[0].entries).toBe(entries + written.length);
-      const stranger = await call(`${service.url}/v1/timeline`, { key: 'no-such-key-0123456789abcdef' });
-      expect(stranger.status).toBe(401);
+      expect((await call(`${service.url}/v1/timeline`, { key: STRANGER })).status).toBe(401);
+      expect((await call(`${service.url}/v1/timeline`, { key: revokedKey })).status).toBe(401);
       expect(service.output).toMatch(/caught up at position/);
     } finally {
       await service.kill();

@@ -1,11 +1,11 @@
-import { Controller, Get, Header, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Access } from '../../auth/access.guard';
 import { ACTOR_KINDS } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
-import { RequireCaughtUp } from '../caught-up.interceptor';
+import { RequireCaughtUp } from '../caught-up.guard';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto, BooleanParam, LimitParam } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
@@ -38,7 +38,7 @@ class ActorViewQueryDto extends AsOfQueryDto {
 @ApiTags('actors')
 @Controller('v1/actors')
 @Access('read')
-@UseInterceptors(RequireCaughtUp)
+@UseGuards(RequireCaughtUp)
 export class ActorsController {
   constructor(
     @Inject(JSON_READERS) private readonly json: JsonReaders,

@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Access } from '../../auth/access.guard';
 import { RELIABILITY } from '../../chronology/events';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
-import { RequireCaughtUp } from '../caught-up.interceptor';
+import { RequireCaughtUp } from '../caught-up.guard';
 import { ReadConsistency } from '../read-consistency';
 import { LimitParam, ReadQueryDto } from '../read-query.dto';
 import { READERS, type PooledReaders } from '../read-pool/readers';
@@ -22,7 +22,7 @@ class SourceViewQueryDto extends ReadQueryDto {
 @ApiTags('sources')
 @Controller('v1/sources')
 @Access('read')
-@UseInterceptors(RequireCaughtUp)
+@UseGuards(RequireCaughtUp)
 export class SourcesController {
   constructor(
     @Inject(READERS) private readonly readers: PooledReaders,

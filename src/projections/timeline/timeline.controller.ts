@@ -1,18 +1,9 @@
-import {
-  Controller,
-  Get,
-  Header,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Query,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.guard';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
-import { RequireCaughtUp } from '../caught-up.interceptor';
+import { RequireCaughtUp } from '../caught-up.guard';
 import { ReadConsistency } from '../read-consistency';
 import { AsOfQueryDto } from '../read-query.dto';
 import { ScopeResolver } from '../scope';
@@ -28,7 +19,7 @@ import { TimelineQueryDto } from './timeline-query.dto';
 @ApiTags('timeline')
 @Controller('v1')
 @Access('read')
-@UseInterceptors(RequireCaughtUp)
+@UseGuards(RequireCaughtUp)
 export class TimelineController {
   constructor(
     @Inject(READERS) private readonly readers: PooledReaders,
