@@ -6,7 +6,7 @@ import { DataDirLocked } from './shared/data-dir-lock';
 import { ProjectionRunner } from './projections/projection-runner';
 
 /** Longest wait for the read models before the port opens. */
-const CATCH_UP_BEFORE_LISTEN_MS = 1000;
+const CATCH_UP_BEFORE_LISTEN_MS = 250;
 
 async function main(): Promise<void> {
   const config = loadConfig();

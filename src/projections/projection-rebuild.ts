@@ -1,3 +1,4 @@
+import { relieveWal } from '../shared/sqlite';
 import { nextTurn } from '../shared/turn';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../event-store';
 import {
@@ -74,6 +75,7 @@ export async function rebuildInShadow<E extends ProjectedEvent>(
     at = events[events.length - 1]!.position;
     // The live copy keeps serving meanwhile: let the server answer between steps.
     await nextTurn();
+    await relieveWal(db);
   }
   // Synchronous from here: the runner cannot apply a batch until the swap is done.
   const now = target.checkpoint().position;

@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
-import { isStorageFailure } from '../shared/sqlite';
+import { isStorageFailure, relieveWal } from '../shared/sqlite';
 import { nextTurn } from '../shared/turn';
 import { AppliedStream } from './applied-stream';
 import { BoundProjections } from './bound-projections';
@@ -73,7 +73,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
 
   constructor(
     private readonly store: EventStore,
-    db: ReadDb,
+    private readonly db: ReadDb,
     projections: ReadonlyArray<Projection<E>>,
     options: RunnerOptions<E>,
     /** Where committed batches are published. */
@@ -196,6 +196,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
               // catch-up (or a burst while live) would run as one chain of microtasks, with no
               // timer or request served.
               await nextTurn();
+              await relieveWal(this.db);
             }
           } else {
             this.flushSafely();

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WalCheckpointer } from './wal-checkpointer';
 
@@ -57,6 +57,26 @@ function cacheStatements(db: SqliteDatabase): void {
 
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+const checkpointers = new WeakMap<SqliteDatabase, { checkpointer: WalCheckpointer; wal: string }>();
+
+/**
+ * For a writer that commits batch after batch (a catch-up, a rebuild), between two batches: when the
+ * WAL of a file checkpointed in the background has grown past the size limit, waits until the
+ * checkpointer has copied all of it, so that the next commit starts it over. Resolves at once
+ * otherwise (one stat).
+ */
+export function relieveWal(db: SqliteDatabase): Promise<void> {
+  const entry = checkpointers.get(db);
+  if (!entry) return Promise.resolve();
+  let size = 0;
+  try {
+    size = statSync(entry.wal).size;
+  } catch {
+    return Promise.resolve(); // no WAL yet
+  }
+  return size > WAL_SIZE_LIMIT_BYTES ? entry.checkpointer.restart() : Promise.resolve();
+}
+
 /** Opens a SQLite file with the pragmas every database of the service uses. */
 export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
   if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
@@ -77,6 +97,7 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
     db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
     if (options.checkpoints === 'background' && file !== ':memory:') {
       const checkpointer = new WalCheckpointer(db, file, { synchronous: options.synchronous });
+      checkpointers.set(db, { checkpointer, wal: `${file}-wal` });
       const close = db.close.bind(db);
       db.close = () => {
         checkpointer.stop();

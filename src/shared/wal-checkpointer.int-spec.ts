@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite, readPragma, type SqliteDatabase } from './sqlite';
+import { openSqlite, readPragma, relieveWal, type SqliteDatabase } from './sqlite';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -64,4 +64,24 @@ describe('background WAL checkpoints', () => {
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(7_000_000);
     db.close();
   });
+
+  it('keeps the WAL near its size limit for a writer that relieves it between batches', async () => {
+    const file = join(dir, 'steady.db');
+    const db = openSqlite(file, { synchronous: 'NORMAL', checkpoints: 'background' });
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)');
+    const insert = db.prepare('INSERT INTO t (body) VALUES (randomblob(4000))');
+    const batch = db.transaction(() => {
+      for (let j = 0; j < 250; j++) insert.run();
+    });
+    let largest = 0;
+    // ~200 MB in 1 MB commits, back to back: a PASSIVE checkpoint alone never catches up with it.
+    for (let i = 0; i < 200; i++) {
+      batch();
+      largest = Math.max(largest, statSync(`${file}-wal`).size);
+      await relieveWal(db);
+    }
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 50_000 });
+    expect(largest).toBeLessThan(72 * 1024 * 1024); // the 64 MiB limit and one batch
+    db.close();
+  }, 60_000);
 });

@@ -42,6 +42,14 @@ const checkpoint = () => {
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
+  if (m && m.restart !== undefined) {
+    // Asked by a writer that waits meanwhile: copy everything and have the next commit start the
+    // WAL over (RESTART waits, on this thread, for readers of older snapshots to finish).
+    let error = null;
+    try { db.exec('PRAGMA wal_checkpoint(RESTART)'); } catch (e) { error = String(e && e.message || e); }
+    parentPort.postMessage({ restarted: m.restart, error });
+    return;
+  }
   if (m !== 'stop') return;
   clearInterval(timer);
   try {
@@ -68,6 +76,8 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly closed = new Int32Array(new SharedArrayBuffer(4));
   private stopping = false;
+  private restarts = 0;
+  private readonly waiting = new Map<number, () => void>();
 
   constructor(
     private readonly db: Database.Database,
@@ -85,7 +95,12 @@ export class WalCheckpointer {
       },
     });
     this.worker.unref(); // never what keeps a process alive
-    this.worker.on('message', (m: { error?: string; recovered?: boolean }) => {
+    this.worker.on('message', (m: { error?: string | null; recovered?: boolean; restarted?: number }) => {
+      if (m.restarted !== undefined) {
+        if (m.error) this.logger.warn(`a full checkpoint of ${file} failed (${m.error})`);
+        this.release(m.restarted);
+        return;
+      }
       if (m.error) this.logger.warn(`background checkpoints of ${file} fail (${m.error}); retrying`);
       if (m.recovered) this.logger.log(`background checkpoints of ${file} work again`);
     });
@@ -94,6 +109,29 @@ export class WalCheckpointer {
       if (!this.stopping) this.fallBack(`exited (${code})`);
     });
     db.exec('PRAGMA wal_autocheckpoint = 0');
+  }
+
+  /**
+   * A full checkpoint now, for a writer that pauses until it is done (the loop stays free): a
+   * writer that commits every few milliseconds never lets a PASSIVE checkpoint catch up with it,
+   * so the WAL is never started over and grows for as long as the writing lasts (15 GB over a
+   * catch-up of a million events).
+   */
+  restart(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const id = ++this.restarts;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ restart: id });
+    });
+  }
+
+  private release(id?: number): void {
+    for (const [key, resolve] of this.waiting) {
+      if (id !== undefined && key !== id) continue;
+      this.waiting.delete(key);
+      resolve();
+    }
   }
 
   /**
@@ -106,12 +144,14 @@ export class WalCheckpointer {
     this.stopping = true;
     this.worker.postMessage('stop');
     Atomics.wait(this.closed, 0, 0, STOP_WAIT_MS);
+    this.release();
   }
 
   private fallBack(why: string): void {
     if (this.stopping) return;
     this.stopping = true;
     this.logger.error(`the background checkpointer ${why}; SQLite checkpoints in commits again`);
+    this.release();
     if (this.db.open) this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
   }
 }
