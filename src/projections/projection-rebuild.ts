@@ -16,7 +16,7 @@ const SHADOW = '_rebuild';
 /** Most events read and applied in one step. */
 const PAGE = 1000;
 /** About how long one step (one synchronous transaction) may hold the event loop. */
-const STEP_MS = 15;
+const STEP_MS = 10;
 
 /** What the runner lends a rebuild: where the live copy stands, and the swap. */
 export interface RebuildTarget<E extends ProjectedEvent> {
@@ -47,7 +47,7 @@ export async function rebuildInShadow<E extends ProjectedEvent>(
   const apply = projection.bind(db, shadow);
   let at: Position | null = null;
   let seq = 0;
-  const sizer = new BatchSizer(STEP_MS, Math.min(16, PAGE), PAGE);
+  const sizer = new BatchSizer(STEP_MS, Math.min(4, PAGE), PAGE);
   for (;;) {
     const goal = target.checkpoint().position;
     if (goal === null || (at !== null && comparePositions(at, goal) >= 0)) break;
