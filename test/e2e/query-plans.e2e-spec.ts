@@ -217,6 +217,11 @@ describe('query plans of the read routes at the size of a long log', () => {
         ALLOWED[r.label] ? [] : scansOfLogSizedTables(db, r).map((scan) => `${r.label}: ${scan}\n  ${r.sql}`),
       );
       expect(problems).toEqual([]);
+      // An as-of read's position is found by one seek (on the loop, before the read goes to a worker).
+      const scope = seen.filter((r) => r.label === 'as-of scope').flatMap((r) => planOf(db, r));
+      expect(scope.length).toBeGreaterThanOrEqual(3);
+      for (const detail of scope)
+        expect(detail).toMatch(/USING (COVERING INDEX \w+ \(|INTEGER PRIMARY KEY \(rowid=\?\))/);
       for (const [label, bound] of Object.entries(BOUNDS)) {
         const ranges = seen
           .filter((r) => r.label === label)

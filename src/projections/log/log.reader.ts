@@ -26,18 +26,25 @@ export class LogReader {
     return Promise.resolve(
       this.db
         .prepare<[bigint, bigint], { seq: number | null }>(
-          `SELECT max(seq) AS seq FROM ${this.events} WHERE (pos_commit, pos_prepare) <= (?, ?)`,
+          // Ordinals follow positions, so the last one by position is the largest: one index seek
+          // (max(seq) over the range read every row before the position).
+          `SELECT seq FROM ${this.events} WHERE (pos_commit, pos_prepare) <= (?, ?)
+           ORDER BY pos_commit DESC, pos_prepare DESC LIMIT 1`,
         )
         .get(p.commit, p.prepare)?.seq ?? 0,
     );
   }
 
-  /** Ordinal of the last applied event recorded at or before `instant` (ISO 8601, UTC); 0 when none. */
+  /**
+   * Ordinal of the last applied event recorded at or before `instant` (ISO 8601, UTC); 0 when none.
+   * One seek in the time index: exact when recording times never go backwards along the log, as
+   * the SQLite store guarantees (max(seq) over the range read every row recorded after it).
+   */
   async seqRecordedBy(instant: string): Promise<number> {
     return Promise.resolve(
       this.db
         .prepare<[string], { seq: number | null }>(
-          `SELECT max(seq) AS seq FROM ${this.events} WHERE recorded_at <= ?`,
+          `SELECT seq FROM ${this.events} WHERE recorded_at <= ? ORDER BY recorded_at DESC, seq DESC LIMIT 1`,
         )
         .get(instant)?.seq ?? 0,
     );
