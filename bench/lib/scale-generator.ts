@@ -1,6 +1,6 @@
 import { CaptureStore, WINDOW, type Append } from './scale-capture';
 import type { Dist } from './scale-dist';
-import { CRISIS, MINOR_CRISIS, prng, RARE_TERM, registry, YEAR, type Body } from './scale-registry';
+import { CRISIS, MINOR_CRISIS, prng, RARE_TERM, registry, type Body } from './scale-registry';
 import { ActorPicker, occurred, type IntervalKind } from './scale-skew';
 
 /**
@@ -76,9 +76,14 @@ const REPORT_TYPES: Array<{
   { type: 'IncidentReported', extra: () => ({ plover: { type: 'COOPERATE', mode: 'military' } }) },
 ];
 
-/** A clock for the store that moves `stepMs` per call: recordedAt spreads over the year. */
+/**
+ * A clock for the store that moves `stepMs` per call: recordedAt spreads over a year. It starts a
+ * day ahead of the real clock, so that the events the service itself records when the bench starts
+ * it (its admin key) never come later than the log's last: the store keeps recordedAt from going
+ * backwards, and a start at the real time would have stamped the rest of the log with that instant.
+ */
 export class SpreadClock {
-  private t = Date.UTC(YEAR, 0, 1);
+  private t = Date.now() + 86_400_000;
   constructor(private readonly stepMs: number) {}
   now(): Date {
     this.t += this.stepMs;
