@@ -27,6 +27,16 @@ interface Driver {
 
 const list = (values: readonly unknown[]): string => values.map(() => '?').join(',');
 
+/** Current entries with any of these values of a dimension (the counters kept with the keys). */
+export function countKeys(db: ReadDb, dim: KeyDim, values: readonly string[]): number {
+  const stmt = db
+    .prepare<[string, string], number>(`SELECT n FROM ${t('counts')} WHERE dim = ? AND value = ?`)
+    .pluck();
+  let n = 0;
+  for (const v of values) n += stmt.get(dim, v) ?? 0;
+  return n;
+}
+
 /** Values of a dimension a page may start from (times the span classes: SQLite allows 500 arms). */
 const MAX_DRIVER_VALUES = 16;
 
@@ -64,12 +74,7 @@ export class CurrentPagePlanner {
   }
 
   private count(dim: KeyDim, values: readonly string[]): number {
-    const stmt = this.db
-      .prepare<[string, string], number>(`SELECT n FROM ${t('counts')} WHERE dim = ? AND value = ?`)
-      .pluck();
-    let n = 0;
-    for (const v of values) n += stmt.get(dim, v) ?? 0;
-    return n;
+    return countKeys(this.db, dim, values);
   }
 
   private spans(): number[] {

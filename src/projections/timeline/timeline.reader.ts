@@ -7,6 +7,7 @@ import type { SourcesReader } from '../sources/sources.reader';
 import type { TimelineDoc } from './timeline.doc';
 import { filterSql, timelineFilter, type TimelineFilter } from './timeline.filter';
 import { nameBook, namedIn, presentEntry, type TimelineItem } from './timeline.presenter';
+import { AsOfPagePlanner } from './timeline.asof-plan';
 import { CurrentPagePlanner } from './timeline.plan';
 import { timelineProjection } from './timeline.projection';
 import { AppError } from '../../shared/errors';
@@ -64,6 +65,7 @@ function bySeq(rows: ChangedRow[]): ChangedRow[][] {
  */
 export class TimelineReader {
   private readonly planner: CurrentPagePlanner;
+  private readonly asOfPlanner: AsOfPagePlanner;
 
   constructor(
     private readonly db: ReadDb,
@@ -71,6 +73,7 @@ export class TimelineReader {
     private readonly sources: SourcesReader,
   ) {
     this.planner = new CurrentPagePlanner(db);
+    this.asOfPlanner = new AsOfPagePlanner(db);
   }
 
   /** Resolves query parameters into a filter (null: nothing can match). */
@@ -95,12 +98,14 @@ export class TimelineReader {
       params.push(startMs, seq);
     }
     const limit = query.limit ?? 50;
+    const start = scope.kind === 'seq' ? this.asOfPlanner.choose(filter, scope.seq, limit) : 'time';
+    const from = this.asOfPlanner.from(start, filter, scope);
     const rows = this.db
       .prepare<unknown[], { doc: string; start_ms: number; first_seq: number }>(
-        `SELECT v.doc, v.start_ms, v.first_seq FROM ${t('versions')} v
-         WHERE ${[valid.sql, ...where].join(' AND ')} ORDER BY v.start_ms, v.first_seq LIMIT ?`,
+        `SELECT v.doc, v.start_ms, v.first_seq FROM ${from.sql}
+         WHERE ${[...from.where, valid.sql, ...where].join(' AND ')} ORDER BY v.start_ms, v.first_seq LIMIT ?`,
       )
-      .all(...valid.params, ...params, limit + 1);
+      .all(...from.params, ...valid.params, ...params, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
