@@ -4,6 +4,12 @@ import type { Position, RecordedEvent } from '../event-store';
 
 /** Injection token for the read-model database (SQLite, separate from the event log). */
 export const READ_DB = Symbol('READ_DB');
+
+/**
+ * Page cache of each connection to the read models (the runner's, each read worker's), in MiB:
+ * enough for the index pages a page, a search or a batch of projections touches again and again.
+ */
+export const READ_MODEL_CACHE_MB = 64;
 export type ReadDb = Database;
 
 /** Physical name of one of a projection's tables ("entries" -> "timeline_entries"). */

@@ -14,7 +14,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store
 import { openSqlite } from '../shared/sqlite';
 import { decodeEvent, type LogEvent } from '../chronology/events';
 import { AppliedStream } from './applied-stream';
-import { READ_DB, type Projection, type ReadDb } from './projection';
+import { READ_DB, READ_MODEL_CACHE_MB, type Projection, type ReadDb } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ReadConsistency } from './read-consistency';
@@ -128,7 +128,11 @@ export class ProjectionsModule {
           inject: [APP_CONFIG],
           // Read models are rebuildable from the log, so NORMAL durability is enough here.
           useFactory: (config: AppConfig) =>
-            openSqlite(config.readDbFile, { synchronous: 'NORMAL', checkpoints: 'background' }),
+            openSqlite(config.readDbFile, {
+              synchronous: 'NORMAL',
+              checkpoints: 'background',
+              cacheMb: READ_MODEL_CACHE_MB,
+            }),
         },
         { provide: AppliedStream, useValue: new AppliedStream() },
         {

@@ -33,3 +33,14 @@ describe('isStorageFailure', () => {
     expect(isStorageFailure(null)).toBe(false);
   });
 });
+
+describe('openSqlite', () => {
+  it("sizes the connection's page cache when asked, and leaves the build's default otherwise", () => {
+    const sized = openSqlite(':memory:', { synchronous: 'NORMAL', cacheMb: 64 });
+    const plain = openSqlite(':memory:', { synchronous: 'NORMAL' });
+    expect(readPragma(sized, 'cache_size')).toBe(-65536);
+    expect(readPragma(plain, 'cache_size')).toBe(-16000); // better-sqlite3's build
+    sized.close();
+    plain.close();
+  });
+});
