@@ -63,13 +63,18 @@ function cacheStatements(db: SqliteDatabase): void {
 
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
-const checkpointers = new WeakMap<SqliteDatabase, { checkpointer: WalCheckpointer; wal: string }>();
+const checkpointers = new WeakMap<
+  SqliteDatabase,
+  { checkpointer: WalCheckpointer; wal: string; lastIncomplete: number }
+>();
+/** After a checkpoint readers kept from completing, how long before asking again. */
+const RELIEF_BACKOFF_MS = 1000;
 
 /**
  * For a writer that commits batch after batch (a catch-up, a rebuild), between two batches: when the
  * WAL of a file checkpointed in the background has grown past the size limit, waits until the
- * checkpointer has copied all of it, so that the next commit starts it over. Resolves at once
- * otherwise (one stat).
+ * checkpointer has copied what no reader still needs, so that the next commit can start it over.
+ * Resolves at once otherwise (one stat).
  */
 export function relieveWal(db: SqliteDatabase): Promise<void> {
   const entry = checkpointers.get(db);
@@ -80,7 +85,14 @@ export function relieveWal(db: SqliteDatabase): Promise<void> {
   } catch {
     return Promise.resolve(); // no WAL yet
   }
-  return size > WAL_SIZE_LIMIT_BYTES ? entry.checkpointer.restart() : Promise.resolve();
+  if (size <= WAL_SIZE_LIMIT_BYTES || Date.now() - entry.lastIncomplete < RELIEF_BACKOFF_MS) {
+    return Promise.resolve();
+  }
+  return entry.checkpointer.restart().then((complete) => {
+    // A reader of an older snapshot (a long read in a worker) keeps frames it needs: the WAL can
+    // only start over once it is done, so batches go on meanwhile instead of asking every time.
+    if (!complete) entry.lastIncomplete = Date.now();
+  });
 }
 
 /** Opens a SQLite file with the pragmas every database of the service uses. */
@@ -104,7 +116,7 @@ export function openSqlite(file: string, options: OpenOptions): SqliteDatabase {
     db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
     if (options.checkpoints === 'background' && file !== ':memory:') {
       const checkpointer = new WalCheckpointer(db, file, { synchronous: options.synchronous });
-      checkpointers.set(db, { checkpointer, wal: `${file}-wal` });
+      checkpointers.set(db, { checkpointer, wal: `${file}-wal`, lastIncomplete: 0 });
       const close = db.close.bind(db);
       db.close = () => {
         checkpointer.stop();

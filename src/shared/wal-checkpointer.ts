@@ -16,7 +16,8 @@ const STOP_WAIT_MS = 5000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 // Plain JavaScript, run with `eval` so it works the same from compiled output and from ts sources
-// under jest. Only `exec` is used: it creates no statement object (see the Node 24 note in sqlite.ts).
+// under jest. Timed checkpoints use `exec` (no statement object, see the Node 24 note in sqlite.ts);
+// checkpoints a writer asks for read the result through one statement kept for the worker's life.
 // `closed` (shared memory) turns 1 once the worker's connection is closed, or could not be opened.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -32,6 +33,7 @@ try {
   throw e;
 }
 let failing = false; // reported once when it starts failing and once when it works again
+let passive = null; // the one statement this worker prepares, for checkpoints asked by the writer
 const checkpoint = () => {
   try {
     db.exec('PRAGMA wal_checkpoint(PASSIVE)');
@@ -43,11 +45,18 @@ const checkpoint = () => {
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m && m.restart !== undefined) {
-    // Asked by a writer that waits meanwhile: copy everything and have the next commit start the
-    // WAL over (RESTART waits, on this thread, for readers of older snapshots to finish).
+    // Asked by a writer that waits meanwhile: with no commit coming in, a PASSIVE checkpoint copies
+    // every frame no reader still needs, and the writer's next commit then starts the WAL over.
+    // PASSIVE takes no write lock and never waits for readers (RESTART would hold the write lock
+    // and make any other writer wait in SQLite's busy handler, on the event loop).
     let error = null;
-    try { db.exec('PRAGMA wal_checkpoint(RESTART)'); } catch (e) { error = String(e && e.message || e); }
-    parentPort.postMessage({ restarted: m.restart, error });
+    let complete = false;
+    try {
+      passive ??= db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw(); // kept: see the Node 24 note in sqlite.ts
+      const [busy, log, done] = passive.get();
+      complete = busy === 0 && log === done;
+    } catch (e) { error = String(e && e.message || e); }
+    parentPort.postMessage({ restarted: m.restart, complete, error });
     return;
   }
   if (m !== 'stop') return;
@@ -77,7 +86,7 @@ export class WalCheckpointer {
   private readonly closed = new Int32Array(new SharedArrayBuffer(4));
   private stopping = false;
   private restarts = 0;
-  private readonly waiting = new Map<number, () => void>();
+  private readonly waiting = new Map<number, (complete: boolean) => void>();
 
   constructor(
     private readonly db: Database.Database,
@@ -95,10 +104,11 @@ export class WalCheckpointer {
       },
     });
     this.worker.unref(); // never what keeps a process alive
-    this.worker.on('message', (m: { error?: string | null; recovered?: boolean; restarted?: number }) => {
+    type Message = { error?: string | null; recovered?: boolean; restarted?: number; complete?: boolean };
+    this.worker.on('message', (m: Message) => {
       if (m.restarted !== undefined) {
         if (m.error) this.logger.warn(`a full checkpoint of ${file} failed (${m.error})`);
-        this.release(m.restarted);
+        this.release(m.restarted, m.complete ?? false);
         return;
       }
       if (m.error) this.logger.warn(`background checkpoints of ${file} fail (${m.error}); retrying`);
@@ -117,8 +127,8 @@ export class WalCheckpointer {
    * so the WAL is never started over and grows for as long as the writing lasts (15 GB over a
    * catch-up of a million events).
    */
-  restart(): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+  restart(): Promise<boolean> {
+    if (this.stopping) return Promise.resolve(false);
     const id = ++this.restarts;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
@@ -126,11 +136,12 @@ export class WalCheckpointer {
     });
   }
 
-  private release(id?: number): void {
+  /** Resolves the waiters (one, or all), saying whether the checkpoint copied every frame. */
+  private release(id?: number, complete = false): void {
     for (const [key, resolve] of this.waiting) {
       if (id !== undefined && key !== id) continue;
       this.waiting.delete(key);
-      resolve();
+      resolve(complete);
     }
   }
 
