@@ -71,6 +71,8 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   private hasCaughtUp = false;
   /** When the loop last turned during catch-up: a batch's cost is measured from there. */
   private stretchStart = performance.now();
+  /** The loop has turned since stretchStart (the events came in over several turns, e.g. over gRPC). */
+  private turned = false;
   private readonly caughtUpWaiters = new Set<() => void>();
 
   constructor(
@@ -184,7 +186,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
       // After a failure the state stays 'retrying' until the runner has caught up again.
       if (this.runnerState !== 'retrying') this.runnerState = 'catching-up';
       this.meter = new ProgressMeter();
-      this.stretchStart = performance.now();
+      this.startStretch();
       try {
         this.subscription = this.store.subscribeToAll({ from: from.position ?? 'start' });
         for await (const item of this.subscription) {
@@ -200,7 +202,7 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
               // timer or request served.
               await nextTurn();
               await relieveWal(this.db);
-              this.stretchStart = performance.now();
+              this.startStretch();
             }
           } else {
             this.flushSafely();
@@ -302,11 +304,23 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     const batch = this.pending;
     this.pending = [];
     const firstSeq = this.cursorSeq + 1;
+    const applying = performance.now();
     this.bound.apply(batch, firstSeq);
     this.cursorSeq += batch.length;
-    // The whole stretch since the loop last turned: reading and decoding the batch, then applying it.
-    if (this.runnerState !== 'live') this.caughtUpBy(batch.length, performance.now() - this.stretchStart);
+    if (this.runnerState !== 'live') {
+      // The whole synchronous stretch (reading and decoding the batch, then applying it) when the
+      // loop has not turned since it began; else only the apply, since waits came in between.
+      const now = performance.now();
+      this.caughtUpBy(batch.length, now - (this.turned ? applying : this.stretchStart));
+      this.startStretch();
+    }
     this.applied.publish({ events: batch, firstSeq });
+  }
+
+  private startStretch(): void {
+    this.stretchStart = performance.now();
+    this.turned = false;
+    setImmediate(() => (this.turned = true));
   }
 
   /** Sizes the next catch-up batch by this one's cost, counts it, and logs progress now and then. */

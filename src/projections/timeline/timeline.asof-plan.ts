@@ -15,15 +15,19 @@ const t = tablesOf(timelineProjection.name);
  * - `position`: every version recorded up to the position, then sorted; it reads as many rows as
  *   the log had versions then, few early in the log;
  * - `actor`: the versions of the entries linked to the actor (or its group) at the position, then
- *   sorted; it reads about as many rows as the actor has links.
+ *   sorted; it reads about as many rows as the actor has links;
+ * - `matches`: a search (`q=`) or one entry, left to SQLite, which starts from the full-text
+ *   matches or the entry.
  */
-export type AsOfStart = 'time' | 'position' | 'actor';
+export type AsOfStart = 'time' | 'position' | 'actor' | 'matches';
 
 /** Picks the start whose estimated rows read is the smallest, from counters and index endpoints. */
 export class AsOfPagePlanner {
   constructor(private readonly db: ReadDb) {}
 
   choose(f: TimelineFilter, seq: number, limit: number): AsOfStart {
+    // A search or one entry: SQLite starts from the full-text matches or the entry by itself.
+    if (f.text !== undefined || f.entryId !== undefined) return 'matches';
     const versions = this.scalar(`SELECT max(version_no) FROM ${t('versions')}`);
     const head = this.scalar(`SELECT max(from_seq) FROM ${t('versions')}`);
     const entries = this.count('all', ['']);
@@ -37,12 +41,14 @@ export class AsOfPagePlanner {
     if (f.statuses) dims.push(['status', f.statuses]);
     const matching = Math.min(1, ...dims.map(([dim, values]) => this.count(dim, values) / entries));
     const valid = Math.min(1, (entries * share) / versions);
-    const cost: Record<AsOfStart, number> = {
-      time: (limit + 1) / Math.max(valid * matching, 1e-9),
+    const cost: Record<Exclude<AsOfStart, 'matches'>, number> = {
+      // At most every version: the counters are today's, a guide to the share at the position.
+      time: Math.min(versions, (limit + 1) / Math.max(valid * matching, 1e-9)),
       position: versions * share,
       actor: f.actor && f.actorIds ? 2 * this.count(dims[0]![0], [f.actor.id]) : Infinity,
     };
-    return (Object.keys(cost) as AsOfStart[]).reduce((a, b) => (cost[b] < cost[a] ? b : a));
+    const starts = Object.keys(cost) as Array<keyof typeof cost>;
+    return starts.reduce((a, b) => (cost[b] < cost[a] ? b : a));
   }
 
   /** FROM clause (and its leading conditions) of each start, for versions aliased `v`. */
@@ -52,6 +58,8 @@ export class AsOfPagePlanner {
     scope: Scope,
   ): { sql: string; where: string[]; params: unknown[] } {
     switch (start) {
+      case 'matches':
+        return { sql: `${t('versions')} v`, where: [], params: [] };
       case 'time':
         return { sql: `${t('versions')} v INDEXED BY ${t('versions_by_time')}`, where: [], params: [] };
       case 'position':
