@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getJson } from './http';
 import { ServerProcess } from './server';
@@ -47,15 +47,6 @@ export function rawReadParse(eventsDb: string, limit: number): number {
     db.close();
   }
 }
-
-const rssField = (pid: number, field: string): number => {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN;
-  }
-};
 
 export async function coldStart(
   root: string,
@@ -106,7 +97,7 @@ export async function coldStart(
     const wal = join(dataDir, 'read-models.db-wal');
     if (existsSync(wal)) maxWal = Math.max(maxWal, statSync(wal).size / 1024 / 1024);
     rssMb = Math.max(rssMb, server.rssMb());
-    rssAnonMb = Math.max(rssAnonMb, rssField(server.pid, 'RssAnon'));
+    rssAnonMb = Math.max(rssAnonMb, server.rssMb('RssAnon'));
     await new Promise((r) => setTimeout(r, 100));
   }
   const watchedSeconds = (nowMs() - w0) / 1000;

@@ -86,8 +86,8 @@ export class ServerProcess {
     return this.child.pid!;
   }
 
-  /** Resident set size of the server process (or its peak, VmHWM), from /proc (Linux). */
-  rssMb(field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  /** Resident set size of the server process (its peak, VmHWM; its anonymous part, RssAnon), from /proc (Linux). */
+  rssMb(field: 'VmRSS' | 'VmHWM' | 'RssAnon' = 'VmRSS'): number {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1];
     if (!kb) throw new Error(`no ${field} in /proc status`);

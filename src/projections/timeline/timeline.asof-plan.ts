@@ -30,7 +30,7 @@ export class AsOfPagePlanner {
     if (f.text !== undefined || f.entryId !== undefined) return 'matches';
     const versions = this.scalar(`SELECT max(version_no) FROM ${t('versions')}`);
     const head = this.scalar(`SELECT max(from_seq) FROM ${t('versions')}`);
-    const entries = this.count('all', ['']);
+    const entries = countKeys(this.db, 'all', ['']);
     if (versions === 0 || head === 0 || entries === 0) return 'time';
     const share = Math.min(seq, head) / head;
     // Matching share from today's counters: a guide to the share at the position, not a measure.
@@ -39,13 +39,13 @@ export class AsOfPagePlanner {
     if (f.crisis !== undefined) dims.push(['crisis', [f.crisis]]);
     if (f.types) dims.push(['type', f.types]);
     if (f.statuses) dims.push(['status', f.statuses]);
-    const matching = Math.min(1, ...dims.map(([dim, values]) => this.count(dim, values) / entries));
+    const matching = Math.min(1, ...dims.map(([dim, values]) => countKeys(this.db, dim, values) / entries));
     const valid = Math.min(1, (entries * share) / versions);
     const cost: Record<Exclude<AsOfStart, 'matches'>, number> = {
       // At most every version: the counters are today's, a guide to the share at the position.
       time: Math.min(versions, (limit + 1) / Math.max(valid * matching, 1e-9)),
       position: versions * share,
-      actor: f.actor && f.actorIds ? 2 * this.count(dims[0]![0], [f.actor.id]) : Infinity,
+      actor: f.actor && f.actorIds ? 2 * countKeys(this.db, dims[0]![0], [f.actor.id]) : Infinity,
     };
     const starts = Object.keys(cost) as Array<keyof typeof cost>;
     return starts.reduce((a, b) => (cost[b] < cost[a] ? b : a));
@@ -80,9 +80,5 @@ export class AsOfPagePlanner {
 
   private scalar(sql: string): number {
     return this.db.prepare<[], number | null>(sql).pluck().get() ?? 0;
-  }
-
-  private count(dim: KeyDim, values: readonly string[]): number {
-    return countKeys(this.db, dim, values);
   }
 }
