@@ -2,6 +2,7 @@ import type { PipeTransform } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppError, type FieldError } from './errors';
+import { fastCheckOf } from './fast-validation';
 
 /** Flattens class-validator's tree into one `{ path, message }` per bad field (its messages joined). */
 export function flattenValidationErrors(errors: ValidationError[], prefix: string): FieldError[] {
@@ -20,12 +21,25 @@ export function flattenValidationErrors(errors: ValidationError[], prefix: strin
 
 /**
  * Turns a plain object into a validated DTO instance, or throws a 400 naming every bad field.
- * Unknown fields are rejected (forbidNonWhitelisted), so typos never pass silently.
+ * Unknown fields are rejected (forbidNonWhitelisted), so typos never pass silently. A body the
+ * fast check accepts is returned as given: the same fields an instance would have.
  */
 export function validateInto<T extends object>(cls: ClassConstructor<T>, plain: unknown, prefix = ''): T {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw AppError.validation([{ path: prefix || '(body)', message: 'must be a JSON object' }]);
   }
+  // Most bodies are valid: a compiled check of the same rules accepts them without building an instance.
+  if (fastCheckOf(cls)?.(plain)) return plain as T;
+  const { instance, errors } = classValidation(cls, plain);
+  if (errors.length > 0) throw AppError.validation(flattenValidationErrors(errors, prefix));
+  return instance;
+}
+
+/** class-validator's own verdict on a plain object: the instance, and every error (none: valid). */
+export function classValidation<T extends object>(
+  cls: ClassConstructor<T>,
+  plain: object,
+): { instance: T; errors: ValidationError[] } {
   const instance = plainToInstance(cls, plain, {
     enableImplicitConversion: false,
     exposeDefaultValues: false,
@@ -36,8 +50,7 @@ export function validateInto<T extends object>(cls: ClassConstructor<T>, plain: 
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) throw AppError.validation(flattenValidationErrors(errors, prefix));
-  return instance;
+  return { instance, errors };
 }
 
 /** Removes undefined members so stored JSON is canonical and small. */
