@@ -37,6 +37,10 @@ export type RunnerState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'fa
 const PROGRESS_LOG_MS = 10_000;
 /** Smallest catch-up batch, however costly its events: fewer would cost more in commits than it saves. */
 const MIN_CATCH_UP_BATCH = 4;
+/** While live, the loop spends at most about 1 / (1 + LIVE_PACE) of its time applying batches... */
+const LIVE_PACE = 3;
+/** ...and no batch waits longer than this for the one before it (what live feeds and reads wait). */
+const MAX_LIVE_WAIT_MS = 50;
 
 /**
  * Feeds projections from one catch-up subscription to the whole log. Each batch is applied in one
@@ -73,6 +77,8 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
   private stretchStart = performance.now();
   /** The loop has turned since stretchStart (the events came in over several turns, e.g. over gRPC). */
   private turned = false;
+  private lastFlushEnd = 0;
+  private lastFlushMs = 0;
   private readonly caughtUpWaiters = new Set<() => void>();
 
   constructor(
@@ -247,11 +253,21 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     }
   }
 
-  /** Applies what is pending on the next turn: the events read in this one go in one batch. */
+  /**
+   * Applies what is pending on the next turn: the events read in this one go in one batch. While
+   * live, a batch also waits until the last one's cost has been repaid LIVE_PACE times over: a
+   * commit writes every page the batch touched, so under a stream of appends the batches grow and
+   * the commits get fewer, instead of one costly commit per group of appends holding the loop.
+   */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flushSafely());
+    const wait =
+      this.runnerState === 'live'
+        ? Math.min(MAX_LIVE_WAIT_MS, this.lastFlushEnd + LIVE_PACE * this.lastFlushMs - performance.now())
+        : 0;
+    if (wait > 0) setTimeout(() => this.flushSafely(), wait).unref();
+    else setImmediate(() => this.flushSafely());
   }
 
   private flushSafely(): void {
@@ -307,6 +323,8 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
     const applying = performance.now();
     this.bound.apply(batch, firstSeq);
     this.cursorSeq += batch.length;
+    this.lastFlushEnd = performance.now();
+    this.lastFlushMs = this.lastFlushEnd - applying;
     if (this.runnerState !== 'live') {
       // The whole synchronous stretch (reading and decoding the batch, then applying it) when the
       // loop has not turned since it began; else only the apply, since waits came in between.
