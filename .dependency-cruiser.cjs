@@ -9,12 +9,13 @@ const LAYERS = [
   ['shared'], // small generic helpers: no HTTP, no store, no configuration
   ['config'], // the one reader of process.env
   ['event-store'], // the port and its adapters
+  ['http'], // the HTTP surface's plumbing: problem documents, body parsing, shutdown
   ['auth'], // roles, principals, the guard and the key-lookup interface every controller uses
   ['chronology'], // the write side and the event catalogue
   ['projections'], // the read models, their runner and readers
   ['health'], // health and metrics
   ['access', 'live', 'audit'], // keys, live feeds, the audit log: each on the read side, none on another
-  ['http', 'cli'], // the HTTP surface's plumbing (problem mapping, body parsing), the command line
+  ['cli'], // the command line
 ];
 const PRODUCTION = { pathNot: ['\\.(int-)?spec\\.ts$', '/testing/'] };
 const folders = (names) => `^src/(${names.join('|')})/`;

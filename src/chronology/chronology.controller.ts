@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Headers, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Access } from '../auth/access.guard';
 import { ANONYMOUS } from '../auth/access.model';
 import { AppError } from '../shared/errors';
-import { ChronologyService } from './chronology.service';
+import { toProblem } from '../http/problem-details';
+import { MAX_BATCH_ITEMS } from './batch-writer';
+import { ChronologyService, type WriteContext } from './chronology.service';
 import { PostEventDto } from './dto/post-event.dto';
 import { CATALOGUE } from './events/catalogue';
 
@@ -14,6 +16,8 @@ const HEADER_ID = /^[\w.:-]{1,128}$/;
 @ApiTags('events')
 @Controller('v1')
 export class ChronologyController {
+  private readonly logger = new Logger('Events');
+
   constructor(private readonly chronology: ChronologyService) {}
 
   @Post('events')
@@ -27,26 +31,58 @@ export class ChronologyController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const contentType = request.headers['content-type'] ?? '';
-    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-      throw new AppError(
-        'unsupported_media_type',
-        `send JSON (Content-Type: application/json), not "${contentType || 'nothing'}"`,
-      );
-    }
-    if (body === undefined || body === null)
-      throw new AppError('malformed_json', 'the body is empty; send a JSON object');
-    const correlationId = headerId(request, 'x-correlation-id') ?? randomUUID();
-    const result = await this.chronology.post(body, ifMatch, {
-      principal: request.principal ?? ANONYMOUS,
-      correlationId,
-      causationId: headerId(request, 'x-causation-id') ?? null,
-    });
+    const context = writeContext(request, body);
+    const result = await this.chronology.post(body, ifMatch, context);
     void reply
       .status(result.status)
       .header('etag', `"${result.body.revision}"`)
-      .header('x-correlation-id', correlationId);
+      .header('x-correlation-id', context.correlationId);
     return result.body;
+  }
+
+  @Post('events/batch')
+  @Access('authenticated')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: `Append up to ${MAX_BATCH_ITEMS} events in one call, each as POST /v1/events would, committed together.`,
+    description:
+      'Body: {"items": [event, ...]}, each item a POST /v1/events body, optionally with a "ref"; a later ' +
+      'item names the entry an earlier one started by "@<ref>" in an entry-id field. The answer lists ' +
+      'every item in order with its status: 201 or 200 and what POST would answer, or a problem document. ' +
+      'One item failing does not stop the others. Bodies are limited to BODY_LIMIT_BYTES (1 MiB by default).',
+  })
+  async postBatch(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = writeContext(request, body);
+    const items = (body as { items?: unknown }).items;
+    if (!Array.isArray(items) || Object.keys(body as object).some((k) => k !== 'items')) {
+      throw AppError.validation([
+        { path: 'items', message: 'send {"items": [...]}: an array of events, and nothing else' },
+      ]);
+    }
+    const outcomes = await this.chronology.postMany(items, context);
+    const answers = outcomes.map((o) => {
+      const named = { index: o.index, ...(o.ref ? { ref: o.ref } : {}) };
+      if ('result' in o) return { ...named, status: o.result.status, ...o.result.body };
+      if (toProblem(o.error, '').problem.status >= 500) this.logger.error(o.error);
+      const { problem } = toProblem(o.error, `/v1/events/batch#${o.index}`);
+      return { ...named, status: problem.status, problem };
+    });
+    // Nothing was stored and the store is why: the request as a whole is what failed.
+    const failures = outcomes.filter((o) => 'error' in o);
+    if (failures.length > 0 && failures.length === outcomes.length && answers.every((a) => a.status >= 500)) {
+      throw (failures[0] as { error: unknown }).error;
+    }
+    void reply.header('x-correlation-id', context.correlationId);
+    return {
+      stored: answers.filter((a) => a.status === 201).length,
+      alreadyStored: answers.filter((a) => a.status === 200).length,
+      failed: failures.length,
+      items: answers,
+    };
   }
 
   @Get('event-types')
@@ -64,6 +100,24 @@ export class ChronologyController {
       })),
     };
   }
+}
+
+/** Who writes, from the request; and the checks every write body passes first. */
+function writeContext(request: FastifyRequest, body: unknown): WriteContext {
+  const contentType = request.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new AppError(
+      'unsupported_media_type',
+      `send JSON (Content-Type: application/json), not "${contentType || 'nothing'}"`,
+    );
+  }
+  if (body === undefined || body === null)
+    throw new AppError('malformed_json', 'the body is empty; send a JSON object');
+  return {
+    principal: request.principal ?? ANONYMOUS,
+    correlationId: headerId(request, 'x-correlation-id') ?? randomUUID(),
+    causationId: headerId(request, 'x-causation-id') ?? null,
+  };
 }
 
 function headerId(request: FastifyRequest, name: string): string | undefined {

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/access.model';
 import {
   EVENT_STORE,
   checkExpectedRevision,
   formatPosition,
+  isDuplicateEvent,
   isStreamNotFound,
   isWrongExpectedRevision,
+  type AppendResult,
   type EventStore,
   type ExpectedRevision,
   type JsonObject,
@@ -15,14 +16,14 @@ import { AppError } from '../shared/errors';
 import { ID_GENERATOR, deriveId, type IdGenerator } from '../shared/ids';
 import { validateInto } from '../shared/validation';
 import { planActor } from './actor/actor.intake';
-import type { CommandPlan } from './command-plan';
+import type { CommandPlan, PostEventResult, PreparedCommand, WriteContext } from './command-plan';
 import { planCrisis } from './crisis/crisis.intake';
 import { fold, type DomainEvent } from './decider';
 import type { ReportBaseDto } from './dto/common.dto';
 import type { EntryFollowUpDto } from './dto/follow-up.dto';
 import { PostEventDto, type ExpectedRevisionInput } from './dto/post-event.dto';
 import type { CrisisRegisteredDto, SourceGradedDto, SourceRegisteredDto } from './dto/registry.dto';
-import { entryDecider, type EntryEvent, type EntryState } from './entry/entry.decider';
+import { entryDecider, type EntryEvent } from './entry/entry.decider';
 import { planFollowUp } from './entry/follow-up.intake';
 import { planReport } from './entry/report.intake';
 import { KNOWN_TYPES, lookupEventType } from './events/catalogue';
@@ -30,32 +31,15 @@ import { decodeEvent, sameEvent } from './events/decode';
 import type { LogEvent } from './events/stored-events';
 import { streamOf } from './events/streams';
 import type { EventType } from './events/event-type';
+import { BatchWriter, type BatchItemOutcome } from './batch-writer';
 import { ReferenceChecker } from './reference-checker';
 import { planSource } from './source/source.intake';
 
-/** Who is writing, and why: becomes the appended events' metadata. */
-export interface WriteContext {
-  readonly principal: Principal;
-  readonly correlationId: string;
-  readonly causationId: string | null;
-}
-
-export interface PostEventResult {
-  /** 201 for a new event, 200 for a retry of one already stored. */
-  readonly status: 200 | 201;
-  readonly body: {
-    readonly id: string;
-    readonly type: string;
-    readonly stream: string;
-    readonly revision: number;
-    readonly position: string;
-    readonly entryId?: string;
-  };
-}
+export type { PostEventResult, WriteContext } from './command-plan';
 
 const MAX_ATTEMPTS = 5;
 
-const toDomain = (e: LogEvent): DomainEvent => ({ type: e.type, data: e.data });
+export const toDomain = (e: LogEvent): DomainEvent => ({ type: e.type, data: e.data });
 
 /** The write side: request -> command -> decider -> append with an expected revision. */
 @Injectable()
@@ -67,6 +51,32 @@ export class ChronologyService {
   ) {}
 
   async post(body: unknown, ifMatch: string | undefined, context: WriteContext): Promise<PostEventResult> {
+    const reads = new Map<string, LogEvent[]>();
+    const command = await this.prepare(body, ifMatch, context, async (stream) => {
+      const history = await this.history(stream);
+      reads.set(stream, history);
+      return history.map(toDomain);
+    });
+    return this.execute(command, context, reads);
+  }
+
+  /** Many events in one call, as many POSTs would be, committed together (see BatchWriter). */
+  postMany(items: readonly unknown[], context: WriteContext): Promise<BatchItemOutcome[]> {
+    return new BatchWriter(this, this.store, this.references).write(items, context);
+  }
+
+  /**
+   * Validates a request and plans its command, references checked. `history` gives what a
+   * follow-up's entry holds (the store's events, and a batch's own before it). `exists`: streams
+   * that a batch has created before this command, which its references may name.
+   */
+  async prepare(
+    body: unknown,
+    ifMatch: string | undefined,
+    context: WriteContext,
+    history: (stream: string) => Promise<readonly DomainEvent[]>,
+    exists?: (stream: string) => boolean,
+  ): Promise<PreparedCommand> {
     const envelope = validateInto(PostEventDto, body);
     const type = lookupEventType(envelope.type);
     if (!type) {
@@ -89,18 +99,25 @@ export class ChronologyService {
     const expected = expectedRevisionOf(envelope.expectedRevision, ifMatch);
     const dto = validateInto(type.dto, envelope.data, 'data');
     const eventId = envelope.id ?? this.ids.next();
-    const plan = await this.plan(type, dto, eventId);
-    await this.references.assertExist(plan.references);
-    return this.execute(plan, type, eventId, expected, context);
+    const plan = await this.plan(type, dto, eventId, history);
+    await this.references.assertExist(plan.references, exists);
+    return { plan, type, eventId, expected };
   }
 
-  private async plan(type: EventType, dto: object, eventId: string): Promise<CommandPlan> {
+  private async plan(
+    type: EventType,
+    dto: object,
+    eventId: string,
+    history: (stream: string) => Promise<readonly DomainEvent[]>,
+  ): Promise<CommandPlan> {
     switch (type.family) {
       case 'report':
         // A retried report must land on the same entry: its id derives from the event id.
         return planReport(type, dto as ReportBaseDto, deriveId('entry', eventId));
       case 'follow-up':
-        return planFollowUp(type, dto as EntryFollowUpDto, (id) => this.loadEntry(id));
+        return planFollowUp(type, dto as EntryFollowUpDto, async (id) =>
+          fold(entryDecider, (await history(streamOf('entry', id))) as EntryEvent[]),
+        );
       case 'actor':
         return planActor(type, dto as Parameters<typeof planActor>[1]);
       case 'source':
@@ -110,41 +127,64 @@ export class ChronologyService {
     }
   }
 
+  /** The events a decision appends: the first carries the request's id, the others ids derived from it. */
+  eventsOf(command: PreparedCommand, decided: readonly DomainEvent[], context: WriteContext): NewEvent[] {
+    return decided.map((e, i) => ({
+      id: i === 0 ? command.eventId : deriveId('event', `${command.eventId}/${i}`),
+      type: e.type,
+      schemaVersion: command.type.schemaVersion,
+      data: e.data as JsonObject,
+      metadata: {
+        principal: context.principal.id,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+      },
+    }));
+  }
+
+  /** The answer to an append of a command's events. */
+  resultOf(command: PreparedCommand, result: AppendResult): PostEventResult {
+    const first = result.events[0]!;
+    return {
+      status: result.idempotent ? 200 : 201,
+      body: this.body(
+        command.eventId,
+        command.type.name,
+        command.plan,
+        first.revision,
+        formatPosition(first.position),
+      ),
+    };
+  }
+
   private async execute(
-    plan: CommandPlan,
-    type: EventType,
-    eventId: string,
-    expected: ExpectedRevision | undefined,
+    command: PreparedCommand,
     context: WriteContext,
+    reads: ReadonlyMap<string, LogEvent[]>,
   ): Promise<PostEventResult> {
+    const { plan, eventId, expected } = command;
+    // A new entry's first attempt reads nothing: a retry of a stored report is answered by the store.
+    let assumeNew = plan.newStream === true && expected === undefined;
     for (let attempt = 1; ; attempt++) {
-      const history = await this.history(plan.stream);
+      const history = assumeNew
+        ? []
+        : (attempt === 1 && reads.get(plan.stream)) || (await this.history(plan.stream));
       const prior = history.find((e) => e.id === eventId);
-      if (prior) return this.replay(prior, plan, type);
+      if (prior) return this.replay(prior, command);
       const current = history.length > 0 ? history[history.length - 1]!.revision : null;
       if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
-      const decided = plan.decide(history.map(toDomain));
-      const events: NewEvent[] = decided.map((e, i) => ({
-        id: i === 0 ? eventId : deriveId('event', `${eventId}/${i}`),
-        type: e.type,
-        schemaVersion: type.schemaVersion,
-        data: e.data as JsonObject,
-        metadata: {
-          principal: context.principal.id,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-        },
-      }));
+      const events = this.eventsOf(command, plan.decide(history.map(toDomain)), context);
       try {
         const result = await this.store.append(plan.stream, events, {
           expectedRevision: current ?? 'no_stream',
         });
-        const first = result.events[0]!;
-        return {
-          status: result.idempotent ? 200 : 201,
-          body: this.body(eventId, type.name, plan, first.revision, formatPosition(first.position)),
-        };
+        return this.resultOf(command, result);
       } catch (e) {
+        // The id was stored with other content (or another schema version): decide on what is stored.
+        if (assumeNew && isDuplicateEvent(e)) {
+          assumeNew = false;
+          continue;
+        }
         // Another writer got there first: decide again on the new history, unless the client pinned a revision.
         if (isWrongExpectedRevision(e) && expected === undefined && attempt < MAX_ATTEMPTS) continue;
         throw e;
@@ -152,7 +192,9 @@ export class ChronologyService {
     }
   }
 
-  private replay(prior: LogEvent, plan: CommandPlan, type: EventType): PostEventResult {
+  /** A retry of a stored event: its original result, if it is the same event. */
+  replay(prior: LogEvent, command: PreparedCommand): PostEventResult {
+    const { plan, type } = command;
     const candidate = {
       type: plan.candidate.type,
       schemaVersion: type.schemaVersion,
@@ -187,18 +229,13 @@ export class ChronologyService {
   }
 
   /** The stream's events, decoded (upcast to the current versions) for the deciders. */
-  private async history(stream: string): Promise<LogEvent[]> {
+  async history(stream: string): Promise<LogEvent[]> {
     try {
       return (await this.store.readStream(stream)).map((e) => decodeEvent(e));
     } catch (e) {
       if (isStreamNotFound(e)) return [];
       throw e;
     }
-  }
-
-  private async loadEntry(entryId: string): Promise<EntryState> {
-    const history = await this.history(streamOf('entry', entryId));
-    return fold(entryDecider, history.map(toDomain) as EntryEvent[]);
   }
 }
 

@@ -29,18 +29,19 @@ export class ReferenceChecker {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async assertExist(references: readonly Reference[]): Promise<void> {
+  /** `exists`: streams known to exist besides the store's (a batch's own, created before the command). */
+  async assertExist(references: readonly Reference[], exists?: (stream: string) => boolean): Promise<void> {
     const missing: Reference[] = [];
     const checked = new Map<string, boolean>();
     for (const ref of references) {
       const stream = streamOf(ref.kind, ref.id);
-      let exists = this.known.has(stream) || checked.get(stream);
-      if (exists === undefined) {
-        exists = (await this.store.streamRevision(stream)) !== null;
-        checked.set(stream, exists);
-        if (exists) this.remember(stream);
+      let found = this.known.has(stream) || exists?.(stream) || checked.get(stream);
+      if (found === undefined) {
+        found = (await this.store.streamRevision(stream)) !== null;
+        checked.set(stream, found);
+        if (found) this.remember(stream);
       }
-      if (!exists) missing.push(ref);
+      if (!found) missing.push(ref);
     }
     if (missing.length === 0) return;
     const unknown: Record<string, string[]> = {};

@@ -46,3 +46,4 @@ export class EventStoreUnavailable extends EventStoreError {
 export const isWrongExpectedRevision = (e: unknown): e is WrongExpectedRevision =>
   e instanceof WrongExpectedRevision;
 export const isStreamNotFound = (e: unknown): e is StreamNotFound => e instanceof StreamNotFound;
+export const isDuplicateEvent = (e: unknown): e is DuplicateEvent => e instanceof DuplicateEvent;

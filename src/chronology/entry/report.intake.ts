@@ -85,6 +85,7 @@ export function planReport(type: EventType, dto: ReportBaseDto, entryId: string)
       candidate: { type: name, data },
       references: reportReferences(dto as ReportBaseDto & Record<string, unknown>, 'data'),
       entryId,
+      newStream: true,
     },
   );
 }

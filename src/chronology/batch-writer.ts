@@ -1,0 +1,238 @@
+import {
+  checkExpectedRevision,
+  isDuplicateEvent,
+  isWrongExpectedRevision,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+} from '../event-store';
+import { AppError } from '../shared/errors';
+import type { PostEventResult, PreparedCommand, WriteContext } from './command-plan';
+import type { DomainEvent } from './decider';
+import type { LogEvent } from './events/stored-events';
+import type { ReferenceChecker } from './reference-checker';
+
+/** The most items one batch may hold (one group commit's worth). */
+export const MAX_BATCH_ITEMS = 1000;
+
+/** One item's answer: what a POST of it would have answered, or the error it would have raised. */
+export type BatchItemOutcome =
+  | { readonly index: number; readonly ref?: string; readonly result: PostEventResult }
+  | { readonly index: number; readonly ref?: string; readonly error: unknown };
+
+/** What the batch writer needs of the write side (ChronologyService). */
+export interface Commands {
+  prepare(
+    body: unknown,
+    ifMatch: undefined,
+    context: WriteContext,
+    history: (stream: string) => Promise<readonly DomainEvent[]>,
+    exists: (stream: string) => boolean,
+  ): Promise<PreparedCommand>;
+  history(stream: string): Promise<LogEvent[]>;
+  eventsOf(command: PreparedCommand, decided: readonly DomainEvent[], context: WriteContext): NewEvent[];
+  resultOf(command: PreparedCommand, result: AppendResult): PostEventResult;
+  replay(prior: LogEvent, command: PreparedCommand): PostEventResult;
+  post(body: unknown, ifMatch: undefined, context: WriteContext): Promise<PostEventResult>;
+}
+
+interface Queued {
+  readonly index: number;
+  readonly ref?: string;
+  readonly body: unknown;
+  readonly command: PreparedCommand;
+  readonly events: NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+const REF = /^@([\w.:-]{1,128})$/;
+const isEntryField = (key: string): boolean => key === 'entryId' || key.endsWith('EntryId');
+
+/**
+ * The bulk path: each item is validated, planned and decided as a POST would be, on its stream's
+ * history with the batch's own earlier events on top, so an item may follow up on an entry, or name
+ * an actor, source or crisis, that an earlier item of the same batch creates. An item names the
+ * entry an earlier item started by "@<ref>" in an entry-id field, where that item carries `ref`.
+ *
+ * Every decided append is then handed to the store in one turn, so the SQLite store commits them in
+ * one transaction (a savepoint each) and answers once the WAL is synced, as for single appends. An
+ * item whose append meets another writer's (a wrong expected revision) is posted again on its own,
+ * in batch order, as a POST would retry. Items that fail do not stop the others.
+ */
+export class BatchWriter {
+  private readonly stored = new Map<string, LogEvent[]>();
+  /** The batch's decided events per stream, in order. */
+  private readonly pending = new Map<string, NewEvent[]>();
+  private readonly entryOfRef = new Map<string, string>();
+  private readonly ids = new Map<string, number>();
+  private readonly refs = new Set<string>();
+
+  constructor(
+    private readonly commands: Commands,
+    private readonly store: EventStore,
+    private readonly references: ReferenceChecker,
+  ) {}
+
+  async write(items: readonly unknown[], context: WriteContext): Promise<BatchItemOutcome[]> {
+    if (items.length > MAX_BATCH_ITEMS) {
+      throw AppError.validation([
+        { path: 'items', message: `a batch holds at most ${MAX_BATCH_ITEMS} items, not ${items.length}` },
+      ]);
+    }
+    const outcomes: BatchItemOutcome[] = [];
+    const queued: Queued[] = [];
+    for (const [index, item] of items.entries()) {
+      let ref: string | undefined;
+      try {
+        ref = refOf(item);
+        if (ref !== undefined && this.refs.has(ref)) {
+          throw AppError.validation([{ path: 'ref', message: `ref "${ref}" names an earlier item already` }]);
+        }
+        if (ref !== undefined) this.refs.add(ref);
+        const body = this.resolveRefs(item);
+        const decided = await this.decide(index, body, context);
+        if ('result' in decided) outcomes[index] = { index, ...(ref ? { ref } : {}), result: decided.result };
+        else {
+          queued.push({ index, ref, body, ...decided });
+          if (ref && decided.command.plan.entryId) this.entryOfRef.set(ref, decided.command.plan.entryId);
+        }
+      } catch (error) {
+        outcomes[index] = { index, ...(ref ? { ref } : {}), error };
+      }
+    }
+    // Handed to the store in one turn: one group commit (a savepoint per append).
+    const appended = await Promise.allSettled(
+      queued.map((q) => this.store.append(q.command.plan.stream, q.events, { expectedRevision: q.expected })),
+    );
+    for (const [i, q] of queued.entries()) {
+      const settled = appended[i]!;
+      const named = { index: q.index, ...(q.ref ? { ref: q.ref } : {}) };
+      if (settled.status === 'fulfilled') {
+        outcomes[q.index] = { ...named, result: this.commands.resultOf(q.command, settled.value) };
+        continue;
+      }
+      const e = settled.reason as unknown;
+      const retry = isWrongExpectedRevision(e) || (isDuplicateEvent(e) && q.command.plan.newStream);
+      try {
+        if (!retry || q.command.expected !== undefined) throw e;
+        outcomes[q.index] = { ...named, result: await this.commands.post(q.body, undefined, context) };
+      } catch (error) {
+        outcomes[q.index] = { ...named, error };
+      }
+    }
+    return outcomes;
+  }
+
+  /** Plans and decides one item on the store's history with the batch's events on top. */
+  private async decide(
+    index: number,
+    body: unknown,
+    context: WriteContext,
+  ): Promise<
+    { result: PostEventResult } | { command: PreparedCommand; events: NewEvent[]; expected: ExpectedRevision }
+  > {
+    const command = await this.commands.prepare(
+      body,
+      undefined,
+      context,
+      (stream) => this.domainHistory(stream),
+      (stream) => (this.pending.get(stream)?.length ?? 0) > 0,
+    );
+    const { plan, eventId, expected } = command;
+    const earlier = this.ids.get(eventId);
+    if (earlier !== undefined) {
+      throw new AppError(
+        'duplicate_event',
+        `event id ${eventId} is also the id of item ${earlier} of this batch`,
+        {
+          eventId,
+        },
+      );
+    }
+    // A new entry is not read: a retry of a stored report is answered by the store, as for a POST.
+    const fresh = plan.newStream === true && expected === undefined && !this.pending.has(plan.stream);
+    const history = fresh ? [] : await this.storedHistory(plan.stream);
+    const prior = history.find((e) => e.id === eventId);
+    if (prior) return { result: this.commands.replay(prior, command) };
+    const current = fresh ? null : await this.revision(plan.stream);
+    if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
+    const decidedOn = fresh ? [] : await this.domainHistory(plan.stream);
+    const events = this.commands.eventsOf(command, plan.decide(decidedOn), context);
+    this.pending.set(plan.stream, [...(this.pending.get(plan.stream) ?? []), ...events]);
+    this.ids.set(eventId, index);
+    return { command, events, expected: current ?? 'no_stream' };
+  }
+
+  private async storedHistory(stream: string): Promise<LogEvent[]> {
+    let history = this.stored.get(stream);
+    if (!history) {
+      history = await this.commands.history(stream);
+      this.stored.set(stream, history);
+    }
+    return history;
+  }
+
+  /** The batch's events of a stream that the store does not hold yet (a re-run batch's are held). */
+  private async unstored(stream: string): Promise<NewEvent[]> {
+    const mine = this.pending.get(stream) ?? [];
+    if (mine.length === 0) return mine;
+    const held = new Set((await this.storedHistory(stream)).map((e) => e.id));
+    return mine.filter((e) => !held.has(e.id));
+  }
+
+  private async domainHistory(stream: string): Promise<DomainEvent[]> {
+    const stored = await this.storedHistory(stream);
+    const mine = await this.unstored(stream);
+    return [
+      ...stored.map((e) => ({ type: e.type, data: e.data })),
+      ...mine.map((e) => ({ type: e.type, data: e.data })),
+    ];
+  }
+
+  /** The stream's revision once the batch's earlier events are appended (null: no stream yet). */
+  private async revision(stream: string): Promise<bigint | null> {
+    const count = (await this.storedHistory(stream)).length + (await this.unstored(stream)).length;
+    return count === 0 ? null : BigInt(count - 1); // revisions are contiguous from 0
+  }
+
+  /** "@ref" in an entry-id field of `data`: the entry that the batch's item with that `ref` started. */
+  private resolveRefs(item: unknown): unknown {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return item;
+    const { ref: _ref, ...body } = item as Record<string, unknown>;
+    const data = body.data;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return body;
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(data)) {
+      const m = typeof value === 'string' && isEntryField(key) ? REF.exec(value) : null;
+      if (!m) {
+        resolved[key] = value;
+        continue;
+      }
+      const entryId = this.entryOfRef.get(m[1]!);
+      if (!entryId) {
+        throw AppError.validation([
+          {
+            path: `data.${key}`,
+            message: `${value} names no earlier item of this batch that starts an entry (ref "${m[1]}")`,
+          },
+        ]);
+      }
+      resolved[key] = entryId;
+    }
+    return { ...body, data: resolved };
+  }
+}
+
+/** The item's `ref`, which later items name as "@ref" (checked: a bad one is the item's error). */
+function refOf(item: unknown): string | undefined {
+  if (!item || typeof item !== 'object') return undefined;
+  const ref = (item as { ref?: unknown }).ref;
+  if (ref === undefined) return undefined;
+  if (typeof ref !== 'string' || !REF.test(`@${ref}`)) {
+    throw AppError.validation([
+      { path: 'ref', message: "ref must be 1-128 letters, digits, '.', ':', '_' or '-'" },
+    ]);
+  }
+  return ref;
+}
