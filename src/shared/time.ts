@@ -1,5 +1,6 @@
-import { DateTime, FixedOffsetZone, IANAZone, type DateTimeUnit } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone, type DateTimeUnit, type Zone } from 'luxon';
 import type { FieldError } from './errors';
+import { RememberedZone } from './remembered-zone';
 
 export const PRECISIONS = ['minute', 'hour', 'day', 'week', 'month'] as const;
 export type Precision = (typeof PRECISIONS)[number];
@@ -62,9 +63,12 @@ interface Parsed {
   readonly hadOffset: boolean;
 }
 
+/** luxon's zone for a name: an IANA zone with remembered offsets, else the name (a fixed offset). */
+const zoneFor = (name: string): Zone | string => RememberedZone.of(name) ?? name;
+
 function parseLocal(
   text: string,
-  zone: string | undefined,
+  zone: Zone | string | undefined,
   path: string,
   errors: FieldError[],
 ): Parsed | null {
@@ -107,11 +111,15 @@ export function parseTemporal(
     errors.push({ path: `${path}.timezone`, message: `"${input.timezone}" is not an IANA time zone` });
     return { errors };
   }
-  const start = parseLocal(input.start, input.timezone, `${path}.start`, errors);
+  const given = input.timezone === undefined ? undefined : zoneFor(input.timezone);
+  const start = parseLocal(input.start, given, `${path}.start`, errors);
   if (!start) return { errors };
-  const zone = input.timezone ?? start.value.zone;
+  const zone = given ?? start.value.zone;
   const zoneName = input.timezone ?? (start.value.offset === 0 ? 'UTC' : start.value.zone.name);
-  const end = input.end === undefined ? null : parseLocal(input.end, zoneName, `${path}.end`, errors);
+  const end =
+    input.end === undefined
+      ? null
+      : parseLocal(input.end, input.timezone === undefined ? zoneName : zone, `${path}.end`, errors);
   if (input.end !== undefined && !end) return { errors };
 
   const precision = input.precision ?? start.granularity;
