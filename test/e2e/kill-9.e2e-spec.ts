@@ -24,6 +24,22 @@ const post = async (url: string, body: unknown): Promise<{ id: string; position:
   }
 };
 
+/** A batch through the bulk path: the items it acknowledged (an answer that never came acknowledged none). */
+const postBatch = async (url: string, items: unknown[]): Promise<Array<{ id: string; position: string }>> => {
+  try {
+    const res = await fetch(`${url}/v1/events/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items }),
+    });
+    if (res.status !== 200) return [];
+    const answer = (await res.json()) as { items: Array<{ status: number; id: string; position: string }> };
+    return answer.items.filter((i) => i.status === 201 || i.status === 200);
+  } catch {
+    return [];
+  }
+};
+
 describe('kill -9 during concurrent appends', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'chronology-kill-'))));
@@ -32,6 +48,7 @@ describe('kill -9 during concurrent appends', () => {
   it('loses no acknowledged event, moves none, and leaves consistent files', async () => {
     const acknowledged = new Map<string, string>(); // event id -> position
     let n = 0;
+    let bulkAcknowledged = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // Each round starts on the data dir the previous one held when it was killed.
       const service = await ServiceProcess.start(dir);
@@ -54,10 +71,30 @@ describe('kill -9 during concurrent appends', () => {
           if (ack) acknowledged.set(ack.id, ack.position);
         }
       });
+      // One writer more, through the bulk path: batches of 50 reports and a follow-up on each.
+      const bulk = (async () => {
+        while (!killed) {
+          const batch = Array.from({ length: 25 }, (_, k) => {
+            const i = n++;
+            return [
+              {
+                ref: `r${k}`,
+                type: 'StatementMade',
+                data: reportBase(1 + (i % 28), { summary: `bulk ${i}` }),
+              },
+              { type: 'EntryCorroborated', data: { entryId: `@r${k}`, sourceId: 'reuters' } },
+            ];
+          }).flat();
+          for (const ack of await postBatch(url, batch)) {
+            acknowledged.set(ack.id, ack.position);
+            bulkAcknowledged++;
+          }
+        }
+      })();
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
       killed = true;
       await service.kill();
-      await Promise.all(writers);
+      await Promise.all([...writers, bulk]);
     }
 
     const service = await ServiceProcess.start(dir); // recovery, then every check on what it serves
@@ -73,6 +110,7 @@ describe('kill -9 during concurrent appends', () => {
       const lost = [...acknowledged].filter(([id, position]) => stored.get(id) !== position);
       expect(lost).toEqual([]);
       expect(acknowledged.size).toBeGreaterThan(ROUNDS * 10);
+      expect(bulkAcknowledged).toBeGreaterThan(ROUNDS * 50); // the bulk path's batches count too
       expect(rows.map((r) => r.position)).toEqual(rows.map((_, i) => i + 1)); // contiguous
       expect(stored.size).toBe(rows.length); // no duplicate ids
 
