@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appendRun } from './lib/append';
+import { bulkRun } from './lib/bulk';
 import { runBenchmark, workDir } from './lib/children';
 import { Client } from './lib/http';
 import { REGISTRY, reportBody } from './lib/payloads';
@@ -13,6 +14,7 @@ import { report, writeResults, type Append } from './lib/report';
 import { sqliteBaseline } from './lib/sqlite-baseline';
 import { Subscribers, type DeliveryResult } from './lib/sse';
 import { fmt } from './lib/stats';
+import { writeReport, type Bulk } from './lib/write-report';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** Where the built service (dist/main.js) is taken from: this checkout, or another build to compare. */
@@ -21,7 +23,7 @@ const ADMIN_KEY = 'bench-admin-Xq7Lm2Vp9Rt4Wz8KfJ3c';
 const num = (name: string, fallback: number): number => Number(process.env[name] || fallback);
 const OPTIONS = {
   appendEvents: num('BENCH_APPEND_EVENTS', 3000),
-  concurrency: (process.env.BENCH_CONCURRENCY ?? '1,8,32')
+  concurrency: (process.env.BENCH_CONCURRENCY ?? '1,16,64')
     .split(',')
     .map(Number)
     .filter((n) => n > 0),
@@ -33,6 +35,8 @@ const OPTIONS = {
     .map(Number)
     .filter((n) => n > 0),
   liveSeconds: num('BENCH_LIVE_SECONDS', 10),
+  /** Events sent through POST /v1/events/batch, 1,000 per request (0: no bulk run). */
+  bulkEvents: num('BENCH_BULK_EVENTS', 20000),
 };
 const TIMELINE = '/v1/timeline/live';
 const EVENTS = '/v1/events/live';
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
   mkdirSync(join(work, 'baseline'));
   const before = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'before');
 
-  console.log('2/5 HTTP appends');
+  console.log('2/5 HTTP appends, then the bulk path');
   const server = await ServerProcess.start({
     root: SERVER_ROOT,
     dataDir: join(work, 'data'),
@@ -65,6 +69,13 @@ async function main(): Promise<void> {
     const r = { ...run, serverCpuMsPerEvent: (server.cpuMs() - cpu0) / run.events };
     console.log(`   ${c} clients: ${fmt(r.eventsPerSec)} events/s, p99 ${fmt(r.latency.p99, 2)} ms`);
     appends.push(r);
+  }
+  let bulk: Bulk | null = null;
+  if (OPTIONS.bulkEvents > 0) {
+    const cpu0 = server.cpuMs();
+    const run = await bulkRun(server.url, ADMIN_KEY, bodies(OPTIONS.bulkEvents), 1000);
+    bulk = { ...run, serverCpuMsPerEvent: (server.cpuMs() - cpu0) / run.events };
+    console.log(`   bulk, 1000 per request: ${fmt(bulk.eventsPerSec)} events/s`);
   }
   const idleRssMb = server.rssMb();
 
@@ -117,10 +128,9 @@ async function main(): Promise<void> {
   // Again at the end: the disk is shared, so its fsync rate drifts during the run.
   const after = sqliteBaseline(join(work, 'baseline'), bodies(OPTIONS.appendEvents), 'after');
 
-  await writeResults(
-    join(ROOT, 'bench', 'results', 'latest.json'),
-    report(OPTIONS, [before, after], appends, single, many, floor, idleRssMb),
-  );
+  const results = report(OPTIONS, [before, after], appends, single, many, floor, idleRssMb);
+  const writePath = writeReport([before, after], appends, bulk);
+  await writeResults(join(ROOT, 'bench', 'results', 'latest.json'), { ...results, writePath });
   const failures = [single, ...many, ...floor].filter((d) => d.missing > 0);
   if (failures.length > 0) {
     throw new Error(`SSE messages missing: ${failures.map((d) => d.missing).join(', ')}`);
