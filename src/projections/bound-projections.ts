@@ -6,6 +6,7 @@ import { rebuildInShadow } from './projection-rebuild';
 import {
   dropTables,
   handlesType,
+  inBatch,
   tablesOf,
   type EventDecoder,
   type ProjectedEvent,
@@ -69,18 +70,22 @@ export class BoundProjections<E extends ProjectedEvent> {
    */
   apply(batch: readonly E[], firstSeq: number): void {
     const advanced = this.bound.map((b) => ({ ...b.checkpoint }));
-    this.db.transaction(() => {
-      batch.forEach((event, i) => {
-        const seq = firstSeq + i;
-        this.bound.forEach((b, j) => {
-          const cp = advanced[j]!;
-          if (cp.position !== null && comparePositions(event.position, cp.position) <= 0) return;
-          if (handlesType(b.projection, event.type)) b.apply(event, { seq });
-          advanced[j] = { ...cp, position: event.position, seq };
+    inBatch(
+      this.db,
+      this.bound.map((b) => b.apply),
+      () => {
+        batch.forEach((event, i) => {
+          const seq = firstSeq + i;
+          this.bound.forEach((b, j) => {
+            const cp = advanced[j]!;
+            if (cp.position !== null && comparePositions(event.position, cp.position) <= 0) return;
+            if (handlesType(b.projection, event.type)) b.apply(event, { seq });
+            advanced[j] = { ...cp, position: event.position, seq };
+          });
         });
-      });
-      advanced.forEach((cp) => this.checkpoints.save(cp));
-    })();
+        advanced.forEach((cp) => this.checkpoints.save(cp));
+      },
+    );
     this.bound.forEach((b, j) => (b.checkpoint = advanced[j]!));
   }
 

@@ -3,6 +3,7 @@ import { nextTurn } from '../shared/turn';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../event-store';
 import {
   handlesType,
+  inBatch,
   tablesOf,
   type EventDecoder,
   type ProjectedEvent,
@@ -65,12 +66,12 @@ export async function rebuildInShadow<E extends ProjectedEvent>(
       .map((e) => decode(e));
     if (events.length === 0) break;
     const started = performance.now();
-    db.transaction(() => {
+    inBatch(db, [apply], () => {
       for (const e of events) {
         seq++;
         if (handlesType(projection, e.type)) apply(e, { seq });
       }
-    })();
+    });
     sizer.observe(events.length, performance.now() - started);
     at = events[events.length - 1]!.position;
     // The live copy keeps serving meanwhile: let the server answer between steps.

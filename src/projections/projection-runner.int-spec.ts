@@ -34,6 +34,30 @@ function counter(version = 1, seen: string[] = []): Projection<RecordedEvent> {
   };
 }
 
+/** Counts every "Counted" event in one row, written once per batch (an end-of-batch write). */
+function batchTotal(): Projection<RecordedEvent> {
+  return {
+    name: 'total',
+    version: 1,
+    handles: new Set(['Counted']),
+    tables: ['total'],
+    schema: (t) => `CREATE TABLE IF NOT EXISTS ${t('total')} (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`,
+    bind(db, t) {
+      const add = db.prepare(
+        `INSERT INTO ${t('total')} (id, n) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET n = n + excluded.n`,
+      );
+      let pending = 0;
+      return Object.assign(() => void pending++, {
+        endBatch: () => {
+          add.run(pending);
+          pending = 0;
+        },
+        abortBatch: () => (pending = 0),
+      });
+    },
+  };
+}
+
 describe('ProjectionRunner (real SQLite files)', () => {
   let dir: string;
   let store: SqliteEventStore;
@@ -114,7 +138,10 @@ describe('ProjectionRunner (real SQLite files)', () => {
   });
 
   it('a full read database pauses the runner instead of stopping it; once there is room it resumes, each event applied once', async () => {
-    const runner = new ProjectionRunner(store, db, [counter()], { ...AS_STORED, retryDelayMs: 50 });
+    const runner = new ProjectionRunner(store, db, [counter(), batchTotal()], {
+      ...AS_STORED,
+      retryDelayMs: 50,
+    });
     runner.start();
     expect(await runner.applied.waitFor(await append('warm', 1), 5000)).toBe(true);
     // No page may be added to the read database from here: as when its disk is full.
@@ -134,6 +161,8 @@ describe('ProjectionRunner (real SQLite files)', () => {
     const counts = db.prepare("SELECT n FROM counter_counts WHERE stream LIKE 's%'").pluck().all();
     expect(counts).toHaveLength(300);
     expect(counts.every((n) => n === 1)).toBe(true); // none applied twice across the retries
+    // End-of-batch writes too: what a rolled-back batch had kept for its end was forgotten.
+    expect(db.prepare('SELECT n FROM total_total').pluck().get()).toBe(301);
     expect(runner.state.state).toBe('live');
     await runner.stop();
   });

@@ -37,10 +37,35 @@ export interface ProjectedEvent {
  */
 export type EventDecoder<E extends ProjectedEvent> = (event: RecordedEvent) => E;
 
-export type ProjectionHandler<E extends ProjectedEvent = LogEvent> = (
+export type ProjectionHandler<E extends ProjectedEvent = LogEvent> = ((
   event: E,
   context: ApplyContext,
-) => void;
+) => void) & {
+  /**
+   * Writes what the handler keeps for the end of a batch (e.g. counters summed over it), inside
+   * the batch's transaction, after its last event. The runner and rebuilds call it once per batch.
+   */
+  readonly endBatch?: () => void;
+  /** Forgets what it kept: the batch's transaction is being rolled back. */
+  readonly abortBatch?: () => void;
+};
+
+/**
+ * Applies `events` (ordinals from `seq`) with `handler` inside `db`'s transaction, then its
+ * end-of-batch writes; on an error nothing of the batch stays, in the tables or the handler.
+ */
+export function inBatch<T>(db: ReadDb, handlers: ReadonlyArray<ProjectionHandler<never>>, work: () => T): T {
+  try {
+    return db.transaction(() => {
+      const result = work();
+      for (const h of handlers) h.endBatch?.();
+      return result;
+    })();
+  } catch (e) {
+    for (const h of handlers) h.abortBatch?.();
+    throw e;
+  }
+}
 
 /**
  * A read model: pure over its own tables. It is disposable: dropped and rebuilt from the log at any

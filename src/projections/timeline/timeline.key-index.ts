@@ -32,6 +32,7 @@ const EMPTY: Contribution = { keys: new Map(), counts: new Map(), disputes: new 
  */
 export class KeyIndex {
   private readonly sql;
+  private readonly pendingCounts = new Map<string, number>();
 
   constructor(db: ReadDb, t: TableNamer) {
     this.sql = {
@@ -164,12 +165,28 @@ export class KeyIndex {
       if (!after.disputes.has(id)) s.deleteDispute.run(d[0], d[1], entryNo, d[2]);
     for (const [id, d] of after.disputes)
       if (!before.disputes.has(id)) s.insertDispute.run(d[0], d[1], entryNo, d[2]);
-    const delta = new Map(after.counts);
-    for (const [k, n] of before.counts) delta.set(k, (delta.get(k) ?? 0) - n);
-    for (const [k, n] of delta) {
+    const pending = this.pendingCounts;
+    for (const [k, n] of after.counts) pending.set(k, (pending.get(k) ?? 0) + n);
+    for (const [k, n] of before.counts) pending.set(k, (pending.get(k) ?? 0) - n);
+  }
+
+  /**
+   * Writes the counters' changes of the batch, summed: most of a batch's entries add to the same
+   * counters (all, crisis, type, status, span...), which would otherwise be one upsert per entry
+   * each. Called at the end of the batch, inside its transaction; nothing reads the counters
+   * within a batch.
+   */
+  writeCounts(): void {
+    for (const [k, n] of this.pendingCounts) {
       if (n === 0) continue;
       const [dim, value] = splitCount(k);
-      s.count.run(dim, value, n);
+      this.sql.count.run(dim, value, n);
     }
+    this.pendingCounts.clear();
+  }
+
+  /** The batch is rolled back: its counter changes are forgotten. */
+  forgetCounts(): void {
+    this.pendingCounts.clear();
   }
 }

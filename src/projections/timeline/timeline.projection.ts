@@ -252,7 +252,7 @@ export const timelineProjection: Projection = {
       });
     };
 
-    return (event: LogEvent, { seq }: ApplyContext) => {
+    const apply = (event: LogEvent, { seq }: ApplyContext): void => {
       if (isReportEvent(event)) report(event, seq);
       else if (event.type === 'ActorRegistered' || event.type === 'ActorDetailsChanged') parentsOf(event);
       else if (event.type === 'CrisisRegistered') {
@@ -267,5 +267,9 @@ export const timelineProjection: Projection = {
         );
       } else if (isFollowUpEvent(event)) followUp(event, seq);
     };
+    return Object.assign(apply, {
+      endBatch: () => keys.writeCounts(),
+      abortBatch: () => keys.forgetCounts(),
+    });
   },
 };
