@@ -10,6 +10,7 @@ import {
 import { AppError } from '../shared/errors';
 import type { PostEventResult, PreparedCommand, WriteContext } from './command-plan';
 import type { DomainEvent } from './decider';
+import { before } from './history';
 import type { LogEvent } from './events/stored-events';
 import type { ReferenceChecker } from './reference-checker';
 
@@ -27,7 +28,7 @@ export interface Commands {
     body: unknown,
     ifMatch: undefined,
     context: WriteContext,
-    history: (stream: string) => Promise<readonly DomainEvent[]>,
+    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
     exists: (stream: string) => boolean,
   ): Promise<PreparedCommand>;
   history(stream: string): Promise<LogEvent[]>;
@@ -136,7 +137,7 @@ export class BatchWriter {
       body,
       undefined,
       context,
-      (stream) => this.domainHistory(stream),
+      (stream, eventId) => this.domainHistory(stream, eventId),
       (stream) => (this.pending.get(stream)?.length ?? 0) > 0,
     );
     const { plan, eventId, expected } = command;
@@ -157,7 +158,7 @@ export class BatchWriter {
     if (prior) return { result: this.commands.replay(prior, command) };
     const current = fresh ? null : await this.revision(plan.stream);
     if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
-    const decidedOn = fresh ? [] : await this.domainHistory(plan.stream);
+    const decidedOn = fresh ? [] : await this.domainHistory(plan.stream, eventId);
     const events = this.commands.eventsOf(command, plan.decide(decidedOn), context);
     this.pending.set(plan.stream, [...(this.pending.get(plan.stream) ?? []), ...events]);
     this.ids.set(eventId, index);
@@ -181,9 +182,11 @@ export class BatchWriter {
     return mine.filter((e) => !held.has(e.id));
   }
 
-  private async domainHistory(stream: string): Promise<DomainEvent[]> {
-    const stored = await this.storedHistory(stream);
-    const mine = await this.unstored(stream);
+  /** What a command decides on: the stream up to its own event if stored, then the batch's events. */
+  private async domainHistory(stream: string, eventId: string): Promise<DomainEvent[]> {
+    const all = await this.storedHistory(stream);
+    const stored = before(all, eventId);
+    const mine = stored.length < all.length ? [] : await this.unstored(stream);
     return [
       ...stored.map((e) => ({ type: e.type, data: e.data })),
       ...mine.map((e) => ({ type: e.type, data: e.data })),

@@ -32,6 +32,7 @@ import type { LogEvent } from './events/stored-events';
 import { streamOf } from './events/streams';
 import type { EventType } from './events/event-type';
 import { BatchWriter, type BatchItemOutcome } from './batch-writer';
+import { before } from './history';
 import { ReferenceChecker } from './reference-checker';
 import { planSource } from './source/source.intake';
 
@@ -52,10 +53,10 @@ export class ChronologyService {
 
   async post(body: unknown, ifMatch: string | undefined, context: WriteContext): Promise<PostEventResult> {
     const reads = new Map<string, LogEvent[]>();
-    const command = await this.prepare(body, ifMatch, context, async (stream) => {
+    const command = await this.prepare(body, ifMatch, context, async (stream, eventId) => {
       const history = await this.history(stream);
       reads.set(stream, history);
-      return history.map(toDomain);
+      return before(history, eventId).map(toDomain);
     });
     return this.execute(command, context, reads);
   }
@@ -67,14 +68,15 @@ export class ChronologyService {
 
   /**
    * Validates a request and plans its command, references checked. `history` gives what a
-   * follow-up's entry holds (the store's events, and a batch's own before it). `exists`: streams
+   * follow-up's entry holds (the store's events, and a batch's own before it), up to the command's
+   * own event when a retry finds it stored: a retry is planned as the original was. `exists`: streams
    * that a batch has created before this command, which its references may name.
    */
   async prepare(
     body: unknown,
     ifMatch: string | undefined,
     context: WriteContext,
-    history: (stream: string) => Promise<readonly DomainEvent[]>,
+    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
     exists?: (stream: string) => boolean,
   ): Promise<PreparedCommand> {
     const envelope = validateInto(PostEventDto, body);
@@ -108,7 +110,7 @@ export class ChronologyService {
     type: EventType,
     dto: object,
     eventId: string,
-    history: (stream: string) => Promise<readonly DomainEvent[]>,
+    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
   ): Promise<CommandPlan> {
     switch (type.family) {
       case 'report':
@@ -116,7 +118,7 @@ export class ChronologyService {
         return planReport(type, dto as ReportBaseDto, deriveId('entry', eventId));
       case 'follow-up':
         return planFollowUp(type, dto as EntryFollowUpDto, async (id) =>
-          fold(entryDecider, (await history(streamOf('entry', id))) as EntryEvent[]),
+          fold(entryDecider, (await history(streamOf('entry', id), eventId)) as EntryEvent[]),
         );
       case 'actor':
         return planActor(type, dto as Parameters<typeof planActor>[1]);
