@@ -66,6 +66,62 @@ describe('parseTemporal', () => {
     });
   });
 
+  it('reads a year-only value as that whole year, at year precision', () => {
+    expect(parseTemporal({ start: '2019', timezone: 'Europe/Kyiv' }, 'o').value).toMatchObject({
+      start: '2018-12-31T22:00:00.000Z',
+      end: '2019-12-31T22:00:00.000Z',
+      precision: 'year',
+    });
+    const decade = parseTemporal({ start: '2014', end: '2022', timezone: 'UTC' }, 'o').value;
+    expect(decade).toMatchObject({ start: '2014-01-01T00:00:00.000Z', end: '2023-01-01T00:00:00.000Z' });
+  });
+
+  it('keeps each bound at its own precision: a day start with a timed end ends at that time', () => {
+    const { value, errors } = parseTemporal(
+      { start: '2022-02-17', end: '2022-02-17T18:30+05:30', timezone: 'Asia/Kolkata' },
+      'o',
+    );
+    expect(errors).toEqual([]);
+    expect(value).toMatchObject({
+      start: '2022-02-16T18:30:00.000Z', // 00:00 in Kolkata
+      end: '2022-02-17T13:01:00.000Z', // the end of the minute 18:30 in Kolkata
+      precision: 'day',
+    });
+    // A stated precision still applies to both bounds.
+    const stated = parseTemporal(
+      { start: '2022-02-17', end: '2022-02-17T18:30', precision: 'day', timezone: 'UTC' },
+      'o',
+    ).value;
+    expect(stated).toMatchObject({ end: '2022-02-18T00:00:00.000Z' });
+  });
+
+  it('refuses an offset that contradicts the stated zone, naming both', () => {
+    const { value, errors } = parseTemporal(
+      { start: '2022-02-17T10:05+05:00', timezone: 'Asia/Kolkata' },
+      'occurred',
+    );
+    expect(value).toBeUndefined();
+    expect(errors).toEqual([
+      {
+        path: 'occurred.start',
+        message:
+          '"2022-02-17T10:05+05:00" gives the offset +05:00, but Asia/Kolkata is at +05:30 then: give one of them, or make them agree',
+      },
+    ]);
+    // Agreeing ones are fine, on either side of a change of offset.
+    expect(parseTemporal({ start: '2022-03-27T04:30+03:00', timezone: 'Europe/Kyiv' }, 'o').errors).toEqual(
+      [],
+    );
+    expect(parseTemporal({ start: '2022-03-27T01:30+02:00', timezone: 'Europe/Kyiv' }, 'o').errors).toEqual(
+      [],
+    );
+    const end = parseTemporal(
+      { start: '2022-02-17T10:05+05:30', end: '2022-02-17T11:00+04:00', timezone: 'Asia/Kolkata' },
+      'o',
+    );
+    expect(end.errors.map((e) => e.path)).toEqual(['o.end']);
+  });
+
   it('truncates to a coarser precision than the value carries', () => {
     const { value } = parseTemporal({ start: '2022-02-17T13:45', precision: 'day', timezone: 'UTC' }, 'o');
     expect(value).toMatchObject({ start: '2022-02-17T00:00:00.000Z', end: '2022-02-18T00:00:00.000Z' });

@@ -2,10 +2,10 @@ import { DateTime, FixedOffsetZone, IANAZone, type DateTimeUnit, type Zone } fro
 import type { FieldError } from './errors';
 import { RememberedZone } from './remembered-zone';
 
-export const PRECISIONS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+export const PRECISIONS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
-const RANK: Record<Precision, number> = { minute: 0, hour: 1, day: 2, week: 3, month: 4 };
+const RANK: Record<Precision, number> = { minute: 0, hour: 1, day: 2, week: 3, month: 4, year: 5 };
 
 export interface TemporalInput {
   readonly start: string;
@@ -30,12 +30,14 @@ export interface Temporal {
 }
 
 const OFFSET_SUFFIX = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const YEAR = /^\d{4}$/;
 const MONTH = /^\d{4}-\d{2}$/;
 const WEEK = /^\d{4}-W\d{2}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
 
 function granularityOf(local: string): Precision {
+  if (YEAR.test(local)) return 'year';
   if (MONTH.test(local)) return 'month';
   if (WEEK.test(local)) return 'week';
   if (DAY.test(local)) return 'day';
@@ -66,11 +68,13 @@ interface Parsed {
 /** luxon's zone for a name: an IANA zone with remembered offsets, else the name (a fixed offset). */
 const zoneFor = (name: string): Zone | string => RememberedZone.of(name) ?? name;
 
+/** `zone`: the stated zone (an offset in the text must agree with it), or the start's for an end. */
 function parseLocal(
   text: string,
   zone: Zone | string | undefined,
   path: string,
   errors: FieldError[],
+  stated = true,
 ): Parsed | null {
   const trimmed = text.trim();
   const hadOffset = trimmed.includes('T') && OFFSET_SUFFIX.test(trimmed);
@@ -90,6 +94,17 @@ function parseLocal(
     });
     return null;
   }
+  // An offset and a zone both stated must agree at that instant: which one is wrong cannot be known.
+  if (hadOffset && zone !== undefined && stated) {
+    const zoned = value.setZone(zone);
+    if (zoned.isValid && zoned.offset !== value.offset) {
+      errors.push({
+        path,
+        message: `"${text}" gives the offset ${value.toFormat('ZZ')}, but ${zoned.zoneName ?? String(zone)} is at ${zoned.toFormat('ZZ')} then: give one of them, or make them agree`,
+      });
+      return null;
+    }
+  }
   return { value, granularity: granularityOf(local), hadOffset };
 }
 
@@ -100,7 +115,10 @@ const unitOf = (p: Precision): DateTimeUnit => p;
  * - a zone is required or derivable: an explicit offset in the value, or `timezone` (IANA);
  * - the precision defaults to the value's own granularity ("2022-02-17" is a day, "2022-02" a month,
  *   "2022-W07" a week); a finer precision than the value carries is an error;
- * - the interval is [start of the start unit, end of the end unit); `end` must not be before `start`.
+ * - the interval is [start of the start unit, end of the end unit); `end` must not be before `start`;
+ *   with no stated precision, the end unit is the end value's own ("2022-02-17" to "…T18:30" ends at
+ *   18:31), with one, the coarser of it and the end value's;
+ * - "2019" is the year 2019; a stated offset that contradicts the stated zone is an error.
  */
 export function parseTemporal(
   input: TemporalInput,
@@ -119,10 +137,14 @@ export function parseTemporal(
   const end =
     input.end === undefined
       ? null
-      : parseLocal(input.end, input.timezone === undefined ? zoneName : zone, `${path}.end`, errors);
+      : input.timezone === undefined
+        ? parseLocal(input.end, zoneName, `${path}.end`, errors, false)
+        : parseLocal(input.end, zone, `${path}.end`, errors);
   if (input.end !== undefined && !end) return { errors };
 
   const precision = input.precision ?? start.granularity;
+  // With no stated precision each bound keeps its own ("2022-02-17" to "2022-02-17T18:30+05:30");
+  // a stated precision applies to both, unless the end is coarser still.
   if (RANK[precision] < RANK[start.granularity]) {
     errors.push({
       path: `${path}.precision`,
@@ -136,7 +158,11 @@ export function parseTemporal(
   }
   const startDt = start.value.setZone(zone).startOf(unitOf(precision));
   const endBase = end ? end.value.setZone(zone) : startDt;
-  const endPrecision = end && RANK[end.granularity] > RANK[precision] ? end.granularity : precision;
+  const endPrecision = !end
+    ? precision
+    : input.precision === undefined || RANK[end.granularity] > RANK[precision]
+      ? end.granularity
+      : precision;
   const endDt = endBase.startOf(unitOf(endPrecision)).plus({ [endPrecision]: 1 });
   return {
     errors,
