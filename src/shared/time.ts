@@ -100,7 +100,7 @@ function parseLocal(
     if (zoned.isValid && zoned.offset !== value.offset) {
       errors.push({
         path,
-        message: `"${text}" gives the offset ${value.toFormat('ZZ')}, but ${zoned.zoneName ?? String(zone)} is at ${zoned.toFormat('ZZ')} then: give one of them, or make them agree`,
+        message: `"${text}" gives the offset ${value.toFormat('ZZ')}, but ${zoned.zoneName ?? 'the zone'} is at ${zoned.toFormat('ZZ')} then: give one of them, or make them agree`,
       });
       return null;
     }
