@@ -23,8 +23,10 @@ import type { ReportBaseDto } from './dto/common.dto';
 import type { EntryFollowUpDto } from './dto/follow-up.dto';
 import { PostEventDto, type ExpectedRevisionInput } from './dto/post-event.dto';
 import type { CrisisRegisteredDto, SourceGradedDto, SourceRegisteredDto } from './dto/registry.dto';
-import { entryDecider, type EntryEvent } from './entry/entry.decider';
+import { entryDecider, type EntryEvent, type EntryState } from './entry/entry.decider';
 import { planFollowUp } from './entry/follow-up.intake';
+import { planLink, planUnlink } from './link/link.intake';
+import type { EntryLinkedDto, EntryUnlinkedDto } from './dto/link.dto';
 import { planReport } from './entry/report.intake';
 import { KNOWN_TYPES, lookupEventType } from './events/catalogue';
 import { decodeEvent, sameEvent } from './events/decode';
@@ -112,14 +114,18 @@ export class ChronologyService {
     eventId: string,
     history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
   ): Promise<CommandPlan> {
+    const entry = async (id: string): Promise<EntryState> =>
+      fold(entryDecider, (await history(streamOf('entry', id), eventId)) as EntryEvent[]);
     switch (type.family) {
       case 'report':
         // A retried report must land on the same entry: its id derives from the event id.
         return planReport(type, dto as ReportBaseDto, deriveId('entry', eventId));
       case 'follow-up':
-        return planFollowUp(type, dto as EntryFollowUpDto, async (id) =>
-          fold(entryDecider, (await history(streamOf('entry', id), eventId)) as EntryEvent[]),
-        );
+        return planFollowUp(type, dto as EntryFollowUpDto, entry);
+      case 'link':
+        return type.name === 'EntryLinked'
+          ? planLink(dto as EntryLinkedDto, entry, eventId)
+          : planUnlink(dto as EntryUnlinkedDto);
       case 'actor':
         return planActor(type, dto as Parameters<typeof planActor>[1]);
       case 'source':

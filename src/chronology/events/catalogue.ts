@@ -1,11 +1,12 @@
 import type { EventType } from './event-type';
 import { FOLLOW_UP_TYPES } from './follow-up.events';
+import { LINK_TYPES } from './link.events';
 import { ACTOR_TYPES, CRISIS_TYPES, SOURCE_TYPES } from './registry.events';
 import { REPORT_TYPES } from './report.events';
 
 /** Every event type a client may post, by name. */
 export const CATALOGUE: ReadonlyMap<string, EventType> = new Map(
-  [...REPORT_TYPES, ...FOLLOW_UP_TYPES, ...ACTOR_TYPES, ...SOURCE_TYPES, ...CRISIS_TYPES].map(
+  [...REPORT_TYPES, ...FOLLOW_UP_TYPES, ...LINK_TYPES, ...ACTOR_TYPES, ...SOURCE_TYPES, ...CRISIS_TYPES].map(
     (t) => [t.name, t as unknown as EventType] as const,
   ),
 );

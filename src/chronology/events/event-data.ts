@@ -6,6 +6,7 @@ import type {
   ActorRole,
   ContactMode,
   Credibility,
+  LinkRelation,
   PloverType,
   QuantityKind,
   Reliability,
@@ -187,4 +188,22 @@ export interface CrisisRegisteredData {
   readonly name: string;
   readonly description?: string;
   readonly countries?: readonly string[];
+}
+
+/** A link between two entries of one crisis, stated by a source (and a claimant, when one is named). */
+export interface EntryLinkedData {
+  readonly linkId: string;
+  readonly crisisId: string;
+  readonly fromEntryId: string;
+  readonly toEntryId: string;
+  readonly relation: LinkRelation;
+  readonly sourceId: string;
+  readonly claimantActorId?: string;
+  readonly note?: string;
+}
+
+export interface EntryUnlinkedData {
+  readonly crisisId: string;
+  readonly linkId: string;
+  readonly reason: string;
 }

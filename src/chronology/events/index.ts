@@ -6,6 +6,7 @@ export * from './vocabulary';
 export * from './report-type-names';
 export { REPORT_TYPES } from './report.events';
 export { FOLLOW_UP_TYPES } from './follow-up.events';
+export { LINK_TYPES } from './link.events';
 export { ACTOR_TYPES, SOURCE_TYPES, CRISIS_TYPES } from './registry.events';
 export { CATALOGUE, KNOWN_TYPES, lookupEventType } from './catalogue';
 export * from './stored-events';

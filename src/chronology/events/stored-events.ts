@@ -9,6 +9,8 @@ import type {
   EntryCorrectedData,
   EntryCorroboratedData,
   EntryDisputedData,
+  EntryLinkedData,
+  EntryUnlinkedData,
   EntryRetractedData,
   ReportDataOf,
   SourceGradedData,
@@ -29,6 +31,8 @@ export type StoredData = { readonly [K in ReportTypeName]: ReportDataOf<K> } & {
   readonly SourceRegistered: SourceRegisteredData;
   readonly SourceGraded: SourceGradedData;
   readonly CrisisRegistered: CrisisRegisteredData;
+  readonly EntryLinked: EntryLinkedData;
+  readonly EntryUnlinked: EntryUnlinkedData;
   readonly ApiKeyIssued: ApiKeyIssuedData;
   readonly ApiKeyRevoked: ApiKeyRevokedData;
 };

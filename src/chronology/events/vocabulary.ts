@@ -68,6 +68,22 @@ export const PLOVER_TYPES = [
 ] as const;
 export type PloverType = (typeof PLOVER_TYPES)[number];
 
+/**
+ * How one entry bears on another (from -> to): `precedes` (happened before), `causes`,
+ * `responds-to`, `confirms`, `part-of`, `same-report` (both come from one report or readout),
+ * `announces` (an announcement -> the act it announces).
+ */
+export const LINK_RELATIONS = [
+  'precedes',
+  'causes',
+  'responds-to',
+  'confirms',
+  'part-of',
+  'same-report',
+  'announces',
+] as const;
+export type LinkRelation = (typeof LINK_RELATIONS)[number];
+
 export const CONTACT_MODES = [
   'phone',
   'visit',

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
 import { AsOfQueryDto, BooleanParam, CommaList, LimitParam } from '../read-query.dto';
 
@@ -49,6 +49,14 @@ export class TimelineQueryDto extends AsOfQueryDto {
   @BooleanParam()
   @IsBoolean()
   includeMembers?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Entries linked with this entry, either way, by links in force (EntryLinked).',
+    format: 'uuid',
+  })
+  @IsOptional()
+  @IsUUID()
+  linkedTo?: string;
 
   @ApiPropertyOptional({ description: 'Statuses, comma-separated.', example: 'disputed,refuted' })
   @IsOptional()

@@ -3,6 +3,7 @@ import {
   deriveStatus,
   type CorrectableReport,
   type EntryStatus,
+  type LinkRelation,
   type ReportData,
 } from '../../chronology/events';
 
@@ -28,6 +29,8 @@ export interface TimelineDoc {
   readonly counters: ReadonlyArray<{ entryId: string; how: 'dispute' | 'denial' }>;
   /** Entries that counter this one. */
   readonly counteredBy: ReadonlyArray<{ entryId: string; how: 'dispute' | 'denial' }>;
+  /** Links in force with other entries: `out` from this entry to `entryId`, `in` from it to this one. */
+  readonly links: readonly EntryLinkView[];
   readonly credibility: { value: number; rationale: string } | null;
   readonly retraction: { reason: string; recordedAt: string } | null;
   readonly corrections: number;
@@ -36,6 +39,17 @@ export interface TimelineDoc {
   readonly revision: number;
   readonly firstPosition: string;
   readonly position: string;
+}
+
+export interface EntryLinkView {
+  readonly linkId: string;
+  readonly relation: LinkRelation;
+  readonly direction: 'out' | 'in';
+  readonly entryId: string;
+  readonly sourceId: string;
+  readonly claimantActorId?: string;
+  readonly note?: string;
+  readonly recordedAt: string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -56,6 +70,7 @@ export function newDoc(
     disputes: [],
     counters: [],
     counteredBy: [],
+    links: [],
     credibility: null,
     retraction: null,
     corrections: 0,

@@ -21,6 +21,8 @@ export interface TimelineFilter {
   readonly maxReliabilityRank?: number;
   readonly text?: string;
   readonly entryId?: string;
+  /** Entries linked with this one, either way. */
+  readonly linkedTo?: string;
 }
 
 /** Parses a from/to bound: an instant with an offset, or a date (UTC) taken as its start or its end. */
@@ -61,6 +63,7 @@ export function timelineFilter(
     actorIds: query.actor ? (query.includeMembers ? members(query.actor) : [query.actor]) : undefined,
     actor: query.actor ? { id: query.actor, withMembers: query.includeMembers ?? false } : undefined,
     maxReliabilityRank: query.minReliability ? 'ABCDEF'.indexOf(query.minReliability) + 1 : undefined,
+    linkedTo: query.linkedTo,
     text,
   };
 }
@@ -87,6 +90,12 @@ export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; p
       `EXISTS (SELECT 1 FROM ${t('actor_links')} a WHERE a.entry_no = v.entry_no AND a.actor_id IN (${list(f.actorIds)}) AND ${valid.sql})`,
       ...f.actorIds,
       ...valid.params,
+    );
+  }
+  if (f.linkedTo !== undefined) {
+    add(
+      `EXISTS (SELECT 1 FROM json_each(v.doc, '$.links') l WHERE json_extract(l.value, '$.entryId') = ?)`,
+      f.linkedTo,
     );
   }
   if (f.maxReliabilityRank !== undefined) {

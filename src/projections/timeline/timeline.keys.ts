@@ -9,9 +9,9 @@ import type { TimelineDoc } from './timeline.doc';
  * Dimensions: `all` (every entry), `crisis`, `type`, `status`, `source` (the source it is
  * attributed to: minimum reliability is the sources graded so now), `actor` (actors named in the
  * entry) and `group` (those actors and every actor above them, by parent or membership: "with
- * members").
+ * members"), `linked` (entries linked with it, either way, by links in force).
  */
-export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' | 'group';
+export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' | 'group' | 'linked';
 
 /**
  * Entries fall in span classes by the length of their occurred interval. Within a class the
@@ -58,6 +58,7 @@ export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, 
     ['source', doc.report.attribution.sourceId],
     ...[...actors].map((a): [KeyDim, string] => ['actor', a]),
     ...[...groups].map((g): [KeyDim, string] => ['group', g]),
+    ...[...new Set(doc.links.map((l) => l.entryId))].map((e): [KeyDim, string] => ['linked', e]),
   ];
 }
 

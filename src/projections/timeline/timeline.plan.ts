@@ -48,6 +48,7 @@ function drivers(f: TimelineFilter, graded: () => string[]): Driver[] {
   if (f.crisis !== undefined) out.push({ dim: 'crisis', values: [f.crisis] });
   if (f.types) out.push({ dim: 'type', values: f.types });
   if (f.statuses) out.push({ dim: 'status', values: f.statuses });
+  if (f.linkedTo !== undefined) out.push({ dim: 'linked', values: [f.linkedTo] });
   return out;
 }
 

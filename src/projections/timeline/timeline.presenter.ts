@@ -88,6 +88,7 @@ export function presentEntry(doc: TimelineDoc, names: NameBook) {
     disputedBy: doc.disputes.map((d) => ({ ...d, name: names.actor(d.byActorId) })),
     counters: doc.counters,
     counteredBy: doc.counteredBy,
+    links: doc.links,
     corrections: doc.corrections,
     retracted: doc.retraction !== null,
     ...(doc.retraction ? { retraction: doc.retraction } : {}),

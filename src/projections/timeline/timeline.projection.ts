@@ -49,6 +49,12 @@ function statements(db: ReadDb, t: TableNamer) {
       `INSERT OR IGNORE INTO ${t('history')} (entry_id, revision, seq, event_id, type, position, recorded_at, principal, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    insertEntryLink: db.prepare(
+      `INSERT OR IGNORE INTO ${t('links')} (link_id, from_entry, to_entry) VALUES (?, ?, ?)`,
+    ),
+    linkById: db.prepare<[string], { from_entry: string; to_entry: string }>(
+      `SELECT from_entry, to_entry FROM ${t('links')} WHERE link_id = ?`,
+    ),
     insertCrisis: db.prepare(
       `INSERT OR IGNORE INTO ${t('crises')} (crisis_id, name, description, countries, from_seq, registered_at) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
@@ -139,13 +145,15 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 4,
+  version: 5,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
     'CrisisRegistered',
     'ActorRegistered',
     'ActorDetailsChanged',
+    'EntryLinked',
+    'EntryUnlinked',
   ]),
   tables: TIMELINE_TABLES,
   schema: timelineSchema,
@@ -235,6 +243,46 @@ export const timelineProjection: Projection = {
         link({ event, seq }, event.data.counterEntryId, entryId, 'dispute');
     };
 
+    /** A link in force shows on both entries (a version each), and indexes each under the other. */
+    const entryLink = (event: LogEvent, seq: number): void => {
+      if (event.type === 'EntryLinked') {
+        const d = event.data;
+        sql.insertEntryLink.run(d.linkId, d.fromEntryId, d.toEntryId);
+        const view = {
+          linkId: d.linkId,
+          relation: d.relation,
+          sourceId: d.sourceId,
+          ...(d.claimantActorId ? { claimantActorId: d.claimantActorId } : {}),
+          ...(d.note ? { note: d.note } : {}),
+          recordedAt: event.metadata.recordedAt,
+        };
+        relink({ event, seq }, d.fromEntryId, (links) => [
+          ...links,
+          { ...view, direction: 'out', entryId: d.toEntryId },
+        ]);
+        relink({ event, seq }, d.toEntryId, (links) => [
+          ...links,
+          { ...view, direction: 'in', entryId: d.fromEntryId },
+        ]);
+      } else if (event.type === 'EntryUnlinked') {
+        const { linkId } = event.data;
+        const found = sql.linkById.get(linkId);
+        if (!found) return;
+        for (const entryId of [found.from_entry, found.to_entry])
+          relink({ event, seq }, entryId, (links) => links.filter((l) => l.linkId !== linkId));
+      }
+    };
+    const relink = (
+      at: { event: LogEvent; seq: number },
+      entryId: string,
+      change: (links: TimelineDoc['links']) => TimelineDoc['links'],
+    ): void => {
+      const found = load(entryId);
+      if (!found) return;
+      const doc = { ...found.doc, links: change(found.doc.links) };
+      writeVersion(sql, keys, at, found.entry, { before: found.doc, doc }, false);
+    };
+
     /** Entries are indexed under the actors above theirs (`group` keys): the hierarchy is kept here. */
     const parentsOf = (event: LogEvent): void => {
       if (event.type !== 'ActorRegistered' && event.type !== 'ActorDetailsChanged') return;
@@ -266,6 +314,7 @@ export const timelineProjection: Projection = {
           event.metadata.recordedAt,
         );
       } else if (isFollowUpEvent(event)) followUp(event, seq);
+      else if (event.type === 'EntryLinked' || event.type === 'EntryUnlinked') entryLink(event, seq);
     };
     return Object.assign(apply, {
       endBatch: () => keys.writeCounts(),

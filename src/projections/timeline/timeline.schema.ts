@@ -12,6 +12,7 @@ export const TIMELINE_TABLES = [
   'counts',
   'dispute_keys',
   'hierarchy',
+  'links',
 ] as const;
 
 /**
@@ -107,6 +108,11 @@ CREATE TABLE IF NOT EXISTS ${t('hierarchy')} (
   actor_id TEXT PRIMARY KEY,
   parents TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${t('links')} (
+  link_id TEXT PRIMARY KEY,
+  from_entry TEXT NOT NULL,
+  to_entry TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ${t('crises')} (
   crisis_id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
