@@ -122,6 +122,34 @@ describe('parseTemporal', () => {
     expect(end.errors.map((e) => e.path)).toEqual(['o.end']);
   });
 
+  it("reads a part of a day as its hours in the event's zone", () => {
+    const dawn = parseTemporal({ start: '2022-02-17', precision: 'dawn', timezone: 'Europe/Kyiv' }, 'o');
+    expect(dawn.value).toMatchObject({
+      start: '2022-02-17T03:00:00.000Z', // 05:00 in Kyiv
+      end: '2022-02-17T06:00:00.000Z', // 08:00
+      precision: 'dawn',
+      startLocal: '2022-02-17T05:00:00.000+02:00',
+    });
+    const evening = parseTemporal({ start: '2022-02-17T19:30', precision: 'evening', timezone: 'UTC' }, 'o');
+    expect(evening.value).toMatchObject({
+      start: '2022-02-17T18:00:00.000Z',
+      end: '2022-02-18T00:00:00.000Z',
+    });
+    // The night the clocks moved forward in Kyiv lasts five hours.
+    const night = parseTemporal({ start: '2022-03-27', precision: 'night', timezone: 'Europe/Kyiv' }, 'o');
+    expect(night.value).toMatchObject({ start: '2022-03-26T22:00:00.000Z', end: '2022-03-27T03:00:00.000Z' });
+    const outside = parseTemporal({ start: '2022-02-17T14:00', precision: 'morning', timezone: 'UTC' }, 'o');
+    expect(outside.errors).toEqual([
+      { path: 'o.start', message: '"2022-02-17T14:00" is not within the morning (6:00-12:00) of its day' },
+    ]);
+    // "From the morning of the 17th to the 19th."
+    const until = parseTemporal(
+      { start: '2022-02-17', end: '2022-02-19', precision: 'morning', timezone: 'UTC' },
+      'o',
+    );
+    expect(until.value).toMatchObject({ start: '2022-02-17T06:00:00.000Z', end: '2022-02-20T00:00:00.000Z' });
+  });
+
   it('truncates to a coarser precision than the value carries', () => {
     const { value } = parseTemporal({ start: '2022-02-17T13:45', precision: 'day', timezone: 'UTC' }, 'o');
     expect(value).toMatchObject({ start: '2022-02-17T00:00:00.000Z', end: '2022-02-18T00:00:00.000Z' });

@@ -2,10 +2,52 @@ import { DateTime, FixedOffsetZone, IANAZone, type DateTimeUnit, type Zone } fro
 import type { FieldError } from './errors';
 import { RememberedZone } from './remembered-zone';
 
-export const PRECISIONS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
+/**
+ * Parts of a day as reporting names them, in the event's zone, as wall-clock hours [from, to).
+ * "night" is the early hours of the date it is given with; a night across midnight is a range of
+ * two dates.
+ */
+export const PARTS_OF_DAY = {
+  night: [0, 6],
+  dawn: [5, 8],
+  morning: [6, 12],
+  afternoon: [12, 18],
+  evening: [18, 24],
+} as const;
+export type PartOfDay = keyof typeof PARTS_OF_DAY;
+
+export const PRECISIONS = [
+  'minute',
+  'hour',
+  'night',
+  'dawn',
+  'morning',
+  'afternoon',
+  'evening',
+  'day',
+  'week',
+  'month',
+  'year',
+] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
-const RANK: Record<Precision, number> = { minute: 0, hour: 1, day: 2, week: 3, month: 4, year: 5 };
+const PART_RANK = 1.5;
+const RANK: Record<Precision, number> = {
+  minute: 0,
+  hour: 1,
+  night: PART_RANK,
+  dawn: PART_RANK,
+  morning: PART_RANK,
+  afternoon: PART_RANK,
+  evening: PART_RANK,
+  day: 2,
+  week: 3,
+  month: 4,
+  year: 5,
+};
+const isPartOfDay = (p: Precision): p is PartOfDay => RANK[p] === PART_RANK;
+/** A calendar unit: what a value's own text carries. */
+type Unit = Exclude<Precision, PartOfDay>;
 
 export interface TemporalInput {
   readonly start: string;
@@ -36,7 +78,7 @@ const WEEK = /^\d{4}-W\d{2}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
 
-function granularityOf(local: string): Precision {
+function granularityOf(local: string): Unit {
   if (YEAR.test(local)) return 'year';
   if (MONTH.test(local)) return 'month';
   if (WEEK.test(local)) return 'week';
@@ -61,7 +103,7 @@ export function isValidZone(zone: string): boolean {
 
 interface Parsed {
   readonly value: DateTime;
-  readonly granularity: Precision;
+  readonly granularity: Unit;
   readonly hadOffset: boolean;
 }
 
@@ -108,7 +150,7 @@ function parseLocal(
   return { value, granularity: granularityOf(local), hadOffset };
 }
 
-const unitOf = (p: Precision): DateTimeUnit => p;
+const unitOf = (p: Unit): DateTimeUnit => p;
 
 /**
  * Parses and normalises a reported time with luxon. Rules:
@@ -145,6 +187,8 @@ export function parseTemporal(
   const precision = input.precision ?? start.granularity;
   // With no stated precision each bound keeps its own ("2022-02-17" to "2022-02-17T18:30+05:30");
   // a stated precision applies to both, unless the end is coarser still.
+  if (isPartOfDay(precision))
+    return partOfDay(input, precision, start.value.setZone(zone), end, zoneName, path);
   if (RANK[precision] < RANK[start.granularity]) {
     errors.push({
       path: `${path}.precision`,
@@ -170,6 +214,51 @@ export function parseTemporal(
       start: startDt.toUTC().toISO()!,
       end: endDt.toUTC().toISO()!,
       precision,
+      approximate: input.approximate ?? false,
+      timezone: zoneName,
+      startLocal: startDt.toISO()!,
+    },
+  };
+}
+
+/**
+ * "At dawn on 17 February": the part of the start's date, in its zone. The start is a date, or a
+ * time within that part (which the part then stands for); an end, when given, keeps its own
+ * precision.
+ */
+function partOfDay(
+  input: TemporalInput,
+  part: PartOfDay,
+  start: DateTime,
+  end: Parsed | null,
+  zoneName: string,
+  path: string,
+): { value?: Temporal; errors: FieldError[] } {
+  const [from, to] = PARTS_OF_DAY[part];
+  const day = start.startOf('day');
+  const startDt = day.set({ hour: from });
+  const partEnd = to === 24 ? day.plus({ days: 1 }) : day.set({ hour: to });
+  if (start > day && (start < startDt || start >= partEnd)) {
+    const message = `"${input.start}" is not within the ${part} (${from}:00-${to}:00) of its day`;
+    return { errors: [{ path: `${path}.start`, message }] };
+  }
+  if (end && end.value < startDt) {
+    return {
+      errors: [{ path: `${path}.end`, message: `end (${input.end}) is before the ${part} it follows` }],
+    };
+  }
+  const endDt = end
+    ? end.value
+        .setZone(start.zone)
+        .startOf(unitOf(end.granularity))
+        .plus({ [end.granularity]: 1 })
+    : partEnd;
+  return {
+    errors: [],
+    value: {
+      start: startDt.toUTC().toISO()!,
+      end: endDt.toUTC().toISO()!,
+      precision: part,
       approximate: input.approximate ?? false,
       timezone: zoneName,
       startLocal: startDt.toISO()!,
