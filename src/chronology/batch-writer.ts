@@ -1,17 +1,10 @@
-import {
-  checkExpectedRevision,
-  isDuplicateEvent,
-  isWrongExpectedRevision,
-  type AppendResult,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-} from '../event-store';
+import { checkExpectedRevision, type AppendResult, type EventStore, type NewEvent } from '../event-store';
 import { AppError } from '../shared/errors';
 import type { PostEventResult, PreparedCommand, WriteContext } from './command-plan';
 import type { DomainEvent } from './decider';
 import { before } from './history';
 import type { LogEvent } from './events/stored-events';
+import { appendInWaves, type Decided } from './batch-waves';
 import type { ReferenceChecker } from './reference-checker';
 
 /** The most items one batch may hold (one group commit's worth). */
@@ -38,15 +31,6 @@ export interface Commands {
   post(body: unknown, ifMatch: undefined, context: WriteContext): Promise<PostEventResult>;
 }
 
-interface Queued {
-  readonly index: number;
-  readonly ref?: string;
-  readonly body: unknown;
-  readonly command: PreparedCommand;
-  readonly events: NewEvent[];
-  readonly expected: ExpectedRevision;
-}
-
 const REF = /^@([\w.:-]{1,128})$/;
 const isEntryField = (key: string): boolean => key === 'entryId' || key.endsWith('EntryId');
 
@@ -54,12 +38,10 @@ const isEntryField = (key: string): boolean => key === 'entryId' || key.endsWith
  * The bulk path: each item is validated, planned and decided as a POST would be, on its stream's
  * history with the batch's own earlier events on top, so an item may follow up on an entry, or name
  * an actor, source or crisis, that an earlier item of the same batch creates. An item names the
- * entry an earlier item started by "@<ref>" in an entry-id field, where that item carries `ref`.
- *
- * Every decided append is then handed to the store in one turn, so the SQLite store commits them in
- * one transaction (a savepoint each) and answers once the WAL is synced, as for single appends. An
- * item whose append meets another writer's (a wrong expected revision) is posted again on its own,
- * in batch order, as a POST would retry. Items that fail do not stop the others.
+ * entry an earlier item started by "@<ref>" in an entry-id field of its `data`, where that item
+ * carries `ref`. The decided items are then appended in waves by what each read (see
+ * appendInWaves): independent items in one group commit, durable before any is answered, as for
+ * single appends. Items that fail do not stop the others.
  */
 export class BatchWriter {
   private readonly stored = new Map<string, LogEvent[]>();
@@ -68,6 +50,8 @@ export class BatchWriter {
   private readonly entryOfRef = new Map<string, string>();
   private readonly ids = new Map<string, number>();
   private readonly refs = new Set<string>();
+  /** The last item of the batch that appends to each stream. */
+  private readonly writers = new Map<string, number>();
 
   constructor(
     private readonly commands: Commands,
@@ -82,7 +66,7 @@ export class BatchWriter {
       ]);
     }
     const outcomes: BatchItemOutcome[] = [];
-    const queued: Queued[] = [];
+    const queued: Decided[] = [];
     for (const [index, item] of items.entries()) {
       let ref: string | undefined;
       try {
@@ -93,35 +77,14 @@ export class BatchWriter {
         if (ref !== undefined) this.refs.add(ref);
         const body = this.resolveRefs(item);
         const decided = await this.decide(index, body, context);
+        if (ref && decided.command.plan.entryId) this.entryOfRef.set(ref, decided.command.plan.entryId);
         if ('result' in decided) outcomes[index] = { index, ...(ref ? { ref } : {}), result: decided.result };
-        else {
-          queued.push({ index, ref, body, ...decided });
-          if (ref && decided.command.plan.entryId) this.entryOfRef.set(ref, decided.command.plan.entryId);
-        }
+        else queued.push({ index, ref, body, ...decided });
       } catch (error) {
         outcomes[index] = { index, ...(ref ? { ref } : {}), error };
       }
     }
-    // Handed to the store in one turn: one group commit (a savepoint per append).
-    const appended = await Promise.allSettled(
-      queued.map((q) => this.store.append(q.command.plan.stream, q.events, { expectedRevision: q.expected })),
-    );
-    for (const [i, q] of queued.entries()) {
-      const settled = appended[i]!;
-      const named = { index: q.index, ...(q.ref ? { ref: q.ref } : {}) };
-      if (settled.status === 'fulfilled') {
-        outcomes[q.index] = { ...named, result: this.commands.resultOf(q.command, settled.value) };
-        continue;
-      }
-      const e = settled.reason as unknown;
-      const retry = isWrongExpectedRevision(e) || (isDuplicateEvent(e) && q.command.plan.newStream);
-      try {
-        if (!retry || q.command.expected !== undefined) throw e;
-        outcomes[q.index] = { ...named, result: await this.commands.post(q.body, undefined, context) };
-      } catch (error) {
-        outcomes[q.index] = { ...named, error };
-      }
-    }
+    await appendInWaves(this.store, this.commands, queued, context, outcomes);
     return outcomes;
   }
 
@@ -131,14 +94,20 @@ export class BatchWriter {
     body: unknown,
     context: WriteContext,
   ): Promise<
-    { result: PostEventResult } | { command: PreparedCommand; events: NewEvent[]; expected: ExpectedRevision }
+    { command: PreparedCommand; result: PostEventResult } | Omit<Decided, 'index' | 'ref' | 'body'>
   > {
+    // The streams whose batch events the decision read: the items that wrote them come first.
+    const consulted = new Set<string>();
     const command = await this.commands.prepare(
       body,
       undefined,
       context,
-      (stream, eventId) => this.domainHistory(stream, eventId),
-      (stream) => (this.pending.get(stream)?.length ?? 0) > 0,
+      (stream, eventId) => this.domainHistory(stream, eventId, consulted),
+      (stream) => {
+        const mine = (this.pending.get(stream)?.length ?? 0) > 0;
+        if (mine) consulted.add(stream);
+        return mine;
+      },
     );
     const { plan, eventId, expected } = command;
     const earlier = this.ids.get(eventId);
@@ -155,14 +124,16 @@ export class BatchWriter {
     const fresh = plan.newStream === true && expected === undefined && !this.pending.has(plan.stream);
     const history = fresh ? [] : await this.storedHistory(plan.stream);
     const prior = history.find((e) => e.id === eventId);
-    if (prior) return { result: this.commands.replay(prior, command) };
+    if (prior) return { command, result: this.commands.replay(prior, command) };
     const current = fresh ? null : await this.revision(plan.stream);
     if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
-    const decidedOn = fresh ? [] : await this.domainHistory(plan.stream, eventId);
+    const decidedOn = fresh ? [] : await this.domainHistory(plan.stream, eventId, consulted);
     const events = this.commands.eventsOf(command, plan.decide(decidedOn), context);
     this.pending.set(plan.stream, [...(this.pending.get(plan.stream) ?? []), ...events]);
     this.ids.set(eventId, index);
-    return { command, events, expected: current ?? 'no_stream' };
+    const after = [...consulted].map((s) => this.writers.get(s)).filter((i): i is number => i !== undefined);
+    this.writers.set(plan.stream, index);
+    return { command, events, expected: current ?? 'no_stream', after: [...new Set(after)] };
   }
 
   private async storedHistory(stream: string): Promise<LogEvent[]> {
@@ -183,10 +154,15 @@ export class BatchWriter {
   }
 
   /** What a command decides on: the stream up to its own event if stored, then the batch's events. */
-  private async domainHistory(stream: string, eventId: string): Promise<DomainEvent[]> {
+  private async domainHistory(
+    stream: string,
+    eventId: string,
+    consulted: Set<string>,
+  ): Promise<DomainEvent[]> {
     const all = await this.storedHistory(stream);
     const stored = before(all, eventId);
     const mine = stored.length < all.length ? [] : await this.unstored(stream);
+    if (mine.length > 0) consulted.add(stream);
     return [
       ...stored.map((e) => ({ type: e.type, data: e.data })),
       ...mine.map((e) => ({ type: e.type, data: e.data })),

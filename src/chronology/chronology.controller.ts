@@ -44,7 +44,7 @@ export class ChronologyController {
   @Access('authenticated')
   @HttpCode(200)
   @ApiOperation({
-    summary: `Append up to ${MAX_BATCH_ITEMS} events in one call, each as POST /v1/events would, committed together.`,
+    summary: `Append up to ${MAX_BATCH_ITEMS} events in one call, each decided as POST /v1/events would, committed in as few transactions as they allow.`,
     description:
       'Body: {"items": [event, ...]}, each item a POST /v1/events body, optionally with a "ref"; a later ' +
       'item names the entry an earlier one started by "@<ref>" in an entry-id field. The answer lists ' +
