@@ -45,6 +45,7 @@ export class KeyIndex {
       count: db.prepare(
         `INSERT INTO ${t('counts')} (dim, value, n) VALUES (?, ?, ?) ON CONFLICT (dim, value) DO UPDATE SET n = n + excluded.n`,
       ),
+      dropZero: db.prepare(`DELETE FROM ${t('counts')} WHERE dim = ? AND value = ? AND n = 0`),
       insertDispute: db.prepare(
         `INSERT INTO ${t('dispute_keys')} (holder, recorded_at, entry_no, n) VALUES (?, ?, ?, ?)`,
       ),
@@ -173,7 +174,8 @@ export class KeyIndex {
   /**
    * Writes the counters' changes of the batch, summed: most of a batch's entries add to the same
    * counters (all, crisis, type, status, span...), which would otherwise be one upsert per entry
-   * each. Called at the end of the batch, inside its transaction; nothing reads the counters
+   * each. A counter back at zero has no row, so the table is the same however the log was cut into
+   * batches. Called at the end of the batch, inside its transaction; nothing reads the counters
    * within a batch.
    */
   writeCounts(): void {
@@ -181,6 +183,7 @@ export class KeyIndex {
       if (n === 0) continue;
       const [dim, value] = splitCount(k);
       this.sql.count.run(dim, value, n);
+      this.sql.dropZero.run(dim, value);
     }
     this.pendingCounts.clear();
   }
