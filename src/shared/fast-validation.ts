@@ -1,4 +1,4 @@
-import type { ClassConstructor } from 'class-transformer';
+import { TransformationType, type ClassConstructor } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 
@@ -66,6 +66,10 @@ function compile(cls: ClassConstructor<object>): FastCheck | null {
   const metas = storage.getTargetValidationMetadatas(cls, '', false, false, undefined);
   // No rules: class-validator rejects it (forbidUnknownValues); field initialisers: the instance differs.
   if (metas.length === 0 || Object.values(new cls()).some((v) => v !== undefined)) return null;
+  // @Expose / @Exclude on the class (its strategy) or on any property, inherited too.
+  const ct = defaultMetadataStorage;
+  const exposure = ct.getExposedMetadatas(cls).length + ct.getExcludedMetadatas(cls).length;
+  if (exposure > 0 || ct.getStrategy(cls) !== 'none') return null;
   const byProperty = new Map<string, Meta[]>();
   for (const m of metas) byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m]);
   const properties: Array<[string, ValueCheck]> = [];
@@ -89,13 +93,11 @@ function compileProperty(
   metas: Meta[],
   storage: Storage,
 ): ValueCheck | null {
-  if (defaultMetadataStorage.findTransformMetadatas(cls, name, 1 /* PLAIN_TO_CLASS */).length > 0)
-    return null;
-  if (
-    defaultMetadataStorage.findExposeMetadata(cls, name) ||
-    defaultMetadataStorage.findExcludeMetadata(cls, name)
-  )
-    return null;
+  // Any transform that plainToInstance runs (both directions' too) makes the instance differ.
+  const transforms = [TransformationType.PLAIN_TO_CLASS, TransformationType.CLASS_TO_PLAIN].flatMap((type) =>
+    defaultMetadataStorage.findTransformMetadatas(cls, name, type),
+  );
+  if (transforms.length > 0) return null;
   const conditions: Array<(object: unknown, value: unknown) => boolean> = [];
   const rules: ValueCheck[] = [];
   let nested: ValueCheck | null = null;

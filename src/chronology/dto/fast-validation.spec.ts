@@ -1,4 +1,5 @@
-import type { ClassConstructor } from 'class-transformer';
+import { Exclude, Expose, Transform, type ClassConstructor } from 'class-transformer';
+import { IsOptional, IsString } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastCheckOf } from '../../shared/fast-validation';
@@ -88,6 +89,25 @@ describe('the fast validation path', () => {
     for (const type of CATALOGUE.values())
       expect([type.name, fastCheckOf(type.dto)]).not.toEqual([type.name, null]);
     expect(fastCheckOf(PostEventDto)).not.toBeNull();
+  });
+
+  it('is not compiled for a class whose instance plainToInstance would change (transforms, @Exclude, @Expose)', () => {
+    class Trimmed {
+      @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value), {
+        toClassOnly: true,
+      })
+      @IsString()
+      name!: string;
+    }
+    class Hidden {
+      @IsString() name!: string;
+      @Exclude() @IsOptional() @IsString() secret?: string;
+    }
+    @Expose()
+    class Exposed {
+      @IsString() name!: string;
+    }
+    expect([fastCheckOf(Trimmed), fastCheckOf(Hidden), fastCheckOf(Exposed)]).toEqual([null, null, null]);
   });
 
   it('accepts every sample event, as class-validator does', () => {
