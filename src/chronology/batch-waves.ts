@@ -1,24 +1,6 @@
-import {
-  isDuplicateEvent,
-  isWrongExpectedRevision,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-} from '../event-store';
-import type { BatchItemOutcome, Commands } from './batch-writer';
-import type { PreparedCommand, WriteContext } from './command-plan';
-
-/** An item decided on the store with the batch's earlier events on top, ready to append. */
-export interface Decided {
-  readonly index: number;
-  readonly ref?: string;
-  readonly body: unknown;
-  readonly command: PreparedCommand;
-  readonly events: NewEvent[];
-  readonly expected: ExpectedRevision;
-  /** The items whose events the decision read (an earlier item of its stream, an entity it names). */
-  readonly after: readonly number[];
-}
+import { isDuplicateEvent, isWrongExpectedRevision, type EventStore } from '../event-store';
+import type { BatchItemOutcome, Commands, Decided } from './batch.types';
+import type { WriteContext } from './command-plan';
 
 type State = 'waiting' | 'stored' | 'again';
 

@@ -3,7 +3,7 @@ import { REGISTRY, reportBase } from '../../test/fixtures/chronology.fixtures';
 import { systemPrincipal } from '../auth/access.model';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { uuidV7Generator } from '../shared/ids';
-import type { BatchItemOutcome } from './batch-writer';
+import type { BatchItemOutcome } from './batch.types';
 import { ChronologyService, type WriteContext } from './chronology.service';
 import { ReferenceChecker } from './reference-checker';
 

@@ -1,35 +1,15 @@
-import { checkExpectedRevision, type AppendResult, type EventStore, type NewEvent } from '../event-store';
+import { checkExpectedRevision, type EventStore, type NewEvent } from '../event-store';
 import { AppError } from '../shared/errors';
 import type { PostEventResult, PreparedCommand, WriteContext } from './command-plan';
 import type { DomainEvent } from './decider';
 import { before } from './history';
 import type { LogEvent } from './events/stored-events';
-import { appendInWaves, type Decided } from './batch-waves';
+import { appendInWaves } from './batch-waves';
+import type { BatchItemOutcome, Commands, Decided } from './batch.types';
 import type { ReferenceChecker } from './reference-checker';
 
 /** The most items one batch may hold (one group commit's worth). */
 export const MAX_BATCH_ITEMS = 1000;
-
-/** One item's answer: what a POST of it would have answered, or the error it would have raised. */
-export type BatchItemOutcome =
-  | { readonly index: number; readonly ref?: string; readonly result: PostEventResult }
-  | { readonly index: number; readonly ref?: string; readonly error: unknown };
-
-/** What the batch writer needs of the write side (ChronologyService). */
-export interface Commands {
-  prepare(
-    body: unknown,
-    ifMatch: undefined,
-    context: WriteContext,
-    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
-    exists: (stream: string) => boolean,
-  ): Promise<PreparedCommand>;
-  history(stream: string): Promise<LogEvent[]>;
-  eventsOf(command: PreparedCommand, decided: readonly DomainEvent[], context: WriteContext): NewEvent[];
-  resultOf(command: PreparedCommand, result: AppendResult): PostEventResult;
-  replay(prior: LogEvent, command: PreparedCommand): PostEventResult;
-  post(body: unknown, ifMatch: undefined, context: WriteContext): Promise<PostEventResult>;
-}
 
 const REF = /^@([\w.:-]{1,128})$/;
 const isEntryField = (key: string): boolean => key === 'entryId' || key.endsWith('EntryId');

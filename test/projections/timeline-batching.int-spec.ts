@@ -1,14 +1,14 @@
-import { REGISTRY, REPORTS } from '../../../test/fixtures/chronology.fixtures';
-import { systemPrincipal } from '../../auth/access.model';
-import { ChronologyService, type WriteContext } from '../../chronology/chronology.service';
-import { decodeEvent } from '../../chronology/events';
-import { ReferenceChecker } from '../../chronology/reference-checker';
-import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
-import { uuidV7Generator } from '../../shared/ids';
-import { openSqlite } from '../../shared/sqlite';
-import { handlesType, inBatch, tablesOf } from '../projection';
-import { digestTables } from '../projection-digest';
-import { timelineProjection } from './timeline.projection';
+import { REGISTRY, REPORTS } from '../fixtures/chronology.fixtures';
+import { systemPrincipal } from '../../src/auth/access.model';
+import { ChronologyService, type WriteContext } from '../../src/chronology/chronology.service';
+import { decodeEvent } from '../../src/chronology/events';
+import { ReferenceChecker } from '../../src/chronology/reference-checker';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { uuidV7Generator } from '../../src/shared/ids';
+import { openSqlite } from '../../src/shared/sqlite';
+import { handlesType, inBatch, tablesOf } from '../../src/projections/projection';
+import { digestTables } from '../../src/projections/projection-digest';
+import { timelineProjection } from '../../src/projections/timeline/timeline.projection';
 
 const context: WriteContext = { principal: systemPrincipal('spec'), correlationId: 'c', causationId: null };
 
