@@ -2,6 +2,8 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { MAX_BATCH_ITEMS } from './chronology/batch-writer';
+import { describeEventBodies } from './chronology/events/event-schemas';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { Metrics } from './health/metrics';
@@ -67,9 +69,25 @@ async function buildApp(
         'Immutable, attributed events of an unfolding crisis; timeline, actors, sources, live feeds and audit.',
       )
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'opaque API key (cc_...)',
+          description: 'An API key issued by POST /v1/admin/keys, or ADMIN_API_KEY.',
+        },
+        'bearer',
+      )
+      .addSecurityRequirements('bearer')
       .build(),
   );
+  describeEventBodies(document, MAX_BATCH_ITEMS);
+  // Health and metrics need no key (reads need none either when PUBLIC_READS is set).
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (!/^\/(health|metrics)\b/.test(path)) continue;
+    for (const operation of Object.values(operations) as Array<{ security?: unknown[] }>)
+      operation.security = [];
+  }
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

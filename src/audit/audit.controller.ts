@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -24,7 +24,11 @@ class SizeQueryDto {
 }
 
 class ConsistencyQueryDto {
-  @Type(() => Number) @IsInt() @Min(1) from!: number;
+  @ApiProperty({ description: 'Tree size of the older signed checkpoint.', minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  from!: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) to?: number;
 }
 

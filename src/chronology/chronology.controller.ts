@@ -9,7 +9,9 @@ import { toProblem } from '../http/problem-details';
 import { MAX_BATCH_ITEMS } from './batch-writer';
 import { ChronologyService, type WriteContext } from './chronology.service';
 import { PostEventDto } from './dto/post-event.dto';
-import { CATALOGUE } from './events/catalogue';
+import { CATALOGUE, type KnownTypeName } from './events/catalogue';
+import { eventSchemas } from './events/event-schemas';
+import { EXAMPLES } from './events/examples';
 
 const HEADER_ID = /^[\w.:-]{1,128}$/;
 
@@ -88,7 +90,8 @@ export class ChronologyController {
   @Get('event-types')
   @Access('read')
   @ApiOperation({
-    summary: 'The event catalogue: every type a client may post, with its family, schema version and codes.',
+    summary:
+      'The event catalogue: every type a client may post, with its family, schema version, the JSON Schema of its data and an example.',
   })
   eventTypes() {
     return {
@@ -97,6 +100,8 @@ export class ChronologyController {
         family: t.family,
         schemaVersion: t.schemaVersion,
         description: t.description,
+        schema: eventSchemas().byType.get(t.name),
+        example: { type: t.name, data: EXAMPLES[t.name as KnownTypeName] },
       })),
     };
   }
