@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { MAX_BATCH_ITEMS } from './chronology/batch-writer';
+import { describeProblems } from './http/problem-details';
 import { describeEventBodies } from './chronology/events/event-schemas';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
@@ -82,6 +83,7 @@ async function buildApp(
       .build(),
   );
   describeEventBodies(document, MAX_BATCH_ITEMS);
+  describeProblems(document);
   // Health and metrics need no key (reads need none either when PUBLIC_READS is set).
   for (const [path, operations] of Object.entries(document.paths)) {
     if (!/^\/(health|metrics)\b/.test(path)) continue;

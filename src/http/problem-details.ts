@@ -118,3 +118,50 @@ export function toProblem(error: unknown, instance: string): ProblemResponse {
     headers,
   };
 }
+
+/** The problem document as OpenAPI describes it (a component named Problem). */
+export const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'instance', 'code'],
+  properties: {
+    type: { type: 'string', example: '/problems/validation_failed' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+    errors: {
+      type: 'array',
+      description: 'For validation: every bad field.',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+  additionalProperties: true,
+} as const;
+
+/**
+ * Gives every operation of an OpenAPI document its error answer: any status it does not document
+ * otherwise is a problem document (RFC 9457, `application/problem+json`).
+ */
+export function describeProblems(document: {
+  components?: { schemas?: Record<string, unknown> };
+  paths: Record<string, object>;
+}): void {
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
+  };
+  const problem = {
+    description: 'A problem: its `code` names it (see the API guide for every code and status).',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: object }>)) {
+      if (operation.responses) operation.responses = { ...operation.responses, default: problem };
+    }
+  }
+}

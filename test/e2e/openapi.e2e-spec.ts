@@ -26,6 +26,16 @@ describe('discoverability (real HTTP)', () => {
     expect(document.components.securitySchemes.bearer.bearerFormat).not.toMatch(/JWT/);
     expect(document.security).toEqual([{ bearer: [] }]);
     expect(document.paths['/health'].get.security).toEqual([]);
+    // Every operation answers problems it does not document otherwise as Problem documents.
+    const operations = Object.values(document.paths).flatMap((item: any) => Object.values(item));
+    expect(operations.length).toBeGreaterThan(25);
+    for (const operation of operations as any[]) {
+      expect(operation.responses.default.content['application/problem+json'].schema).toEqual({
+        $ref: '#/components/schemas/Problem',
+      });
+    }
+    const posted = document.paths['/v1/events'].post.responses['201'].content['application/json'].schema;
+    expect(posted.required).toEqual(['id', 'type', 'stream', 'revision', 'position']);
     const consistency = document.paths['/v1/audit/consistency'].get.parameters;
     expect(consistency.find((p: any) => p.name === 'from')).toMatchObject({ in: 'query', required: true });
   });

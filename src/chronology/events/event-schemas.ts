@@ -113,8 +113,26 @@ export function postEventSchema(withRef = false): Schema {
 /** An OpenAPI document, as far as the events' routes are concerned. */
 interface Document {
   components?: { schemas?: Record<string, unknown> };
-  paths: Record<string, { post?: { requestBody?: unknown } }>;
+  paths: Record<string, { post?: { requestBody?: unknown; responses?: Record<string, unknown> } }>;
 }
+
+/** What POST /v1/events answers (201 for a new event, 200 for a retry of one stored). */
+const POSTED = {
+  type: 'object',
+  required: ['id', 'type', 'stream', 'revision', 'position'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    type: { type: 'string' },
+    stream: { type: 'string' },
+    revision: { type: 'integer', minimum: 0 },
+    position: { type: 'string', description: 'Log position: use as minPosition to read your write.' },
+    entryId: {
+      type: 'string',
+      format: 'uuid',
+      description: 'The entry a report started or a follow-up names.',
+    },
+  },
+};
 
 /**
  * Gives POST /v1/events and POST /v1/events/batch their real request bodies (one envelope per event
@@ -126,8 +144,18 @@ export function describeEventBodies(document: Document, maxBatchItems: number): 
     schemas: { ...eventSchemas().components, ...document.components?.schemas },
   };
   const body = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
+  const json = (description: string, schema: Schema) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
   const single = document.paths['/v1/events']?.post;
-  if (single) single.requestBody = body(postEventSchema());
+  if (single) {
+    single.requestBody = body(postEventSchema());
+    single.responses = {
+      '201': json('Stored.', POSTED),
+      '200': json('A retry of an event stored before: its original result.', POSTED),
+    };
+  }
   const batch = document.paths['/v1/events/batch']?.post;
   if (batch) {
     batch.requestBody = body({
@@ -136,5 +164,28 @@ export function describeEventBodies(document: Document, maxBatchItems: number): 
       additionalProperties: false,
       properties: { items: { type: 'array', maxItems: maxBatchItems, items: postEventSchema(true) } },
     });
+    const item = {
+      type: 'object',
+      required: ['index', 'status'],
+      properties: {
+        index: { type: 'integer' },
+        ref: { type: 'string' },
+        status: { type: 'integer', description: "201, 200, or the status of the item's problem" },
+        ...POSTED.properties,
+        problem: { $ref: '#/components/schemas/Problem' },
+      },
+    };
+    batch.responses = {
+      '200': json('Every item in batch order, with its own status.', {
+        type: 'object',
+        required: ['stored', 'alreadyStored', 'failed', 'items'],
+        properties: {
+          stored: { type: 'integer' },
+          alreadyStored: { type: 'integer' },
+          failed: { type: 'integer' },
+          items: { type: 'array', items: item },
+        },
+      }),
+    };
   }
 }
