@@ -150,6 +150,32 @@ describe('parseTemporal', () => {
     expect(until.value).toMatchObject({ start: '2022-02-17T06:00:00.000Z', end: '2022-02-20T00:00:00.000Z' });
   });
 
+  it('needs the day for a part of it, and keeps a timed start and an end in order', () => {
+    const errorsOf = (input: Parameters<typeof parseTemporal>[0]) => parseTemporal(input, 'o').errors;
+    expect(errorsOf({ start: '2022-02', precision: 'morning', timezone: 'UTC' })).toEqual([
+      { path: 'o.precision', message: 'precision morning is finer than "2022-02" (month)' },
+    ]);
+    expect(errorsOf({ start: '2019', precision: 'dawn', timezone: 'UTC' })[0]?.path).toBe('o.precision');
+    expect(errorsOf({ start: '2022-W07', precision: 'evening', timezone: 'UTC' })[0]?.path).toBe(
+      'o.precision',
+    );
+    // Midnight is a time, not the bare date: it is not in the evening.
+    expect(errorsOf({ start: '2022-02-17T00:00', precision: 'evening', timezone: 'UTC' })[0]?.path).toBe(
+      'o.start',
+    );
+    expect(
+      errorsOf({ start: '2022-02-17T10:00', end: '2022-02-17T07:00', precision: 'morning', timezone: 'UTC' }),
+    ).toEqual([{ path: 'o.end', message: 'end (2022-02-17T07:00) is before start (2022-02-17T10:00)' }]);
+    const sameDay = parseTemporal(
+      { start: '2022-02-17', end: '2022-02-17', precision: 'morning', timezone: 'UTC' },
+      'o',
+    );
+    expect(sameDay.value).toMatchObject({
+      start: '2022-02-17T06:00:00.000Z',
+      end: '2022-02-18T00:00:00.000Z',
+    });
+  });
+
   it('truncates to a coarser precision than the value carries', () => {
     const { value } = parseTemporal({ start: '2022-02-17T13:45', precision: 'day', timezone: 'UTC' }, 'o');
     expect(value).toMatchObject({ start: '2022-02-17T00:00:00.000Z', end: '2022-02-18T00:00:00.000Z' });

@@ -188,7 +188,7 @@ export function parseTemporal(
   // With no stated precision each bound keeps its own ("2022-02-17" to "2022-02-17T18:30+05:30");
   // a stated precision applies to both, unless the end is coarser still.
   if (isPartOfDay(precision))
-    return partOfDay(input, precision, start.value.setZone(zone), end, zoneName, path);
+    return partOfDay(input, precision, { ...start, value: start.value.setZone(zone) }, end, zoneName, path);
   if (RANK[precision] < RANK[start.granularity]) {
     errors.push({
       path: `${path}.precision`,
@@ -229,27 +229,30 @@ export function parseTemporal(
 function partOfDay(
   input: TemporalInput,
   part: PartOfDay,
-  start: DateTime,
+  start: Parsed,
   end: Parsed | null,
   zoneName: string,
   path: string,
 ): { value?: Temporal; errors: FieldError[] } {
+  const fail = (at: string, message: string) => ({ errors: [{ path: `${path}.${at}`, message }] });
+  // A part of a day is finer than a week, a month or a year: it needs the day.
+  if (RANK[start.granularity] > RANK.day) {
+    return fail('precision', `precision ${part} is finer than "${input.start}" (${start.granularity})`);
+  }
   const [from, to] = PARTS_OF_DAY[part];
-  const day = start.startOf('day');
+  const day = start.value.startOf('day');
   const startDt = day.set({ hour: from });
   const partEnd = to === 24 ? day.plus({ days: 1 }) : day.set({ hour: to });
-  if (start > day && (start < startDt || start >= partEnd)) {
-    const message = `"${input.start}" is not within the ${part} (${from}:00-${to}:00) of its day`;
-    return { errors: [{ path: `${path}.start`, message }] };
+  const timed = start.granularity !== 'day';
+  if (timed && (start.value < startDt || start.value >= partEnd)) {
+    return fail('start', `"${input.start}" is not within the ${part} (${from}:00-${to}:00) of its day`);
   }
-  if (end && end.value < startDt) {
-    return {
-      errors: [{ path: `${path}.end`, message: `end (${input.end}) is before the ${part} it follows` }],
-    };
+  if (end && end.value < (timed ? start.value : day)) {
+    return fail('end', `end (${input.end}) is before start (${input.start})`);
   }
   const endDt = end
     ? end.value
-        .setZone(start.zone)
+        .setZone(start.value.zone)
         .startOf(unitOf(end.granularity))
         .plus({ [end.granularity]: 1 })
     : partEnd;
