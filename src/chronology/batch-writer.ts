@@ -2,7 +2,7 @@ import { checkExpectedRevision, type EventStore, type NewEvent } from '../event-
 import { AppError } from '../shared/errors';
 import type { PostEventResult, PreparedCommand, WriteContext } from './command-plan';
 import type { DomainEvent } from './decider';
-import { before } from './history';
+import { before, type OwnEvent } from './history';
 import type { LogEvent } from './events/stored-events';
 import { appendInWaves } from './batch-waves';
 import type { BatchItemOutcome, Commands, Decided } from './batch.types';
@@ -82,7 +82,7 @@ export class BatchWriter {
       body,
       undefined,
       context,
-      (stream, eventId) => this.domainHistory(stream, eventId, consulted),
+      (stream, own) => this.domainHistory(stream, own, consulted),
       (stream) => {
         const mine = (this.pending.get(stream)?.length ?? 0) > 0;
         if (mine) consulted.add(stream);
@@ -107,7 +107,9 @@ export class BatchWriter {
     if (prior) return { command, result: this.commands.replay(prior, command) };
     const current = fresh ? null : await this.revision(plan.stream);
     if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
-    const decidedOn = fresh ? [] : await this.domainHistory(plan.stream, eventId, consulted);
+    const decidedOn = fresh
+      ? []
+      : await this.domainHistory(plan.stream, { id: eventId, type: command.type.name }, consulted);
     const events = this.commands.eventsOf(command, plan.decide(decidedOn), context);
     this.pending.set(plan.stream, [...(this.pending.get(plan.stream) ?? []), ...events]);
     this.ids.set(eventId, index);
@@ -134,13 +136,9 @@ export class BatchWriter {
   }
 
   /** What a command decides on: the stream up to its own event if stored, then the batch's events. */
-  private async domainHistory(
-    stream: string,
-    eventId: string,
-    consulted: Set<string>,
-  ): Promise<DomainEvent[]> {
+  private async domainHistory(stream: string, own: OwnEvent, consulted: Set<string>): Promise<DomainEvent[]> {
     const all = await this.storedHistory(stream);
-    const stored = before(all, eventId);
+    const stored = before(all, own);
     const mine = stored.length < all.length ? [] : await this.unstored(stream);
     if (mine.length > 0) consulted.add(stream);
     return [

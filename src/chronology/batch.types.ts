@@ -2,6 +2,7 @@ import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store';
 import type { PostEventResult, PreparedCommand, WriteContext } from './command-plan';
 import type { DomainEvent } from './decider';
 import type { LogEvent } from './events/stored-events';
+import type { OwnEvent } from './history';
 
 /** One item's answer: what a POST of it would have answered, or the error it would have raised. */
 export type BatchItemOutcome =
@@ -14,7 +15,7 @@ export interface Commands {
     body: unknown,
     ifMatch: undefined,
     context: WriteContext,
-    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
+    history: (stream: string, own: OwnEvent) => Promise<readonly DomainEvent[]>,
     exists: (stream: string) => boolean,
   ): Promise<PreparedCommand>;
   history(stream: string): Promise<LogEvent[]>;

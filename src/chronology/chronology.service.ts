@@ -35,7 +35,7 @@ import { streamOf } from './events/streams';
 import type { EventType } from './events/event-type';
 import { BatchWriter } from './batch-writer';
 import type { BatchItemOutcome } from './batch.types';
-import { before } from './history';
+import { before, type OwnEvent } from './history';
 import { ReferenceChecker } from './reference-checker';
 import { planSource } from './source/source.intake';
 
@@ -56,10 +56,10 @@ export class ChronologyService {
 
   async post(body: unknown, ifMatch: string | undefined, context: WriteContext): Promise<PostEventResult> {
     const reads = new Map<string, LogEvent[]>();
-    const command = await this.prepare(body, ifMatch, context, async (stream, eventId) => {
+    const command = await this.prepare(body, ifMatch, context, async (stream, own) => {
       const history = await this.history(stream);
       reads.set(stream, history);
-      return before(history, eventId).map(toDomain);
+      return before(history, own).map(toDomain);
     });
     return this.execute(command, context, reads);
   }
@@ -79,7 +79,7 @@ export class ChronologyService {
     body: unknown,
     ifMatch: string | undefined,
     context: WriteContext,
-    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
+    history: (stream: string, own: OwnEvent) => Promise<readonly DomainEvent[]>,
     exists?: (stream: string) => boolean,
   ): Promise<PreparedCommand> {
     const envelope = validateInto(PostEventDto, body);
@@ -113,10 +113,13 @@ export class ChronologyService {
     type: EventType,
     dto: object,
     eventId: string,
-    history: (stream: string, eventId: string) => Promise<readonly DomainEvent[]>,
+    history: (stream: string, own: OwnEvent) => Promise<readonly DomainEvent[]>,
   ): Promise<CommandPlan> {
     const entry = async (id: string): Promise<EntryState> =>
-      fold(entryDecider, (await history(streamOf('entry', id), eventId)) as EntryEvent[]);
+      fold(
+        entryDecider,
+        (await history(streamOf('entry', id), { id: eventId, type: type.name })) as EntryEvent[],
+      );
     switch (type.family) {
       case 'report':
         // A retried report must land on the same entry: its id derives from the event id.

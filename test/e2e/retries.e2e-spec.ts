@@ -53,6 +53,20 @@ describe('identical retries (embedded SQLite, real HTTP)', () => {
     ]);
   });
 
+  it('refuses an id reused for another event of the same entry as a duplicate, not as a missing entry', async () => {
+    const report = await t.post('/v1/events', {
+      id: randomUUID(),
+      type: 'StatementMade',
+      data: reportBase(17),
+    });
+    const reused = await t.post('/v1/events', {
+      id: report.body.id,
+      type: 'EntryCorrected',
+      data: { entryId: report.body.entryId, changes: { summary: 'changed' }, reason: 'reused id' },
+    });
+    expect([reused.status, reused.body.code]).toEqual([409, 'duplicate_event']);
+  });
+
   it('and through the bulk path, a batch sent again answers every item from what is stored', async () => {
     const items = [
       {
