@@ -95,7 +95,13 @@ export function postEventSchema(withRef = false): Schema {
           { type: 'integer', minimum: 0 },
         ],
       },
-      data: { $ref: `${REF}${t.dto.name}` },
+      // In a batch an entry-id field may hold "@<ref>", which the type's schema (a uuid) refuses.
+      data: withRef
+        ? {
+            type: 'object',
+            description: `The data of ${t.name} (components/schemas/${t.dto.name}); an entry-id field may hold "@<ref>".`,
+          }
+        : { $ref: `${REF}${t.dto.name}` },
       ...(withRef
         ? {
             ref: {
