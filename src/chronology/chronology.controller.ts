@@ -69,8 +69,8 @@ export class ChronologyController {
     const answers = outcomes.map((o) => {
       const named = { index: o.index, ...(o.ref ? { ref: o.ref } : {}) };
       if ('result' in o) return { ...named, status: o.result.status, ...o.result.body };
-      if (toProblem(o.error, '').problem.status >= 500) this.logger.error(o.error);
       const { problem } = toProblem(o.error, `/v1/events/batch#${o.index}`);
+      if (problem.status >= 500) this.logger.error(o.error);
       return { ...named, status: problem.status, problem };
     });
     // Nothing was stored and the store is why: the request as a whole is what failed.
