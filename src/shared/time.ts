@@ -293,3 +293,26 @@ export function instantMillis(text: string): number | null {
   const iso = parseInstant(text, 'x', errors);
   return iso === undefined ? null : Date.parse(iso);
 }
+
+/**
+ * The end (epoch ms) of the unit a normalised time's start is stated in: its minute, hour, part of
+ * the day, day, week, month or year, in its own zone. The start is known only to within
+ * [start, this), which is where the timeline's ordering rule lets it move.
+ */
+export function startUnitEnd(t: Pick<Temporal, 'start' | 'precision' | 'timezone'>): number {
+  const start = Date.parse(t.start);
+  if (t.precision === 'minute') return start + 60_000;
+  if (t.precision === 'hour') return start + 3_600_000;
+  const local = DateTime.fromMillis(start, { zone: zoneFor(t.timezone) });
+  if (isPartOfDay(t.precision)) {
+    const to = PARTS_OF_DAY[t.precision][1];
+    const day = local.startOf('day');
+    return (to === 24 ? day.plus({ days: 1 }) : day.set({ hour: to })).toMillis();
+  }
+  return local.plus({ [t.precision]: 1 }).toMillis();
+}
+
+/** Precisions from finest (0) to coarsest: parts of the day share one tier, between hour and day. */
+export function precisionTier(p: Precision): number {
+  return RANK[p] === PART_RANK ? 2 : RANK[p] < PART_RANK ? RANK[p] : RANK[p] + 1;
+}

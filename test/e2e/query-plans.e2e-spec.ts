@@ -31,10 +31,10 @@ const LOG_SIZED = new Set([
  * cursor starts at the cursor, a time window at the earliest start that can still be happening.
  */
 const BOUNDS: Record<string, RegExp> = {
-  'page after a cursor': /\(start_ms,first_seq\)>\(\?,\?\)/,
-  'actor in a month': /start_ms>\?/,
-  'a week': /start_ms>\?/,
-  'members in a month': /start_ms>\?/,
+  'page after a cursor': /\(sort_ms,sort_tie\)>\(\?,\?\)/,
+  'actor in a month': /sort_ms>\?/,
+  'a week': /sort_ms>\?/,
+  'members in a month': /sort_ms>\?/,
 };
 
 /** Reads whose cost is bounded by the matches, not the page (docs/design-decisions.md). */

@@ -23,8 +23,14 @@ describe('first start on an empty data dir loads the sample chronology', () => {
   it('shows every sample report on the timeline, by when it happened, with claimant, source and status', async () => {
     const items = await timeline();
     expect(items).toHaveLength(reports.length);
-    const starts = items.map((i) => Date.parse(i.occurred.start));
-    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    // By the ordering rule (docs/ordering.md): no entry sorts after one that ended before it began,
+    // and an entry whose start is a month sorts after the days of that month.
+    const spans = items.map((i) => [Date.parse(i.occurred.start), Date.parse(i.occurred.end)] as const);
+    for (const [i, [start]] of spans.entries())
+      for (const [, end] of spans.slice(i + 1)) expect(end).toBeGreaterThan(start);
+    const month = items.findIndex((i) => i.occurred.precision === 'month');
+    expect(month).toBeGreaterThan(0);
+    expect(items.slice(0, month).every((i) => i.occurred.precision !== 'month')).toBe(true);
     for (const item of items) {
       expect(item.claimants.length).toBeGreaterThan(0);
       expect(item.source).toMatchObject({ sourceId: expect.any(String), reliability: expect.any(String) });

@@ -20,8 +20,8 @@ function bigTimeline(db: ReadDb): void {
   db.exec(`
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${ENTRIES})
     INSERT INTO ${t('versions')} (entry_no, entry_id, from_seq, to_seq, pos_commit, pos_prepare, change, is_primary,
-      first_seq, crisis_id, type, status, start_ms, end_ms, source_id, credibility, doc)
-    SELECT x, 'e' || x, x, NULL, x, x, 'added', 1, x, 'c', 'StatementMade', 'reported', x, x, 's', NULL, '{}' FROM n`);
+      first_seq, crisis_id, type, status, start_ms, end_ms, sort_ms, sort_tie, source_id, credibility, doc)
+    SELECT x, 'e' || x, x, NULL, x, x, 'added', 1, x, 'c', 'StatementMade', 'reported', x, x, x, x, 's', NULL, '{}' FROM n`);
 }
 
 describe('ReadPool (worker threads on a real SQLite file)', () => {

@@ -7,7 +7,7 @@ import type {
   InvolvedActors,
 } from './actor-involvement.types';
 import type { TimelineDoc } from './timeline.doc';
-import { COUNT_SEP } from './timeline.keys';
+import { COUNT_SEP, SPAN_MAX_MS } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
 
 const t = tablesOf(timelineProjection.name);
@@ -62,13 +62,32 @@ export class CurrentInvolvement {
       .prepare<[], number>(`SELECT CAST(value AS INTEGER) FROM ${t('counts')} WHERE dim = 'span' AND n > 0`)
       .pluck()
       .all();
+    // The earliest (latest) start of a span class is among the entries whose sort instant is within
+    // the class's longest interval of its first (last) sort instant: each sorts within its interval.
     const edge = (fn: 'min' | 'max'): number | null => {
-      const stmt = this.db
-        .prepare<[string, string, number], number | null>(
-          `SELECT ${fn}(start_ms) FROM ${t('keys')} WHERE dim = ? AND value = ? AND span = ?`,
+      const range = `FROM ${t('keys')} WHERE dim = ? AND value = ? AND span = ?`;
+      const end = this.db
+        .prepare<[string, string, number], number | null>(`SELECT ${fn}(sort_ms) ${range}`)
+        .pluck();
+      const near = this.db
+        .prepare<[string, string, number, number], number | null>(
+          `SELECT ${fn}(start_ms) ${range} AND sort_ms ${fn === 'min' ? '<=' : '>='} ?`,
         )
         .pluck();
-      const values = spans.map((s) => stmt.get(dim, a.id, s)).filter((v): v is number => v !== null);
+      const values: number[] = [];
+      for (const span of spans) {
+        const sortEdge = end.get(dim, a.id, span);
+        if (sortEdge === null || sortEdge === undefined) continue;
+        const longest = SPAN_MAX_MS[span] ?? Infinity;
+        const bound = fn === 'min' ? sortEdge + longest : sortEdge - longest;
+        const value = near.get(
+          dim,
+          a.id,
+          span,
+          Number.isFinite(bound) ? bound : fn === 'min' ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER,
+        );
+        if (value !== null && value !== undefined) values.push(value);
+      }
       return values.length ? Math[fn](...values) : null;
     };
     return {
@@ -120,19 +139,19 @@ export class CurrentInvolvement {
     const params: unknown[] = [];
     const arms = spans.map((span) => {
       params.push(this.dim(a), a.id, span, ...a.ids, limit);
-      return `SELECT * FROM (SELECT k.start_ms, k.first_seq, k.entry_no FROM ${t('keys')} k
+      return `SELECT * FROM (SELECT k.sort_ms, k.sort_tie, k.entry_no FROM ${t('keys')} k
         WHERE k.dim = ? AND k.value = ? AND k.span = ? AND EXISTS (SELECT 1 FROM ${t('actor_links')} l WHERE ${link})
-        ORDER BY k.start_ms DESC, k.first_seq DESC LIMIT ?)`;
+        ORDER BY k.sort_ms DESC, k.sort_tie DESC LIMIT ?)`;
     });
     if (arms.length === 0) return [];
     const rows = this.db
       .prepare<unknown[], InvolvedRow>(
         `SELECT v.entry_id, l.actor_id, l.role, v.type, v.crisis_id, v.start_ms, v.status,
            json_extract(v.doc, '$.report.summary') AS summary
-         FROM (SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY start_ms DESC, first_seq DESC LIMIT ?) page
+         FROM (SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY sort_ms DESC, sort_tie DESC LIMIT ?) page
          JOIN ${t('actor_links')} l ON ${link.replaceAll('k.entry_no', 'page.entry_no')}
          JOIN ${t('versions')} v ON v.entry_no = page.entry_no AND v.to_seq IS NULL
-         ORDER BY page.start_ms DESC, page.first_seq DESC, l.actor_id, l.role LIMIT ?`,
+         ORDER BY page.sort_ms DESC, page.sort_tie DESC, l.actor_id, l.role LIMIT ?`,
       )
       .all(...params, limit, ...a.ids, limit);
     return rows.map(involvedEntry);

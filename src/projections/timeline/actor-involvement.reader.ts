@@ -99,7 +99,7 @@ export class ActorInvolvementReader {
     return this.db
       .prepare<unknown[], InvolvedRow>(
         `SELECT v.entry_id, l.actor_id, l.role, v.type, v.crisis_id, v.start_ms, v.status, json_extract(v.doc, '$.report.summary') AS summary
-         ${q.sql} ORDER BY v.start_ms DESC, v.first_seq DESC, l.actor_id, l.role LIMIT ?`,
+         ${q.sql} ORDER BY v.sort_ms DESC, v.sort_tie DESC, l.actor_id, l.role LIMIT ?`,
       )
       .all(...q.params, limit)
       .map(involvedEntry);

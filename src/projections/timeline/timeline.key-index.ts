@@ -1,5 +1,6 @@
 import type { ReadDb, TableNamer } from '../projection';
 import type { TimelineDoc } from './timeline.doc';
+import type { SortKey } from './timeline.order';
 import {
   COUNT_SEP,
   countsOf,
@@ -16,9 +17,25 @@ export interface Parents {
   readonly memberOf: readonly string[];
 }
 
+/** An entry's document and sort key. */
+export interface Keyed {
+  readonly doc: TimelineDoc;
+  readonly key: SortKey;
+}
+
+type KeyRow = readonly [
+  dim: string,
+  value: string,
+  span: number,
+  sortMs: number,
+  sortTie: number,
+  startMs: number,
+  endMs: number,
+];
+
 /** What an entry contributes to the index: key rows, counters and dispute rows, by identity. */
 interface Contribution {
-  readonly keys: Map<string, readonly [string, string, number, number, number, number]>;
+  readonly keys: Map<string, KeyRow>;
   readonly counts: Map<string, number>;
   readonly disputes: Map<string, readonly [string, string, number]>;
 }
@@ -37,10 +54,10 @@ export class KeyIndex {
   constructor(db: ReadDb, t: TableNamer) {
     this.sql = {
       insertKey: db.prepare(
-        `INSERT INTO ${t('keys')} (dim, value, span, start_ms, first_seq, end_ms, entry_no) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ${t('keys')} (dim, value, span, sort_ms, sort_tie, start_ms, end_ms, entry_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       deleteKey: db.prepare(
-        `DELETE FROM ${t('keys')} WHERE dim = ? AND value = ? AND span = ? AND start_ms = ? AND first_seq = ?`,
+        `DELETE FROM ${t('keys')} WHERE dim = ? AND value = ? AND span = ? AND sort_ms = ? AND sort_tie = ?`,
       ),
       count: db.prepare(
         `INSERT INTO ${t('counts')} (dim, value, n) VALUES (?, ?, ?) ON CONFLICT (dim, value) DO UPDATE SET n = n + excluded.n`,
@@ -100,12 +117,12 @@ export class KeyIndex {
   }
 
   /** Moves an entry's index rows and counters from `before` (null: a new entry) to `after`. */
-  update(entryNo: number, firstSeq: number, before: TimelineDoc | null, after: TimelineDoc): void {
+  update(entryNo: number, before: Keyed | null, after: Keyed): void {
     const ancestry = this.ancestryWith();
     this.apply(
       entryNo,
-      before ? this.contribution(firstSeq, before, ancestry) : EMPTY,
-      this.contribution(firstSeq, after, ancestry),
+      before ? this.contribution(before, ancestry) : EMPTY,
+      this.contribution(after, ancestry),
     );
   }
 
@@ -115,11 +132,7 @@ export class KeyIndex {
    * numbers are read first: nothing else may run on the connection while a statement iterates).
    * `current` loads an entry's current document. The cost is the subtree's entries, in one batch.
    */
-  setParents(
-    actorId: string,
-    parents: Parents,
-    current: (entryNo: number) => { doc: TimelineDoc; firstSeq: number } | null,
-  ): void {
+  setParents(actorId: string, parents: Parents, current: (entryNo: number) => Keyed | null): void {
     const old = this.parentsOf(actorId);
     const stored = JSON.stringify(parents);
     if (old && JSON.stringify(old) === stored) return;
@@ -130,26 +143,16 @@ export class KeyIndex {
     for (const entryNo of entryNos) {
       const found = current(entryNo);
       if (!found) continue;
-      this.apply(
-        entryNo,
-        this.contribution(found.firstSeq, found.doc, before),
-        this.contribution(found.firstSeq, found.doc, after),
-      );
+      this.apply(entryNo, this.contribution(found, before), this.contribution(found, after));
     }
   }
 
-  private contribution(firstSeq: number, doc: TimelineDoc, ancestry: Ancestry): Contribution {
-    const key = entryKey(doc, firstSeq);
-    const keys = new Map<string, readonly [string, string, number, number, number, number]>();
+  private contribution({ doc, key: sort }: Keyed, ancestry: Ancestry): Contribution {
+    const key = entryKey(doc, sort);
+    const keys = new Map<string, KeyRow>();
     for (const [dim, value] of keyValues(doc, ancestry)) {
-      keys.set([dim, value, key.span, key.startMs, key.endMs].join(COUNT_SEP), [
-        dim,
-        value,
-        key.span,
-        key.startMs,
-        firstSeq,
-        key.endMs,
-      ]);
+      const row: KeyRow = [dim, value, key.span, sort.ms, sort.tie, key.startMs, key.endMs];
+      keys.set(row.join(COUNT_SEP), row);
     }
     const disputes = new Map<string, readonly [string, string, number]>();
     for (const [holder, at, n] of disputeRows(doc, ancestry)) {

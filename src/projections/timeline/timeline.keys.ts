@@ -1,4 +1,5 @@
 import type { TimelineDoc } from './timeline.doc';
+import type { SortKey } from './timeline.order';
 
 /**
  * Index rows and counters of the current timeline, derived from an entry's document. Every read of
@@ -15,8 +16,9 @@ export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' |
 
 /**
  * Entries fall in span classes by the length of their occurred interval. Within a class the
- * longest interval is bounded, so "still happening at `from`" becomes an index range:
- * start >= from - SPAN_MAX_MS[class]. The last class (intervals over 512 days) is unbounded: with
+ * longest interval is bounded, and an entry's sort instant lies within its interval, so "still
+ * happening at `from`" becomes an index range: sort >= from - SPAN_MAX_MS[class] (and "started
+ * before `to`": sort < to + SPAN_MAX_MS[class]). The last class (intervals over 512 days) is unbounded: with
  * `from`, it is read from its first entry, so its cost is its size.
  */
 export const SPAN_MAX_MS = [86_400_000, 8 * 86_400_000, 64 * 86_400_000, 512 * 86_400_000, Infinity];
@@ -26,18 +28,18 @@ export function spanClass(startMs: number, endMs: number): number {
   return SPAN_MAX_MS.findIndex((max) => span <= max);
 }
 
-/** Where an entry sorts: its span class and timeline key. */
+/** Where an entry sorts: its span class, occurred interval and sort key (timeline.order.ts). */
 export interface EntryKey {
   readonly span: number;
   readonly startMs: number;
   readonly endMs: number;
-  readonly firstSeq: number;
+  readonly sort: SortKey;
 }
 
-export function entryKey(doc: TimelineDoc, firstSeq: number): EntryKey {
+export function entryKey(doc: TimelineDoc, sort: SortKey): EntryKey {
   const startMs = Date.parse(doc.report.occurred.start);
   const endMs = Date.parse(doc.report.occurred.end);
-  return { span: spanClass(startMs, endMs), startMs, endMs, firstSeq };
+  return { span: spanClass(startMs, endMs), startMs, endMs, sort };
 }
 
 /** Actor ids above an actor (parents and bodies it is a member of, transitively), itself included. */

@@ -3,19 +3,14 @@ import { CURRENT } from '../scope';
 import { currentlyGradedSql } from '../sources/sources.reader';
 import { filterSql, type TimelineFilter } from './timeline.filter';
 import { SPAN_MAX_MS, type KeyDim } from './timeline.keys';
+import type { SortKey } from './timeline.order';
 import { timelineProjection } from './timeline.projection';
 
 const t = tablesOf(timelineProjection.name);
 
-/** A timeline key: where an entry sorts. */
-export interface SortKey {
-  readonly startMs: number;
-  readonly firstSeq: number;
-}
-
 export interface KeyRow {
-  readonly start_ms: number;
-  readonly first_seq: number;
+  readonly sort_ms: number;
+  readonly sort_tie: number;
   readonly entry_no: number;
 }
 
@@ -103,7 +98,7 @@ export class CurrentPagePlanner {
     for (const d of candidates) {
       if (d === driver) continue;
       checks.push({
-        sql: `EXISTS (SELECT 1 FROM ${t('keys')} o WHERE o.dim = ? AND o.value IN (${list(d.values)}) AND o.span = k.span AND o.start_ms = k.start_ms AND o.first_seq = k.first_seq)`,
+        sql: `EXISTS (SELECT 1 FROM ${t('keys')} o WHERE o.dim = ? AND o.value IN (${list(d.values)}) AND o.span = k.span AND o.sort_ms = k.sort_ms AND o.sort_tie = k.sort_tie)`,
         params: [d.dim, ...d.values],
       });
     }
@@ -113,7 +108,13 @@ export class CurrentPagePlanner {
       for (const span of this.spans()) {
         const where = ['k.dim = ?', 'k.value = ?', 'k.span = ?'];
         params.push(driver.dim, value, span);
+        const longest = SPAN_MAX_MS[span]!;
         if (f.toMs !== undefined) {
+          // An entry's sort instant lies within its interval: started before `to` bounds it above.
+          if (Number.isFinite(longest)) {
+            where.push('k.sort_ms < ?');
+            params.push(f.toMs + longest);
+          }
           where.push('k.start_ms < ?');
           params.push(f.toMs);
         }
@@ -122,14 +123,14 @@ export class CurrentPagePlanner {
           params.push(f.fromMs);
         }
         // One lower bound of the index range (SQLite uses one): the cursor as a row value, or the
-        // earliest start that can still be happening at `from` in this span class, whichever is later.
-        const longest = SPAN_MAX_MS[span]!;
+        // earliest sort instant that can still be happening at `from` in this span class, whichever
+        // is later.
         const floor = f.fromMs !== undefined && Number.isFinite(longest) ? f.fromMs - longest : undefined;
-        if (after && (floor === undefined || after.startMs >= floor)) {
-          where.push('(k.start_ms, k.first_seq) > (?, ?)');
-          params.push(after.startMs, after.firstSeq);
+        if (after && (floor === undefined || after.ms >= floor)) {
+          where.push('(k.sort_ms, k.sort_tie) > (?, ?)');
+          params.push(after.ms, after.tie);
         } else if (floor !== undefined) {
-          where.push('k.start_ms >= ?');
+          where.push('k.sort_ms >= ?');
           params.push(floor);
         }
         for (const c of checks) {
@@ -137,30 +138,30 @@ export class CurrentPagePlanner {
           params.push(...c.params);
         }
         arms.push(
-          `SELECT * FROM (SELECT k.start_ms, k.first_seq, k.entry_no FROM ${t('keys')} k WHERE ${where.join(' AND ')} ORDER BY k.start_ms, k.first_seq LIMIT ?)`,
+          `SELECT * FROM (SELECT k.sort_ms, k.sort_tie, k.entry_no FROM ${t('keys')} k WHERE ${where.join(' AND ')} ORDER BY k.sort_ms, k.sort_tie LIMIT ?)`,
         );
         params.push(limit);
       }
     }
     if (arms.length === 0)
-      return { sql: 'SELECT 0 AS start_ms, 0 AS first_seq, 0 AS entry_no WHERE 0', params: [] };
+      return { sql: 'SELECT 0 AS sort_ms, 0 AS sort_tie, 0 AS entry_no WHERE 0', params: [] };
     params.push(limit);
-    return { sql: `${arms.join(' UNION ')} ORDER BY start_ms, first_seq LIMIT ?`, params };
+    return { sql: `${arms.join(' UNION ')} ORDER BY sort_ms, sort_tie LIMIT ?`, params };
   }
 
   private textPlan(f: TimelineFilter, after: SortKey | null, limit: number) {
     const { where, params } = filterSql({ ...f, text: undefined }, CURRENT);
     if (after) {
-      where.push('(v.start_ms, v.first_seq) > (?, ?)');
-      params.push(after.startMs, after.firstSeq);
+      where.push('(v.sort_ms, v.sort_tie) > (?, ?)');
+      params.push(after.ms, after.tie);
     }
     const search = t('search');
     return {
-      sql: `SELECT v.start_ms, v.first_seq, v.entry_no FROM ${search}
+      sql: `SELECT v.sort_ms, v.sort_tie, v.entry_no FROM ${search}
             CROSS JOIN ${t('texts')} x ON x.text_no = ${search}.rowid AND x.to_seq IS NULL
             CROSS JOIN ${t('versions')} v ON v.entry_no = x.entry_no AND v.to_seq IS NULL
             WHERE ${search} MATCH ? ${where.length ? `AND ${where.join(' AND ')}` : ''}
-            ORDER BY v.start_ms, v.first_seq LIMIT ?`,
+            ORDER BY v.sort_ms, v.sort_tie LIMIT ?`,
       params: [f.text, ...params, limit],
     };
   }

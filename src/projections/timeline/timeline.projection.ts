@@ -14,30 +14,10 @@ import type { ApplyContext, Projection, ReadDb, TableNamer } from '../projection
 import { corrected, newDoc, withFollowUp, type FollowUp, type TimelineDoc } from './timeline.doc';
 import { KeyIndex } from './timeline.key-index';
 import { TIMELINE_TABLES, timelineSchema } from './timeline.schema';
-
-interface Current {
-  entry_no: number;
-  first_seq: number;
-  doc: string;
-}
+import { EntryVersions, type At } from './timeline.versions';
 
 function statements(db: ReadDb, t: TableNamer) {
   return {
-    insertEntry: db.prepare(`INSERT INTO ${t('entries')} (entry_id, first_seq) VALUES (?, ?)`),
-    current: db.prepare<[string], Current>(
-      `SELECT e.entry_no, e.first_seq, v.doc FROM ${t('entries')} e
-       JOIN ${t('versions')} v ON v.entry_no = e.entry_no AND v.to_seq IS NULL WHERE e.entry_id = ?`,
-    ),
-    currentByNo: db.prepare<[number], Current>(
-      `SELECT v.entry_no, v.first_seq, v.doc FROM ${t('versions')} v WHERE v.entry_no = ? AND v.to_seq IS NULL`,
-    ),
-    closeVersion: db.prepare(`UPDATE ${t('versions')} SET to_seq = ? WHERE entry_no = ? AND to_seq IS NULL`),
-    insertVersion: db.prepare(
-      `INSERT INTO ${t('versions')} (entry_no, entry_id, from_seq, to_seq, pos_commit, pos_prepare, change, is_primary, first_seq,
-         crisis_id, type, status, start_ms, end_ms, source_id, credibility, doc)
-       VALUES (@entryNo, @entryId, @seq, NULL, @commit, @prepare, @change, @primary, @firstSeq,
-         @crisisId, @type, @status, @startMs, @endMs, @sourceId, @credibility, @doc)`,
-    ),
     closeLinks: db.prepare(`UPDATE ${t('actor_links')} SET to_seq = ? WHERE entry_no = ? AND to_seq IS NULL`),
     insertLink: db.prepare(
       `INSERT OR IGNORE INTO ${t('actor_links')} (entry_no, actor_id, role, from_seq, to_seq) VALUES (?, ?, ?, ?, NULL)`,
@@ -62,39 +42,6 @@ function statements(db: ReadDb, t: TableNamer) {
 }
 
 type Sql = ReturnType<typeof statements>;
-
-/** Writes the entry's new version at `seq`, closing the one it replaces (`before`), and its keys. */
-function writeVersion(
-  sql: Sql,
-  keys: KeyIndex,
-  at: { event: LogEvent; seq: number },
-  entry: { no: number; firstSeq: number },
-  change: { before: TimelineDoc | null; doc: TimelineDoc },
-  primary: boolean,
-): void {
-  const { doc } = change;
-  const r = doc.report;
-  keys.update(entry.no, entry.firstSeq, change.before, doc);
-  sql.closeVersion.run(at.seq, entry.no);
-  sql.insertVersion.run({
-    entryNo: entry.no,
-    entryId: doc.entryId,
-    seq: at.seq,
-    commit: at.event.position.commit,
-    prepare: at.event.position.prepare,
-    change: primary && at.seq === entry.firstSeq ? 'added' : 'updated',
-    primary: primary ? 1 : 0,
-    firstSeq: entry.firstSeq,
-    crisisId: r.crisisId,
-    type: doc.type,
-    status: doc.status,
-    startMs: Date.parse(r.occurred.start),
-    endMs: Date.parse(r.occurred.end),
-    sourceId: r.attribution.sourceId,
-    credibility: doc.credibility?.value ?? null,
-    doc: JSON.stringify(doc),
-  });
-}
 
 /** Versions what the timeline filters on besides the row itself: actors and searchable text. */
 function writeIndexes(
@@ -145,7 +92,7 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 5,
+  version: 6,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
@@ -160,12 +107,7 @@ export const timelineProjection: Projection = {
   bind(db, t) {
     const sql = statements(db, t);
     const keys = new KeyIndex(db, t);
-    const load = (entryId: string) => {
-      const row = sql.current.get(entryId);
-      return row
-        ? { entry: { no: row.entry_no, firstSeq: row.first_seq }, doc: JSON.parse(row.doc) as TimelineDoc }
-        : null;
-    };
+    const versions = new EntryVersions(db, t, keys);
     /** The entry's history shows each event's data in its current shape. */
     const history = (event: LogEvent, entryId: string, seq: number): void => {
       const m = event.metadata;
@@ -182,27 +124,16 @@ export const timelineProjection: Projection = {
       );
     };
     /** `from` counters `to`: both entries get a version showing the link. */
-    const link = (
-      at: { event: LogEvent; seq: number },
-      from: string,
-      to: string,
-      how: 'dispute' | 'denial',
-    ): void => {
+    const link = (at: At, from: string, to: string, how: 'dispute' | 'denial'): void => {
       for (const [id, other, side] of [
         [from, to, 'counters'],
         [to, from, 'counteredBy'],
       ] as const) {
-        const found = load(id);
+        const found = versions.load(id);
         if (!found || found.doc[side].some((c) => c.entryId === other)) continue;
         const primary = at.event.stream === streamOf('entry', id);
-        writeVersion(
-          sql,
-          keys,
-          at,
-          found.entry,
-          { before: found.doc, doc: { ...found.doc, [side]: [...found.doc[side], { entryId: other, how }] } },
-          primary,
-        );
+        const doc = { ...found.doc, [side]: [...found.doc[side], { entryId: other, how }] };
+        versions.write(at, found.entry, found, doc, primary);
       }
     };
 
@@ -212,16 +143,16 @@ export const timelineProjection: Projection = {
         recordedAt: event.metadata.recordedAt,
         position: formatPosition(event.position),
       });
-      const entryNo = Number(sql.insertEntry.run(data.entryId, seq).lastInsertRowid);
-      writeVersion(sql, keys, { event, seq }, { no: entryNo, firstSeq: seq }, { before: null, doc }, true);
-      writeIndexes(sql, entryNo, seq, data, { actors: true, text: true });
+      const entry = versions.add(data.entryId, seq);
+      versions.write({ event, seq }, entry, null, doc, true);
+      writeIndexes(sql, entry.no, seq, data, { actors: true, text: true });
       history(event, data.entryId, seq);
       if (data.deniedEntryId !== undefined) link({ event, seq }, data.entryId, data.deniedEntryId, 'denial');
     };
 
     const followUp = (event: FollowUpLogEvent, seq: number): void => {
       const { entryId } = event.data;
-      const found = load(entryId);
+      const found = versions.load(entryId);
       if (!found) return;
       const changes = followUpChanges(event, found.doc);
       const doc = withFollowUp(found.doc, {
@@ -230,7 +161,7 @@ export const timelineProjection: Projection = {
         revision: Number(event.revision),
         position: formatPosition(event.position),
       });
-      writeVersion(sql, keys, { event, seq }, found.entry, { before: found.doc, doc }, true);
+      versions.write({ event, seq }, found.entry, found, doc, true);
       if (event.type === 'EntryCorrected') {
         const c = event.data.changes;
         writeIndexes(sql, found.entry.no, seq, doc.report, {
@@ -273,14 +204,14 @@ export const timelineProjection: Projection = {
       }
     };
     const relink = (
-      at: { event: LogEvent; seq: number },
+      at: At,
       entryId: string,
       change: (links: TimelineDoc['links']) => TimelineDoc['links'],
     ): void => {
-      const found = load(entryId);
+      const found = versions.load(entryId);
       if (!found) return;
       const doc = { ...found.doc, links: change(found.doc.links) };
-      writeVersion(sql, keys, at, found.entry, { before: found.doc, doc }, false);
+      versions.write(at, found.entry, found, doc, false);
     };
 
     /** Entries are indexed under the actors above theirs (`group` keys): the hierarchy is kept here. */
@@ -294,10 +225,7 @@ export const timelineProjection: Projection = {
       if (event.type === 'ActorDetailsChanged' && known === null) return;
       const parentId = d.parentId ?? known?.parentId;
       const memberOf = d.memberOf ?? known?.memberOf ?? [];
-      keys.setParents(d.actorId, { parentId, memberOf }, (entryNo) => {
-        const row = sql.currentByNo.get(entryNo);
-        return row ? { doc: JSON.parse(row.doc) as TimelineDoc, firstSeq: row.first_seq } : null;
-      });
+      keys.setParents(d.actorId, { parentId, memberOf }, (entryNo) => versions.loadByNo(entryNo));
     };
 
     const apply = (event: LogEvent, { seq }: ApplyContext): void => {

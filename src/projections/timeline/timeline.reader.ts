@@ -93,17 +93,17 @@ export class TimelineReader {
     const valid = validIn('v', scope);
     const { where, params } = filterSql(filter, scope);
     if (query.cursor) {
-      const [startMs, seq] = decodeCursor(query.cursor, 2);
-      where.push('(v.start_ms, v.first_seq) > (?, ?)');
-      params.push(startMs, seq);
+      const [ms, tie] = decodeCursor(query.cursor, 2);
+      where.push('(v.sort_ms, v.sort_tie) > (?, ?)');
+      params.push(ms, tie);
     }
     const limit = query.limit ?? 50;
     const start = scope.kind === 'seq' ? this.asOfPlanner.choose(filter, scope.seq, limit) : 'time';
     const from = this.asOfPlanner.from(start, filter, scope);
     const rows = this.db
-      .prepare<unknown[], { doc: string; start_ms: number; first_seq: number }>(
-        `SELECT v.doc, v.start_ms, v.first_seq FROM ${from.sql}
-         WHERE ${[...from.where, valid.sql, ...where].join(' AND ')} ORDER BY v.start_ms, v.first_seq LIMIT ?`,
+      .prepare<unknown[], { doc: string; sort_ms: number; sort_tie: number }>(
+        `SELECT v.doc, v.sort_ms, v.sort_tie FROM ${from.sql}
+         WHERE ${[...from.where, valid.sql, ...where].join(' AND ')} ORDER BY v.sort_ms, v.sort_tie LIMIT ?`,
       )
       .all(...from.params, ...valid.params, ...params, limit + 1);
     const more = rows.length > limit;
@@ -114,7 +114,7 @@ export class TimelineReader {
         page.map((r) => JSON.parse(r.doc) as TimelineDoc),
         scope,
       ),
-      nextCursor: more && last ? encodeCursor([last.start_ms, last.first_seq]) : null,
+      nextCursor: more && last ? encodeCursor([last.sort_ms, last.sort_tie]) : null,
     };
   }
 
@@ -127,7 +127,7 @@ export class TimelineReader {
     const limit = query.limit ?? 50;
     const keys = this.planner.keys(
       filter,
-      after ? { startMs: after[0] as number, firstSeq: after[1] as number } : null,
+      after ? { ms: after[0] as number, tie: after[1] as number } : null,
       limit + 1,
     );
     const more = keys.length > limit;
@@ -141,7 +141,7 @@ export class TimelineReader {
     const last = page[page.length - 1];
     return {
       items: await this.present(docs, CURRENT),
-      nextCursor: more && last ? encodeCursor([last.start_ms, last.first_seq]) : null,
+      nextCursor: more && last ? encodeCursor([last.sort_ms, last.sort_tie]) : null,
     };
   }
 

@@ -16,10 +16,12 @@ export const TIMELINE_TABLES = [
 ] as const;
 
 /**
- * The current timeline is read through \`keys\` (see timeline.keys.ts): one row per entry and
- * dimension value, in time order within a span class, with \`counts\` per value. System-time versioned rows: every event that changes an entry closes the entry's current version
- * (to_seq) and opens a new one (from_seq). Current reads take `to_seq IS NULL`; a read as of log
- * ordinal S takes `from_seq <= S < to_seq`; live feeds read the versions opened after a position.
+ * The current timeline is read through `keys` (see timeline.keys.ts): one row per entry and
+ * dimension value, in timeline order (sort_ms, sort_tie: timeline.order.ts) within a span class,
+ * with `counts` per value. Versions are system-time versioned rows: every event that changes an
+ * entry closes the entry's current version (to_seq) and opens a new one (from_seq). Current reads
+ * take `to_seq IS NULL`; a read as of log ordinal S takes `from_seq <= S < to_seq`; live feeds read
+ * the versions opened after a position.
  */
 export function timelineSchema(t: TableNamer): string {
   return `
@@ -44,12 +46,14 @@ CREATE TABLE IF NOT EXISTS ${t('versions')} (
   status TEXT NOT NULL,
   start_ms INTEGER NOT NULL,
   end_ms INTEGER NOT NULL,
+  sort_ms INTEGER NOT NULL,
+  sort_tie INTEGER NOT NULL,
   source_id TEXT NOT NULL,
   credibility INTEGER,
   doc TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ${t('current_by_entry')} ON ${t('versions')} (entry_no) WHERE to_seq IS NULL;
-CREATE INDEX IF NOT EXISTS ${t('versions_by_time')} ON ${t('versions')} (start_ms, first_seq);
+CREATE INDEX IF NOT EXISTS ${t('versions_by_time')} ON ${t('versions')} (sort_ms, sort_tie);
 CREATE INDEX IF NOT EXISTS ${t('versions_by_entry')} ON ${t('versions')} (entry_no, from_seq);
 CREATE INDEX IF NOT EXISTS ${t('versions_by_change')} ON ${t('versions')} (from_seq);
 CREATE TABLE IF NOT EXISTS ${t('actor_links')} (
@@ -85,11 +89,12 @@ CREATE TABLE IF NOT EXISTS ${t('keys')} (
   dim TEXT NOT NULL,
   value TEXT NOT NULL,
   span INTEGER NOT NULL,
+  sort_ms INTEGER NOT NULL,
+  sort_tie INTEGER NOT NULL,
   start_ms INTEGER NOT NULL,
-  first_seq INTEGER NOT NULL,
   end_ms INTEGER NOT NULL,
   entry_no INTEGER NOT NULL,
-  PRIMARY KEY (dim, value, span, start_ms, first_seq)
+  PRIMARY KEY (dim, value, span, sort_ms, sort_tie)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ${t('counts')} (
   dim TEXT NOT NULL,
