@@ -2,6 +2,7 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { READ_COMPONENTS } from './projections/openapi.responses';
 import { MAX_BATCH_ITEMS } from './chronology/batch-writer';
 import { describeProblems } from './http/problem-details';
 import { describeEventBodies } from './chronology/events/event-schemas';
@@ -82,6 +83,10 @@ async function buildApp(
       .addSecurityRequirements('bearer')
       .build(),
   );
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...READ_COMPONENTS },
+  };
   describeEventBodies(document, MAX_BATCH_ITEMS);
   describeProblems(document);
   // Health and metrics need no key (reads need none either when PUBLIC_READS is set).

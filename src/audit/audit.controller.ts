@@ -1,10 +1,18 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { Access } from '../auth/access.guard';
+import { arr, bool, instant, int, nullable, obj, position, str } from '../http/openapi-schema';
 import { isKeyEventType } from '../auth/access.model';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { RequireCaughtUp } from '../projections/caught-up.guard';
@@ -32,6 +40,9 @@ class ConsistencyQueryDto {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) to?: number;
 }
 
+const HASH = str({ format: 'byte', description: 'SHA-256, base64.' });
+const CHECKPOINT = obj({ size: int(), rootHash: HASH, signedAt: instant() });
+
 @ApiTags('audit')
 @Controller('v1/audit')
 @Access('audit')
@@ -47,6 +58,21 @@ export class AuditController {
     summary: 'The latest signed checkpoint (C2SP signed note); text/plain gives the note alone.',
   })
   @ApiProduces('application/json', 'text/plain')
+  @ApiOkResponse({
+    description: 'The checkpoint, or (text/plain) its signed note alone.',
+    content: {
+      'application/json': {
+        schema: obj({
+          size: int(),
+          rootHash: HASH,
+          signedAt: instant(),
+          note: str({ description: 'The C2SP signed note.' }),
+          publicKey: str(),
+        }),
+      },
+      'text/plain': { schema: str() },
+    },
+  })
   checkpoint(
     @Query(new Valid(SizeQueryDto)) query: SizeQueryDto,
     @Headers('accept') accept: string | undefined,
@@ -69,6 +95,7 @@ export class AuditController {
   @Get('checkpoints')
   @Access('read')
   @ApiOperation({ summary: 'Every checkpoint signed so far (sizes and roots), oldest first.' })
+  @ApiOkResponse({ description: 'Every checkpoint.', schema: obj({ items: arr(CHECKPOINT) }) })
   checkpoints() {
     return {
       items: this.audit.checkpoints
@@ -80,6 +107,7 @@ export class AuditController {
   @Get('public-key')
   @Access('read')
   @ApiOperation({ summary: 'The verifier key of the checkpoint signer (note format: name+id+key).' })
+  @ApiOkResponse({ description: 'The verifier key.', schema: obj({ publicKey: str() }) })
   publicKey() {
     return { publicKey: this.audit.publicKey };
   }
@@ -88,6 +116,19 @@ export class AuditController {
   @UseGuards(RequireCaughtUp)
   @Access('read')
   @ApiOperation({ summary: "Inclusion proof of an event in a signed checkpoint's tree (RFC 9162)." })
+  @ApiOkResponse({
+    description: 'The proof, with the checkpoint it is for.',
+    schema: obj({
+      eventId: str(),
+      leafIndex: int(),
+      position: position(),
+      leafHash: HASH,
+      treeSize: int(),
+      rootHash: HASH,
+      proof: arr(HASH),
+      checkpoint: str({ description: 'The signed note of the checkpoint.' }),
+    }),
+  })
   proof(@Param('eventId') eventId: string, @Query(new Valid(SizeQueryDto)) query: SizeQueryDto) {
     return this.audit.inclusion(eventId, query.treeSize);
   }
@@ -96,6 +137,10 @@ export class AuditController {
   @UseGuards(RequireCaughtUp)
   @Access('read')
   @ApiOperation({ summary: 'Consistency proof between two signed checkpoints (RFC 9162).' })
+  @ApiOkResponse({
+    description: 'The proof.',
+    schema: obj({ from: int(), to: int(), fromRoot: HASH, toRoot: HASH, proof: arr(HASH) }),
+  })
   consistency(@Query(new Valid(ConsistencyQueryDto)) query: ConsistencyQueryDto) {
     return this.audit.consistency(query.from, query.to);
   }
@@ -107,6 +152,11 @@ export class AuditController {
       "NDJSON export: every event with the leaf recorded for it, up to the latest checkpoint; API key events carry their data's SHA-256 instead of the data.",
   })
   @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description:
+      'One JSON object per line: the leaf (index, hash, recorded position) and its event (docs/audit-format.md). The tree size is in the x-tree-size header.',
+    content: { 'application/x-ndjson': { schema: str() } },
+  })
   log(@Query(new Valid(SizeQueryDto)) query: SizeQueryDto, @Res() reply: FastifyReply): void {
     const size = this.audit.checkpointAt(query.treeSize).size;
     const lines = exportLines(this.store, this.audit.tree, size);
@@ -123,6 +173,20 @@ export class AuditController {
   @ApiOperation({
     summary:
       'Re-reads the whole log and checks every event against its leaf and every signed checkpoint; names the first bad position.',
+  })
+  @ApiOkResponse({
+    description: 'The report: `ok` is false when an event or the tree does not match.',
+    schema: obj({
+      ok: bool(),
+      checked: int(),
+      redacted: int(),
+      rootHash: nullable(HASH),
+      checkpoints: arr(obj({ size: int(), matches: bool() })),
+      firstBad: nullable(obj({})),
+      treeProblem: nullable(str()),
+      treeSize: int(),
+      signer: str(),
+    }),
   })
   async verify() {
     const size = this.audit.tree.size;

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { arr, int, obj, str } from '../http/openapi-schema';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Access } from '../auth/access.guard';
@@ -92,6 +93,21 @@ export class ChronologyController {
   @ApiOperation({
     summary:
       'The event catalogue: every type a client may post, with its family, schema version, the JSON Schema of its data and an example.',
+  })
+  @ApiOkResponse({
+    description: 'Every event type.',
+    schema: obj({
+      items: arr(
+        obj({
+          type: str(),
+          family: str(),
+          schemaVersion: int(),
+          description: str(),
+          schema: obj({}, {}, { description: 'JSON Schema of the data (draft 2019-09 subset, inlined).' }),
+          example: obj({ type: str(), data: obj({}) }),
+        }),
+      ),
+    }),
   })
   eventTypes() {
     return {

@@ -1,9 +1,27 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
+import { bool, int, nullable, obj, position, str } from '../http/openapi-schema';
 import { EVENT_STORE, comparePositions, formatPosition, type EventStore } from '../event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
+
+const HEALTH = obj({
+  status: str({ enum: ['ok', 'degraded', 'down'] }),
+  ready: bool(),
+  store: obj({ up: bool(), driver: str({ enum: ['sqlite', 'eventstoredb'] }) }, { error: str() }),
+  projections: obj(
+    {
+      state: str(),
+      position: nullable(position('Where the read models stand.')),
+      events: int(),
+      head: nullable(position('The log’s last position.')),
+      behind: bool(),
+      caughtUp: bool(),
+    },
+    { lagEvents: int(), catchUp: obj({}), error: str() },
+  ),
+});
 
 @ApiTags('health')
 @Controller('health')
@@ -17,6 +35,7 @@ export class HealthController {
   /** Liveness: answers 200 while the process serves; the body says how the parts are. */
   @Get()
   @ApiOperation({ summary: 'Liveness, with the state of the event store and the projections (lag).' })
+  @ApiOkResponse({ description: 'How the parts are (200 while the process serves).', schema: HEALTH })
   async health() {
     return this.report();
   }
@@ -24,6 +43,8 @@ export class HealthController {
   /** Readiness: 503 until the store is up and the read models follow the log live. */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when the store is up and projections are live, else 503.' })
+  @ApiOkResponse({ description: 'Ready.', schema: HEALTH })
+  @ApiServiceUnavailableResponse({ description: 'Not ready (Retry-After: 1).', schema: HEALTH })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.report();
     if (!report.ready) void reply.status(503).header('retry-after', '1');

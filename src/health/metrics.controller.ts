@@ -1,9 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.guard';
 import { Metrics } from './metrics';
 
-@ApiExcludeController()
+@ApiTags('health')
 @Controller('metrics')
 @Access('public')
 export class MetricsController {
@@ -11,6 +11,15 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({
+    summary:
+      'Prometheus metrics: HTTP durations by route and status, projection events applied and position, event-store health, process figures.',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   async metricsText(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -10,7 +10,14 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, OmitType } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+  OmitType,
+} from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access.guard';
@@ -69,6 +76,13 @@ const uuid = new ParseUUIDPipe({
 });
 
 /** Server-Sent Events: `id:` is the log position; resume with Last-Event-ID or ?after=. */
+/** Every live route answers a Server-Sent Events stream (docs: README, "Live feeds"). */
+const EVENT_STREAM = {
+  description:
+    'Server-Sent Events: each message has `id:` (its log position, for Last-Event-ID), `event:` and JSON `data:`; comments keep the connection alive.',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
+
 @ApiTags('live')
 @Controller('v1')
 @Access('read')
@@ -82,6 +96,7 @@ export class LiveController {
   @Get('timeline/live')
   @UseGuards(RequireCaughtUp)
   @ApiProduces('text/event-stream')
+  @ApiOkResponse(EVENT_STREAM)
   @ApiOperation({
     summary:
       'Timeline rows as entries are added or updated (entry.added, entry.updated); same filters as the timeline.',
@@ -98,6 +113,7 @@ export class LiveController {
   @Get('actors/:actorId/live')
   @UseGuards(RequireCaughtUp)
   @ApiProduces('text/event-stream')
+  @ApiOkResponse(EVENT_STREAM)
   @ApiOperation({
     summary: 'Entries involving an actor (optionally its members), as they are added or updated.',
   })
@@ -117,6 +133,7 @@ export class LiveController {
   @Get('entries/:entryId/live')
   @UseGuards(RequireCaughtUp)
   @ApiProduces('text/event-stream')
+  @ApiOkResponse(EVENT_STREAM)
   @ApiOperation({ summary: 'One entry, each time it changes.' })
   async entryLive(
     @Param('entryId', uuid) entryId: string,
@@ -133,6 +150,7 @@ export class LiveController {
 
   @Get('events/live')
   @ApiProduces('text/event-stream')
+  @ApiOkResponse(EVENT_STREAM)
   @ApiOperation({
     summary:
       'The raw log for integrators: every event as stored (event.appended); API key events only for admins.',

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { READ_RESPONSES } from './openapi.responses';
 import { Access } from '../auth/access.guard';
 import { formatPosition } from '../event-store';
 import { AppError } from '../shared/errors';
@@ -12,6 +13,7 @@ export class ProjectionsAdminController {
   constructor(private readonly runner: ProjectionRunner) {}
 
   @Get()
+  @ApiOkResponse({ description: 'The runner and every projection.', schema: READ_RESPONSES.projections })
   @ApiOperation({ summary: 'Every projection with its digest, and where the runner stands.' })
   async list() {
     const { state, position, seq, error } = this.runner.state;
@@ -28,6 +30,7 @@ export class ProjectionsAdminController {
   }
 
   @Post(':name/rebuild')
+  @ApiOkResponse({ description: 'The digests before and after.', schema: READ_RESPONSES.rebuilt })
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { READ_RESPONSES } from '../openapi.responses';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { Access } from '../../auth/access.guard';
 import { ACTOR_KINDS } from '../../chronology/events';
@@ -47,6 +48,7 @@ export class ActorsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ description: 'A page of actors, by name.', schema: READ_RESPONSES.actors })
   @ApiOperation({ summary: 'Actors with their counts.' })
   @Header('content-type', 'application/json; charset=utf-8')
   async list(@Query(new Valid(ActorListQueryDto)) query: ActorListQueryDto): Promise<string> {
@@ -57,6 +59,7 @@ export class ActorsController {
   }
 
   @Get(':actorId')
+  @ApiOkResponse({ description: 'The actor, its members and what it did.', schema: READ_RESPONSES.actor })
   @ApiOperation({
     summary: 'The per-actor view: profile, involvement by role and type, claims, disputed claims.',
   })

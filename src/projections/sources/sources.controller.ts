@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { READ_RESPONSES } from '../openapi.responses';
 import { IsIn, IsOptional } from 'class-validator';
 import { Access } from '../../auth/access.guard';
 import { RELIABILITY } from '../../chronology/events';
@@ -30,6 +31,7 @@ export class SourcesController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ description: 'Every source with its grade.', schema: READ_RESPONSES.sources })
   @ApiOperation({ summary: 'Sources with their current reliability grade and counts.' })
   async list(@Query(new Valid(SourceListQueryDto)) query: SourceListQueryDto) {
     const position = this.consistency.position; // taken first: the read reflects at least this
@@ -37,6 +39,10 @@ export class SourcesController {
   }
 
   @Get(':sourceId')
+  @ApiOkResponse({
+    description: 'The source, its grading history and what cites it.',
+    schema: READ_RESPONSES.source,
+  })
   @ApiOperation({ summary: 'A source: grading history, entries it carried, corroborations it gave.' })
   async view(
     @Param('sourceId') sourceId: string,

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { READ_RESPONSES } from '../openapi.responses';
 import { Access } from '../../auth/access.guard';
 import { AppError } from '../../shared/errors';
 import { Valid } from '../../shared/validation';
@@ -29,7 +30,11 @@ export class TimelineController {
   ) {}
 
   @Get('timeline')
-  @ApiOperation({ summary: 'Entries ordered by when they happened (occurred start), then log position.' })
+  @ApiOkResponse({ description: 'A page of entries in timeline order.', schema: READ_RESPONSES.timeline })
+  @ApiOperation({
+    summary:
+      'Entries in timeline order (docs/ordering.md): by when they can have begun, finer precision first, links deciding within an overlap.',
+  })
   @Header('content-type', 'application/json; charset=utf-8')
   async timeline(@Query(new Valid(TimelineQueryDto)) query: TimelineQueryDto): Promise<string> {
     const position = this.consistency.position; // taken first: the read reflects at least this
@@ -39,6 +44,7 @@ export class TimelineController {
   }
 
   @Get('entries/:entryId')
+  @ApiOkResponse({ description: 'The entry with its history.', schema: READ_RESPONSES.entry })
   @ApiOperation({ summary: 'An entry as it stands now, with its full event history.' })
   async entry(
     @Param(
@@ -61,6 +67,7 @@ export class TimelineController {
   }
 
   @Get('crises')
+  @ApiOkResponse({ description: 'Every crisis.', schema: READ_RESPONSES.crises })
   @ApiOperation({ summary: 'Crises, with their entry counts.' })
   async crises(@Query(new Valid(AsOfQueryDto)) query: AsOfQueryDto) {
     const position = this.consistency.position;

@@ -1,0 +1,107 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { TestApp } from './harness';
+
+/**
+ * The OpenAPI document describes what the routes answer: every operation documents its success
+ * body, and the real answers of every JSON route, on the sample chronology, now and as of a
+ * position, validate against the documented schema.
+ */
+describe('documented response bodies (real HTTP, sample chronology)', () => {
+  let t: TestApp;
+  let document: any;
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  addFormats(ajv);
+
+  beforeAll(async () => {
+    t = await TestApp.start({ LOAD_SAMPLE: 'true' });
+    document = (await t.get('/openapi.json', { key: null })).body;
+    ajv.addSchema({ ...document, $id: 'openapi' });
+  }, 60_000);
+  afterAll(() => t.close());
+
+  const pointer = (...parts: string[]) =>
+    parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+  function schemaOf(method: string, path: string, status: string): ValidateFunction {
+    const content = document.paths[path]?.[method]?.responses?.[status]?.content;
+    expect({ method, path, status, json: Boolean(content?.['application/json']) }).toEqual({
+      method,
+      path,
+      status,
+      json: true,
+    });
+    return ajv.compile({
+      $ref: `openapi#/${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}`,
+    });
+  }
+
+  it('documents a success body for every operation', () => {
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries<any>(document.paths))
+      for (const [method, op] of Object.entries<any>(item)) {
+        const success = Object.entries<any>(op.responses).filter(([status]) => /^2/.test(status));
+        if (success.length === 0 || success.some(([, r]) => !r.content)) missing.push(`${method} ${path}`);
+      }
+    expect(missing).toEqual([]);
+  });
+
+  it('answers what it documents, on every JSON route', async () => {
+    const head = await t.head();
+    const page = (await t.get(`/v1/timeline?limit=5&minPosition=${head}`)).body;
+    const entryId = page.items[0].entryId as string;
+    const firstLine = (await t.get('/v1/audit/log')).text.split('\n')[0]!;
+    const eventId = JSON.parse(firstLine).event.id as string;
+    const checkpoints = (await t.get('/v1/audit/checkpoints')).body.items;
+    const reads: Array<[string, string]> = [
+      ['/v1/timeline', `/v1/timeline?limit=5&minPosition=${head}`],
+      ['/v1/timeline', `/v1/timeline?limit=5&atPosition=30&cursor=${page.nextCursor}`],
+      ['/v1/entries/{entryId}', `/v1/entries/${entryId}`],
+      ['/v1/entries/{entryId}', `/v1/entries/${entryId}?atPosition=${head}`],
+      ['/v1/crises', '/v1/crises'],
+      ['/v1/crises', '/v1/crises?atPosition=30'],
+      ['/v1/actors', '/v1/actors?limit=3'],
+      ['/v1/actors', '/v1/actors?limit=3&atPosition=30'],
+      ['/v1/actors/{actorId}', '/v1/actors/russia'],
+      ['/v1/actors/{actorId}', '/v1/actors/nato?includeMembers=true&atPosition=40'],
+      ['/v1/sources', '/v1/sources'],
+      ['/v1/sources/{sourceId}', '/v1/sources/itv-news'],
+      ['/v1/admin/projections', '/v1/admin/projections'],
+      ['/v1/me', '/v1/me'],
+      ['/v1/admin/keys', '/v1/admin/keys'],
+      ['/v1/audit/checkpoint', '/v1/audit/checkpoint'],
+      ['/v1/audit/checkpoints', '/v1/audit/checkpoints'],
+      ['/v1/audit/public-key', '/v1/audit/public-key'],
+      ['/v1/audit/proof/{eventId}', `/v1/audit/proof/${eventId}`],
+      ['/v1/audit/consistency', `/v1/audit/consistency?from=${checkpoints[0].size}`],
+      ['/v1/audit/verify', '/v1/audit/verify'],
+      ['/v1/event-types', '/v1/event-types'],
+      ['/health', '/health'],
+      ['/health/ready', '/health/ready'],
+    ];
+    const problems: unknown[] = [];
+    const check = (method: string, path: string, status: string, url: string, res: any) => {
+      expect({ url, status: res.status }).toEqual({ url, status: Number(status) });
+      const validate = schemaOf(method, path, status);
+      if (!validate(res.body)) problems.push({ url, errors: validate.errors });
+    };
+    for (const [path, url] of reads) check('get', path, '200', url, await t.get(url));
+
+    const issued = await t.post('/v1/admin/keys', { name: 'desk', role: 'reader' });
+    check('post', '/v1/admin/keys', '201', '/v1/admin/keys', issued);
+    const revoked = await t.request('DELETE', `/v1/admin/keys/${issued.body.keyId}`, { body: {} });
+    check('delete', '/v1/admin/keys/{keyId}', '200', '/v1/admin/keys/{keyId}', revoked);
+    const rebuilt = await t.post('/v1/admin/projections/sources/rebuild', {});
+    check('post', '/v1/admin/projections/{name}/rebuild', '200', 'rebuild', rebuilt);
+    expect(problems).toEqual([]);
+  });
+
+  it('fails a body that breaks the documented shape (the check is not vacuous)', async () => {
+    const res = await t.get('/v1/timeline?limit=1');
+    const validate = schemaOf('get', '/v1/timeline', '200');
+    expect(validate(res.body)).toBe(true);
+    const broken = structuredClone(res.body);
+    delete broken.items[0].occurred.start;
+    expect(validate(broken)).toBe(false);
+    expect(validate({ ...res.body, nextCursor: 5 })).toBe(false);
+  });
+});
