@@ -54,7 +54,17 @@ const TIMELINE_ITEM = obj(
     corroborations: int(),
     disputes: int(),
     corroboratedBy: arr(obj({ sourceId: str(), recordedAt: instant(), name: nullable(str()) })),
-    disputedBy: arr(obj({ byActorId: str(), reason: str(), recordedAt: instant(), name: nullable(str()) })),
+    disputedBy: arr(
+      obj(
+        { reason: str(), recordedAt: instant(), name: nullable(str()) },
+        { byActorId: str(), bySourceId: str(), field: str(), alternative: str(), counterEntryId: str() },
+      ),
+    ),
+    disputed: obj(
+      { wholeEntry: bool(), fields: arr(str()) },
+      {},
+      { description: 'What the disputes contest: the whole entry, and the report fields named.' },
+    ),
     counters: arr(obj({ entryId: str(), how: str({ enum: ['dispute', 'denial'] }) })),
     counteredBy: arr(obj({ entryId: str(), how: str({ enum: ['dispute', 'denial'] }) })),
     links: arr(
@@ -172,7 +182,8 @@ export const READ_RESPONSES = {
             entryId: str(),
             claimantId: str(),
             summary: str(),
-            disputedBy: named('actorId'),
+            disputedBy: obj({ actorId: nullable(str()), sourceId: nullable(str()), name: nullable(str()) }),
+            field: nullable(str({ description: 'The field disputed; null: the whole entry.' })),
             counterEntryId: nullable(str()),
             reason: str(),
             recordedAt: instant(),

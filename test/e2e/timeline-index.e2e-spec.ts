@@ -65,6 +65,8 @@ describe('the key index agrees with the versioned rows', () => {
     'minReliability=C&actor=russia&includeMembers=true',
     'type=TroopBuildupReported&status=reported&from=2022-02-01',
     'q=troops',
+    'disputed=*',
+    'disputed=*,occurred&actor=russia&includeMembers=true',
   ];
 
   it.each(filters)('timeline?%s: the same entries, current and as of the last position', async (filter) => {

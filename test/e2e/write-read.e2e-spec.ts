@@ -180,7 +180,8 @@ describe('POST /v1/events then the read side (embedded SQLite, real HTTP)', () =
     expect(res.body.disputedClaims).toEqual([
       expect.objectContaining({
         entryId: entries.TroopWithdrawalClaimed,
-        disputedBy: { actorId: 'nato', name: 'NATO' },
+        disputedBy: { actorId: 'nato', sourceId: null, name: 'NATO' },
+        field: null,
         reason: 'no withdrawal seen',
       }),
     ]);

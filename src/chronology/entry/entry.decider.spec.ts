@@ -72,6 +72,46 @@ describe('entry decider', () => {
         .thenRejects('rule_violated', /claimant/);
     });
 
+    it('a source disputes one field of a report carried by another source', () => {
+      const data = {
+        entryId,
+        bySourceId: 'ap',
+        field: 'occurred' as const,
+        alternative: 'the expulsion was announced a day later',
+        reason: 'AP reports the date otherwise',
+      };
+      spec
+        .given([reported])
+        .when({ kind: 'DisputeEntry', data })
+        .then([{ type: 'EntryDisputed', data }]);
+    });
+
+    it('the source that carried a report cannot dispute it', () => {
+      spec
+        .given([reported])
+        .when({
+          kind: 'DisputeEntry',
+          data: { entryId, bySourceId: report.attribution.sourceId, reason: 'x' },
+        })
+        .thenRejects('rule_violated', /carried this report/);
+    });
+
+    it('a field dispute names a field the entry has', () => {
+      spec
+        .given([reported])
+        .when({
+          kind: 'DisputeEntry',
+          data: { entryId, byActorId: 'russia', field: 'destination', reason: 'x' },
+        })
+        .thenRejects('rule_violated', /no field destination/);
+      const diplomat = { entryId, byActorId: 'russia', field: 'diplomat' as const, reason: 'not him' };
+      const named = reportData({ diplomat: { name: 'Bart Gorman', title: 'deputy chief of mission' } });
+      spec
+        .given([{ type: 'DiplomatExpelled', data: named }])
+        .when({ kind: 'DisputeEntry', data: diplomat })
+        .then([{ type: 'EntryDisputed', data: diplomat }]);
+    });
+
     it('an entry cannot be its own counter-claim', () => {
       spec
         .given([reported])

@@ -11,6 +11,7 @@ import type {
   ReportData,
 } from '../events/event-data';
 import { isReportEvent, type ReportTypeName } from '../events/report-type-names';
+import { REPORT_COMMON_FIELDS } from '../events/vocabulary';
 
 export type ReportEvent = { readonly type: ReportTypeName; readonly data: ReportData };
 export type FollowUpEvent =
@@ -58,7 +59,10 @@ function evolve(state: EntryState, event: EntryEvent): EntryState {
     case 'EntryCorroborated':
       return { ...state, corroboratedBy: [...state.corroboratedBy, event.data.sourceId] };
     case 'EntryDisputed':
-      return { ...state, disputedBy: [...state.disputedBy, event.data.byActorId] };
+      return {
+        ...state,
+        disputedBy: [...state.disputedBy, event.data.byActorId ?? `source:${event.data.bySourceId}`],
+      };
     case 'EntryCorrected':
       return { ...state, report: applyCorrection(state.report, event.data.changes) };
     case 'EntryRetracted':
@@ -84,6 +88,9 @@ function existing(state: EntryState, entryId: string, allowRetracted = false): R
 
 const rule = (message: string): AppError => new AppError('rule_violated', message);
 
+/** Fields every report can have, given or not: a dispute may name them on any entry. */
+const COMMON_FIELDS: ReadonlySet<string> = new Set(REPORT_COMMON_FIELDS);
+
 function decide(command: EntryCommand, state: EntryState): EntryEvent[] {
   switch (command.kind) {
     case 'ReportEntry':
@@ -100,12 +107,18 @@ function decide(command: EntryCommand, state: EntryState): EntryEvent[] {
     }
     case 'DisputeEntry': {
       const entry = existing(state, command.data.entryId);
-      const { byActorId, counterEntryId } = command.data;
+      const { byActorId, bySourceId, counterEntryId, field } = command.data;
       if (counterEntryId === command.data.entryId) throw rule('an entry cannot be its own counter-claim');
       if (entry.report.actors.some((a) => a.actorId === byActorId && a.role === 'claimant')) {
         throw rule(
           `${byActorId} is the claimant of this entry; correct or retract it instead of disputing it`,
         );
+      }
+      if (bySourceId !== undefined && bySourceId === entry.report.attribution.sourceId) {
+        throw rule(`source ${bySourceId} carried this report; correct or retract it instead of disputing it`);
+      }
+      if (field !== undefined && !COMMON_FIELDS.has(field) && !(field in entry.report)) {
+        throw rule(`a ${entry.type} entry has no field ${field} to dispute`);
       }
       return [{ type: 'EntryDisputed', data: command.data }];
     }

@@ -96,8 +96,15 @@ export async function planFollowUp(
     }
     case 'EntryDisputed': {
       const d = dto as EntryDisputedDto;
+      if (d.byActorId === undefined && d.bySourceId === undefined) {
+        throw AppError.validation([
+          { path: 'data.byActorId', message: 'name who disputes: data.byActorId, data.bySourceId or both' },
+        ]);
+      }
       command = { kind: 'DisputeEntry', data: toPlain({ ...d }) };
-      refs = [{ kind: 'actor', id: d.byActorId, path: 'data.byActorId' }];
+      if (d.byActorId !== undefined) refs.push({ kind: 'actor', id: d.byActorId, path: 'data.byActorId' });
+      if (d.bySourceId !== undefined)
+        refs.push({ kind: 'source', id: d.bySourceId, path: 'data.bySourceId' });
       if (d.counterEntryId) refs.push({ kind: 'entry', id: d.counterEntryId, path: 'data.counterEntryId' });
       break;
     }

@@ -6,6 +6,7 @@ import type {
   ActorRole,
   ContactMode,
   Credibility,
+  DisputableField,
   LinkRelation,
   PloverType,
   QuantityKind,
@@ -126,9 +127,13 @@ export interface EntryCorroboratedData {
   readonly note?: string;
 }
 
+/** A dispute by an actor or a source (at least one), of the whole entry or of one `field`. */
 export interface EntryDisputedData {
   readonly entryId: string;
-  readonly byActorId: string;
+  readonly byActorId?: string;
+  readonly bySourceId?: string;
+  readonly field?: DisputableField;
+  readonly alternative?: string;
   readonly counterEntryId?: string;
   readonly reason: string;
 }

@@ -84,6 +84,44 @@ export const LINK_RELATIONS = [
 ] as const;
 export type LinkRelation = (typeof LINK_RELATIONS)[number];
 
+/** The fields every report type has (given or not), besides its entry id, crisis and codes. */
+export const REPORT_COMMON_FIELDS = [
+  'summary',
+  'quote',
+  'occurred',
+  'reportedAt',
+  'location',
+  'actors',
+  'attribution',
+  'quantities',
+] as const;
+
+/**
+ * Fields of a report a dispute can name: the common fields and the types' own. A field-level
+ * dispute contests that field only; the rest of the entry stands.
+ */
+export const DISPUTABLE_FIELDS = [
+  ...REPORT_COMMON_FIELDS,
+  'equipment',
+  'unit',
+  'origin',
+  'destination',
+  'assets',
+  'diplomat',
+  'weapons',
+  'targets',
+  'agreement',
+  'allegation',
+  'denies',
+  'mode',
+  'status',
+  'measures',
+  'territories',
+  'market',
+  'changePercent',
+] as const;
+export type DisputableField = (typeof DISPUTABLE_FIELDS)[number];
+
 export const CONTACT_MODES = [
   'phone',
   'visit',

@@ -103,7 +103,7 @@ export class ActorsReader {
     const names = new Map(
       (
         await this.names(
-          did.disputedClaims.map((d) => d.disputedBy.actorId),
+          did.disputedClaims.flatMap((d) => (d.disputedBy.actorId ? [d.disputedBy.actorId] : [])),
           scope,
         )
       ).map((a) => [a.actorId, a.name]),
@@ -115,7 +115,10 @@ export class ActorsReader {
       ...did,
       disputedClaims: did.disputedClaims.map((d) => ({
         ...d,
-        disputedBy: { ...d.disputedBy, name: names.get(d.disputedBy.actorId) ?? null },
+        disputedBy: {
+          ...d.disputedBy,
+          name: d.disputedBy.actorId ? (names.get(d.disputedBy.actorId) ?? null) : null,
+        },
       })),
     };
   }

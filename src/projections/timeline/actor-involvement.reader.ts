@@ -136,7 +136,9 @@ export class ActorInvolvementReader {
       .all(...q.params, limit)
       .map((r) => {
         const dispute = JSON.parse(r.dispute) as {
-          byActorId: string;
+          byActorId?: string;
+          bySourceId?: string;
+          field?: string;
           counterEntryId?: string;
           reason: string;
           recordedAt: string;
@@ -147,7 +149,8 @@ export class ActorInvolvementReader {
           entryId: r.entry_id,
           claimantId: claimant?.actorId ?? ids[0]!,
           summary: r.summary,
-          disputedBy: { actorId: dispute.byActorId },
+          disputedBy: { actorId: dispute.byActorId ?? null, sourceId: dispute.bySourceId ?? null },
+          field: dispute.field ?? null,
           counterEntryId: dispute.counterEntryId ?? null,
           reason: dispute.reason,
           recordedAt: dispute.recordedAt,

@@ -17,7 +17,10 @@ export interface DisputedClaim {
   readonly entryId: string;
   readonly claimantId: string;
   readonly summary: string;
-  readonly disputedBy: { readonly actorId: string };
+  /** Who disputes: an actor, a source, or both. */
+  readonly disputedBy: { readonly actorId: string | null; readonly sourceId: string | null };
+  /** The field disputed; null: the whole entry. */
+  readonly field: string | null;
   readonly counterEntryId: string | null;
   readonly reason: string;
   readonly recordedAt: string;

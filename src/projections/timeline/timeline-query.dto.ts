@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
+import { DISPUTABLE_FIELDS, ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
 import { AsOfQueryDto, BooleanParam, CommaList, LimitParam } from '../read-query.dto';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -57,6 +57,17 @@ export class TimelineQueryDto extends AsOfQueryDto {
   @IsOptional()
   @IsUUID()
   linkedTo?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Entries whose disputes contest any of these report fields, comma-separated; `*`: disputes of the whole entry.',
+    example: 'occurred,quantities',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsIn([...DISPUTABLE_FIELDS, '*'], { each: true })
+  disputed?: string[];
 
   @ApiPropertyOptional({ description: 'Statuses, comma-separated.', example: 'disputed,refuted' })
   @IsOptional()

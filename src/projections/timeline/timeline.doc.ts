@@ -19,8 +19,12 @@ export interface TimelineDoc {
     note?: string;
     recordedAt: string;
   }>;
+  /** Disputes by an actor, a source or both; of one `field` of the report, or of all of it. */
   readonly disputes: ReadonlyArray<{
-    byActorId: string;
+    byActorId?: string;
+    bySourceId?: string;
+    field?: string;
+    alternative?: string;
     counterEntryId?: string;
     reason: string;
     recordedAt: string;

@@ -23,6 +23,8 @@ export interface TimelineFilter {
   readonly entryId?: string;
   /** Entries linked with this one, either way. */
   readonly linkedTo?: string;
+  /** Entries whose disputes contest any of these fields (`*`: the whole entry). */
+  readonly disputed?: readonly string[];
 }
 
 /** Parses a from/to bound: an instant with an offset, or a date (UTC) taken as its start or its end. */
@@ -64,6 +66,7 @@ export function timelineFilter(
     actor: query.actor ? { id: query.actor, withMembers: query.includeMembers ?? false } : undefined,
     maxReliabilityRank: query.minReliability ? 'ABCDEF'.indexOf(query.minReliability) + 1 : undefined,
     linkedTo: query.linkedTo,
+    disputed: query.disputed?.length ? [...new Set(query.disputed)] : undefined,
     text,
   };
 }
@@ -96,6 +99,12 @@ export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; p
     add(
       `EXISTS (SELECT 1 FROM json_each(v.doc, '$.links') l WHERE json_extract(l.value, '$.entryId') = ?)`,
       f.linkedTo,
+    );
+  }
+  if (f.disputed) {
+    add(
+      `EXISTS (SELECT 1 FROM json_each(v.doc, '$.disputes') d WHERE coalesce(json_extract(d.value, '$.field'), '*') IN (${list(f.disputed)}))`,
+      ...f.disputed,
     );
   }
   if (f.maxReliabilityRank !== undefined) {

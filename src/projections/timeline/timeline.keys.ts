@@ -10,9 +10,11 @@ import type { SortKey } from './timeline.order';
  * Dimensions: `all` (every entry), `crisis`, `type`, `status`, `source` (the source it is
  * attributed to: minimum reliability is the sources graded so now), `actor` (actors named in the
  * entry) and `group` (those actors and every actor above them, by parent or membership: "with
- * members"), `linked` (entries linked with it, either way, by links in force).
+ * members"), `linked` (entries linked with it, either way, by links in force), `disputed` (what
+ * its disputes contest: a field's name, or `*` for the whole entry).
  */
-export type KeyDim = 'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' | 'group' | 'linked';
+export type KeyDim =
+  'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' | 'group' | 'linked' | 'disputed';
 
 /**
  * Entries fall in span classes by the length of their occurred interval. Within a class the
@@ -47,6 +49,9 @@ export type Ancestry = (actorId: string) => readonly string[];
 
 const SEP = '\u001f';
 
+/** The `disputed` key value of a dispute of the whole entry. */
+export const WHOLE_ENTRY = '*';
+
 /** The (dim, value) pairs an entry is indexed under. */
 export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, string]> {
   const actors = new Set(doc.report.actors.map((a) => a.actorId));
@@ -61,6 +66,10 @@ export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, 
     ...[...actors].map((a): [KeyDim, string] => ['actor', a]),
     ...[...groups].map((g): [KeyDim, string] => ['group', g]),
     ...[...new Set(doc.links.map((l) => l.entryId))].map((e): [KeyDim, string] => ['linked', e]),
+    ...[...new Set(doc.disputes.map((d) => d.field ?? WHOLE_ENTRY))].map((f): [KeyDim, string] => [
+      'disputed',
+      f,
+    ]),
   ];
 }
 

@@ -44,6 +44,7 @@ function drivers(f: TimelineFilter, graded: () => string[]): Driver[] {
   if (f.types) out.push({ dim: 'type', values: f.types });
   if (f.statuses) out.push({ dim: 'status', values: f.statuses });
   if (f.linkedTo !== undefined) out.push({ dim: 'linked', values: [f.linkedTo] });
+  if (f.disputed) out.push({ dim: 'disputed', values: f.disputed });
   return out;
 }
 

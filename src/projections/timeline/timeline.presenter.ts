@@ -1,4 +1,4 @@
-import type { ReportData } from '../../chronology/events';
+import { REPORT_COMMON_FIELDS, type ReportData } from '../../chronology/events';
 import type { ActorName } from '../actors/actors.reader';
 import type { SourceSummary } from '../sources/sources.reader';
 import type { TimelineDoc } from './timeline.doc';
@@ -14,8 +14,12 @@ export function namedIn(docs: readonly TimelineDoc[]): { actorIds: string[]; sou
   const actorIds: string[] = [];
   const sourceIds: string[] = [];
   for (const d of docs) {
-    actorIds.push(...d.report.actors.map((a) => a.actorId), ...d.disputes.map((x) => x.byActorId));
+    actorIds.push(...d.report.actors.map((a) => a.actorId));
     sourceIds.push(d.report.attribution.sourceId, ...d.corroborations.map((c) => c.sourceId));
+    for (const x of d.disputes) {
+      if (x.byActorId) actorIds.push(x.byActorId);
+      if (x.bySourceId) sourceIds.push(x.bySourceId);
+    }
   }
   return { actorIds, sourceIds };
 }
@@ -32,23 +36,20 @@ export function nameBook(actors: readonly ActorName[], sources: readonly SourceS
   };
 }
 
-const COMMON_FIELDS = new Set([
-  'entryId',
-  'crisisId',
-  'summary',
-  'quote',
-  'occurred',
-  'reportedAt',
-  'location',
-  'actors',
-  'attribution',
-  'quantities',
-  'codes',
-]);
+const COMMON_FIELDS: ReadonlySet<string> = new Set(['entryId', 'crisisId', ...REPORT_COMMON_FIELDS, 'codes']);
 
 /** The type's own fields of a report (diplomat, destination, mode...). */
 export function detailsOf(report: ReportData): Record<string, unknown> {
   return Object.fromEntries(Object.entries(report).filter(([k]) => !COMMON_FIELDS.has(k)));
+}
+
+/**
+ * What the entry's disputes contest: the whole entry (a dispute naming no field) and the fields
+ * named, each once. The status is `disputed` either way; this says of what.
+ */
+export function disputedParts(doc: TimelineDoc): { wholeEntry: boolean; fields: string[] } {
+  const fields = [...new Set(doc.disputes.flatMap((d) => (d.field ? [d.field] : [])))].sort();
+  return { wholeEntry: doc.disputes.some((d) => !d.field), fields };
 }
 
 /** One timeline item: the entry as it stands, with claimant, source, grade and status. */
@@ -85,7 +86,11 @@ export function presentEntry(doc: TimelineDoc, names: NameBook) {
     corroborations: doc.corroborations.length,
     disputes: doc.disputes.length,
     corroboratedBy: doc.corroborations.map((c) => ({ ...c, name: names.source(c.sourceId)?.name ?? null })),
-    disputedBy: doc.disputes.map((d) => ({ ...d, name: names.actor(d.byActorId) })),
+    disputedBy: doc.disputes.map((d) => ({
+      ...d,
+      name: d.byActorId ? names.actor(d.byActorId) : (names.source(d.bySourceId!)?.name ?? null),
+    })),
+    disputed: disputedParts(doc),
     counters: doc.counters,
     counteredBy: doc.counteredBy,
     links: doc.links,

@@ -70,7 +70,10 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
     case 'EntryDisputed': {
       const d = event.data;
       const dispute = {
-        byActorId: d.byActorId,
+        ...(d.byActorId ? { byActorId: d.byActorId } : {}),
+        ...(d.bySourceId ? { bySourceId: d.bySourceId } : {}),
+        ...(d.field ? { field: d.field } : {}),
+        ...(d.alternative ? { alternative: d.alternative } : {}),
         reason: d.reason,
         recordedAt: at,
         ...(d.counterEntryId ? { counterEntryId: d.counterEntryId } : {}),
@@ -92,7 +95,7 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 6,
+  version: 7,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
