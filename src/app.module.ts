@@ -13,6 +13,7 @@ import { actorsProjection } from './projections/actors/actors.projection';
 import { logProjection } from './projections/log/log.projection';
 import { ProjectionsModule } from './projections/projections.module';
 import { sourcesProjection } from './projections/sources/sources.projection';
+import { measuresProjection } from './projections/measures/measures.projection';
 import { timelineProjection } from './projections/timeline/timeline.projection';
 import type { Clock } from './shared/clock';
 import type { DataDirLock } from './shared/data-dir-lock';
@@ -56,6 +57,7 @@ export class AppModule {
           timelineProjection,
           actorsProjection,
           sourcesProjection,
+          measuresProjection,
           accessProjection,
           auditProjection,
         ]),

@@ -26,6 +26,8 @@ import type { CrisisRegisteredDto, SourceGradedDto, SourceRegisteredDto } from '
 import { entryDecider, type EntryEvent, type EntryState } from './entry/entry.decider';
 import { planFollowUp } from './entry/follow-up.intake';
 import { planLink, planUnlink } from './link/link.intake';
+import { planMeasure, planMeasureStatus } from './measure/measure.intake';
+import type { MeasureRegisteredDto, MeasureStatusChangedDto } from './dto/measure.dto';
 import type { EntryLinkedDto, EntryUnlinkedDto } from './dto/link.dto';
 import { planReport } from './entry/report.intake';
 import { KNOWN_TYPES, lookupEventType } from './events/catalogue';
@@ -94,7 +96,8 @@ export class ChronologyService {
         },
       );
     }
-    const needed = type.family === 'report' ? 'report' : 'edit';
+    // Measures change as reporting says: reporters record them, as they record reports.
+    const needed = type.family === 'report' || type.family === 'measure' ? 'report' : 'edit';
     if (!context.principal.permissions.has(needed)) {
       throw new AppError(
         'forbidden',
@@ -134,6 +137,10 @@ export class ChronologyService {
         return planActor(type, dto as Parameters<typeof planActor>[1]);
       case 'source':
         return planSource(type, dto as SourceRegisteredDto | SourceGradedDto);
+      case 'measure':
+        return type.name === 'MeasureRegistered'
+          ? planMeasure(dto as MeasureRegisteredDto)
+          : planMeasureStatus(dto as MeasureStatusChangedDto);
       case 'crisis':
         return planCrisis(dto as CrisisRegisteredDto);
     }

@@ -9,12 +9,14 @@ const FIELD: Record<Reference['kind'], string> = {
   source: 'sourceId',
   crisis: 'crisisId',
   entry: 'entryId',
+  measure: 'measureId',
 };
 const NOUN: Record<Reference['kind'], string> = {
   actor: 'actor',
   source: 'source',
   crisis: 'crisis',
   entry: 'entry',
+  measure: 'measure',
 };
 const MAX_KNOWN = 100_000;
 

@@ -140,6 +140,33 @@ const CITATION = obj({ entryId: str(), type: str(), occurredStart: instant(), su
 
 const withAll = (a: JsonSchema, b: JsonSchema): JsonSchema => ({ allOf: [a, b] });
 
+const RECORDED = { recordedAt: instant(), position: position('Where it was recorded.'), principal: str() };
+const MEASURE_CHANGE = obj(
+  {
+    measureId: str(),
+    status: str(),
+    effective: OCCURRED,
+    sourceId: str(),
+    codes: obj({ cameo: arr(str()) }, { plover: obj({ type: str() }) }),
+    ...RECORDED,
+  },
+  { plannedFor: OCCURRED, until: OCCURRED, entryId: str(), note: str() },
+);
+const MEASURE = obj(
+  {
+    measureId: str(),
+    crisisId: str(),
+    kind: str(),
+    name: str(),
+    byActorIds: arr(str()),
+    targetActorIds: arr(str()),
+    ...RECORDED,
+    state: nullable({ ...MEASURE_CHANGE, description: 'The change in effect at `at`; null: none yet.' }),
+    at: instant('The valid time the state is given at.'),
+  },
+  { description: str() },
+);
+
 /** Components the read routes refer to. */
 export const READ_COMPONENTS: Record<string, JsonSchema> = { TimelineItem: TIMELINE_ITEM, AsOf: AS_OF };
 
@@ -210,6 +237,11 @@ export const READ_RESPONSES = {
     error: nullable(str()),
     items: arr(obj({ name: str(), digest: str() })),
   }),
+  measures: obj({ items: arr(MEASURE), position: position() }, { asOf: ref('AsOf') }),
+  measure: withAll(
+    MEASURE,
+    obj({ history: arr(MEASURE_CHANGE), position: position() }, { asOf: ref('AsOf') }),
+  ),
   rebuilt: obj({
     name: str(),
     before: str({ description: 'Digest before the rebuild.' }),

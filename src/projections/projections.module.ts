@@ -23,6 +23,7 @@ import { ActorsController } from './actors/actors.controller';
 import { ActorsReader } from './actors/actors.reader';
 import { LogReader } from './log/log.reader';
 import { SourcesController } from './sources/sources.controller';
+import { MeasuresController } from './measures/measures.controller';
 import { SourcesReader } from './sources/sources.reader';
 import { ActorInvolvementReader } from './timeline/actor-involvement.reader';
 import { TimelineController } from './timeline/timeline.controller';
@@ -83,7 +84,13 @@ export class ProjectionsModule {
     return {
       module: ProjectionsModule,
       global: true,
-      controllers: [TimelineController, ActorsController, SourcesController, ProjectionsAdminController],
+      controllers: [
+        TimelineController,
+        ActorsController,
+        SourcesController,
+        MeasuresController,
+        ProjectionsAdminController,
+      ],
       providers: [
         { provide: LogReader, inject: [READ_DB], useFactory: (db: ReadDb) => new LogReader(db) },
         { provide: SourcesReader, inject: [READ_DB], useFactory: (db: ReadDb) => new SourcesReader(db) },

@@ -51,6 +51,22 @@ describe('documented response bodies (real HTTP, sample chronology)', () => {
     const entryId = page.items[0].entryId as string;
     const firstLine = (await t.get('/v1/audit/log')).text.split('\n')[0]!;
     const eventId = JSON.parse(firstLine).event.id as string;
+    await t.append('MeasureRegistered', {
+      measureId: 'm',
+      crisisId: page.items[0].crisisId,
+      kind: 'travel-ban',
+      name: 'a ban',
+      byActorIds: ['united-kingdom'],
+      targetActorIds: ['russia'],
+    });
+    const changed = await t.append('MeasureStatusChanged', {
+      measureId: 'm',
+      status: 'planned',
+      effective: { start: '2022-02-20', timezone: 'UTC' },
+      plannedFor: { start: '2022-03', timezone: 'UTC' },
+      sourceId: 'itv-news',
+      entryId,
+    });
     const checkpoints = (await t.get('/v1/audit/checkpoints')).body.items;
     const reads: Array<[string, string]> = [
       ['/v1/timeline', `/v1/timeline?limit=5&minPosition=${head}`],
@@ -75,6 +91,10 @@ describe('documented response bodies (real HTTP, sample chronology)', () => {
       ['/v1/audit/consistency', `/v1/audit/consistency?from=${checkpoints[0].size}`],
       ['/v1/audit/verify', '/v1/audit/verify'],
       ['/v1/event-types', '/v1/event-types'],
+      ['/v1/measures', `/v1/measures?minPosition=${changed.position}`],
+      ['/v1/measures', `/v1/measures?atPosition=${head}`],
+      ['/v1/measures/{measureId}', `/v1/measures/m?minPosition=${changed.position}`],
+      ['/v1/measures/{measureId}', `/v1/measures/m?at=2022-01-01&atPosition=${changed.position}`],
       ['/health', '/health'],
       ['/health/ready', '/health/ready'],
     ];

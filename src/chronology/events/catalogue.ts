@@ -1,6 +1,7 @@
 import type { EventType } from './event-type';
 import { FOLLOW_UP_TYPES } from './follow-up.events';
 import { LINK_TYPES } from './link.events';
+import { MEASURE_TYPES } from './measure.events';
 import { ACTOR_TYPES, CRISIS_TYPES, SOURCE_TYPES } from './registry.events';
 import { REPORT_TYPES } from './report.events';
 
@@ -8,6 +9,7 @@ const ALL_TYPES = [
   ...REPORT_TYPES,
   ...FOLLOW_UP_TYPES,
   ...LINK_TYPES,
+  ...MEASURE_TYPES,
   ...ACTOR_TYPES,
   ...SOURCE_TYPES,
   ...CRISIS_TYPES,

@@ -8,6 +8,8 @@ import type {
   Credibility,
   DisputableField,
   LinkRelation,
+  MeasureKind,
+  MeasureState,
   PloverType,
   QuantityKind,
   Reliability,
@@ -119,6 +121,35 @@ export type ReportData = ReportCommon & AnyReportFields;
  * never given by a client; the server recomputes them when a correction changes what they depend on.
  */
 export type CorrectableReport = Partial<Omit<ReportCommon, 'entryId' | 'crisisId'>> & AnyReportFields;
+
+/** A measure one party takes against another (sanctions, an airspace closure...), as an entity. */
+export interface MeasureRegisteredData {
+  readonly measureId: string;
+  readonly crisisId: string;
+  readonly kind: MeasureKind;
+  readonly name: string;
+  readonly description?: string;
+  /** Who takes the measure. */
+  readonly byActorIds: readonly string[];
+  /** Whom it is against. */
+  readonly targetActorIds: readonly string[];
+}
+
+/** A measure moves to a state of its lifecycle, from `effective`, as a source says. */
+export interface MeasureStatusChangedData {
+  readonly measureId: string;
+  readonly status: MeasureState;
+  /** When the state applies from (for a plan or an announcement: when it was made). */
+  readonly effective: Temporal;
+  /** When it is planned to take effect (planned, announced, proposed). */
+  readonly plannedFor?: Temporal;
+  /** Until when it is to stay in force (imposed, extended). */
+  readonly until?: Temporal;
+  readonly sourceId: string;
+  /** The report that states the change, when it is in the chronology. */
+  readonly entryId?: string;
+  readonly note?: string;
+}
 
 export interface EntryCorroboratedData {
   readonly entryId: string;

@@ -1,6 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 
-export type EventFamily = 'report' | 'follow-up' | 'link' | 'actor' | 'source' | 'crisis';
+export type EventFamily = 'report' | 'follow-up' | 'link' | 'measure' | 'actor' | 'source' | 'crisis';
 
 /** CAMEO / PLOVER / ACLED codes of an event: mapped to the reference taxonomies, never invented. */
 export interface Codes {

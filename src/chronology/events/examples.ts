@@ -71,6 +71,22 @@ export const EXAMPLES: Readonly<Record<KnownTypeName, Data>> = {
   },
   EntryRetracted: { entryId: ENTRY, reason: 'the outlet withdrew the report' },
   CredibilityAssessed: { entryId: ENTRY, credibility: 2, rationale: 'two independent sources' },
+  MeasureRegistered: {
+    measureId: 'uk-sanctions-russian-banks-2022',
+    crisisId: 'russia-ukraine-2022',
+    kind: 'sanctions',
+    name: 'UK sanctions on five Russian banks',
+    byActorIds: ['united-kingdom'],
+    targetActorIds: ['russia'],
+  },
+  MeasureStatusChanged: {
+    measureId: 'uk-sanctions-russian-banks-2022',
+    status: 'announced',
+    effective: { start: '2022-02-22', timezone: 'Europe/London' },
+    plannedFor: { start: '2022-02-22', timezone: 'Europe/London' },
+    sourceId: 'itv-news',
+    note: 'announced in the Commons',
+  },
   EntryLinked: {
     fromEntryId: ENTRY,
     toEntryId: OTHER_ENTRY,

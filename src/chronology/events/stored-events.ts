@@ -12,6 +12,8 @@ import type {
   EntryLinkedData,
   EntryUnlinkedData,
   EntryRetractedData,
+  MeasureRegisteredData,
+  MeasureStatusChangedData,
   ReportDataOf,
   SourceGradedData,
   SourceRegisteredData,
@@ -33,6 +35,8 @@ export type StoredData = { readonly [K in ReportTypeName]: ReportDataOf<K> } & {
   readonly CrisisRegistered: CrisisRegisteredData;
   readonly EntryLinked: EntryLinkedData;
   readonly EntryUnlinked: EntryUnlinkedData;
+  readonly MeasureRegistered: MeasureRegisteredData;
+  readonly MeasureStatusChanged: MeasureStatusChangedData;
   readonly ApiKeyIssued: ApiKeyIssuedData;
   readonly ApiKeyRevoked: ApiKeyRevokedData;
 };

@@ -133,5 +133,37 @@ export const CONTACT_MODES = [
 ] as const;
 export type ContactMode = (typeof CONTACT_MODES)[number];
 
+/** Kinds of measure: sanctions and the other steps one party takes against another. */
+export const MEASURE_KINDS = [
+  'sanctions',
+  'asset-freeze',
+  'export-control',
+  'trade-restriction',
+  'travel-ban',
+  'airspace-closure',
+  'energy-project-halt',
+  'treaty-suspension',
+  'diplomatic-downgrade',
+  'other',
+] as const;
+export type MeasureKind = (typeof MEASURE_KINDS)[number];
+
+/**
+ * The states of a measure's lifecycle: before it is in force (discussed, proposed, planned,
+ * announced), in force (imposed, extended, partly-lifted), suspended, and lifted.
+ */
+export const MEASURE_STATES = [
+  'discussed',
+  'proposed',
+  'planned',
+  'announced',
+  'imposed',
+  'extended',
+  'partly-lifted',
+  'suspended',
+  'lifted',
+] as const;
+export type MeasureState = (typeof MEASURE_STATES)[number];
+
 export const SANCTION_STATUSES = ['threatened', 'imposed'] as const;
 export type SanctionStatus = (typeof SANCTION_STATUSES)[number];

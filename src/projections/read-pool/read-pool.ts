@@ -67,6 +67,7 @@ export class ReadPool {
         sources: this.remote('sources', parse),
         actors: this.remote('actors', parse),
         timeline: this.remote('timeline', parse),
+        measures: this.remote('measures', parse),
         digests: this.remote('digests', parse),
       }) satisfies Record<ReaderName, object>;
     this.readers = remotes(true) as unknown as PooledReaders;

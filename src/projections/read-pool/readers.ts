@@ -2,6 +2,7 @@ import type { ReadDb } from '../projection';
 import { ActorsReader } from '../actors/actors.reader';
 import { DigestReader } from '../projection-digest';
 import { LogReader } from '../log/log.reader';
+import { MeasuresReader } from '../measures/measures.reader';
 import { SourcesReader } from '../sources/sources.reader';
 import { ActorInvolvementReader } from '../timeline/actor-involvement.reader';
 import { TimelineReader } from '../timeline/timeline.reader';
@@ -12,6 +13,7 @@ export interface Readers {
   readonly sources: SourcesReader;
   readonly actors: ActorsReader;
   readonly timeline: TimelineReader;
+  readonly measures: MeasuresReader;
   readonly digests: DigestReader;
 }
 
@@ -19,7 +21,14 @@ export function createReaders(db: ReadDb): Readers {
   const sources = new SourcesReader(db);
   const actors = new ActorsReader(db, new ActorInvolvementReader(db));
   const timeline = new TimelineReader(db, actors, sources);
-  return { log: new LogReader(db), sources, actors, timeline, digests: new DigestReader(db) };
+  return {
+    log: new LogReader(db),
+    sources,
+    actors,
+    timeline,
+    measures: new MeasuresReader(db),
+    digests: new DigestReader(db),
+  };
 }
 
 type AsyncKeys<T> = {
@@ -66,6 +75,7 @@ export function jsonReaders(readers: PooledReaders): JsonReaders {
     sources: wrap(readers.sources),
     actors: wrap(readers.actors),
     timeline: wrap(readers.timeline),
+    measures: wrap(readers.measures),
     digests: wrap(readers.digests),
   } satisfies Record<ReaderName, object> as unknown as JsonReaders;
 }
