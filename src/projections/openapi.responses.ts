@@ -87,7 +87,24 @@ const TIMELINE_ITEM = obj(
   {
     quote: str(),
     reportedAt: instant(),
-    location: obj({}),
+    locations: arr(
+      obj(
+        {
+          name: str(),
+          role: str({ enum: ['where', 'target', 'origin', 'destination'] }),
+          geoPrecision: int(),
+        },
+        {
+          countryCode: str(),
+          disputed: bool(),
+          claimedBy: arr(str()),
+          admin1: str(),
+          lat: { type: 'number' },
+          lon: { type: 'number' },
+        },
+      ),
+    ),
+    location: obj({ name: str() }, {}, { description: 'Deprecated: the first of `locations`.' }),
     quantities: arr(obj({})),
     retraction: obj({ reason: str(), recordedAt: instant() }),
   },

@@ -66,6 +66,8 @@ describe('the key index agrees with the versioned rows', () => {
     'type=TroopBuildupReported&status=reported&from=2022-02-01',
     'q=troops',
     'disputed=*',
+    'country=UA,RU',
+    'country=UA&actor=ukraine&includeMembers=true',
     'disputed=*,occurred&actor=russia&includeMembers=true',
   ];
 

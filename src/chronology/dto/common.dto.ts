@@ -21,7 +21,14 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { PRECISIONS, type Precision } from '../../shared/time';
-import { ACTOR_ROLES, QUANTITY_KINDS, type ActorRole, type QuantityKind } from '../events/vocabulary';
+import {
+  ACTOR_ROLES,
+  LOCATION_ROLES,
+  QUANTITY_KINDS,
+  type ActorRole,
+  type LocationRole,
+  type QuantityKind,
+} from '../events/vocabulary';
 
 /** Actor, source and crisis ids: lowercase slugs such as `russia` or `ukraine-mod`. */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -46,9 +53,22 @@ export class OccurredDto {
   @IsOptional() @IsString() @Length(1, 64) timezone?: string;
 }
 
+/**
+ * A place: `countryCode`, or for a place under dispute `disputed: true` and the states claiming it
+ * (`claimedBy`), never one side's code alone.
+ */
 export class LocationDto {
   @Text(200) name!: string;
-  @IsISO31661Alpha2() countryCode!: string;
+  /** What the place is to the report (default: where it happened). */
+  @IsOptional() @IsIn(LOCATION_ROLES) role?: LocationRole;
+  @IsOptional() @IsISO31661Alpha2() countryCode?: string;
+  @IsOptional() @IsBoolean() disputed?: boolean;
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(10)
+  @IsISO31661Alpha2({ each: true })
+  claimedBy?: string[];
   @IsOptional() @Text(200) admin1?: string;
   @IsOptional() @IsNumber() @Min(-90) @Max(90) lat?: number;
   @IsOptional() @IsNumber() @Min(-180) @Max(180) lon?: number;
@@ -116,7 +136,14 @@ export class ReportBaseDto {
   @IsOptional() @Text(4000) quote?: string;
   @IsDefined() @ValidateNested() @Type(() => OccurredDto) occurred!: OccurredDto;
   @IsOptional() @IsString() @Length(4, 40) reportedAt?: string;
+  /** One place (where it happened); `locations` names several, each with its role. */
   @IsOptional() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => LocationDto)
+  locations?: LocationDto[];
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

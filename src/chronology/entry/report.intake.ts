@@ -5,7 +5,7 @@ import { streamOf } from '../events/streams';
 import { planWith, type CommandPlan, type Reference } from '../command-plan';
 import type { AttributionDto, ReportBaseDto } from '../dto/common.dto';
 import type { EventType } from '../events/event-type';
-import type { Attribution, ReportData } from '../events/event-data';
+import type { Attribution, Location, ReportData } from '../events/event-data';
 import type { ReportTypeName } from '../events/report-type-names';
 import { entryDecider } from './entry.decider';
 
@@ -14,8 +14,10 @@ export function normaliseReportFields(
   dto: Partial<ReportBaseDto>,
   prefix: string,
   errors: FieldError[],
-): Partial<Pick<ReportData, 'occurred' | 'reportedAt' | 'attribution'>> {
-  const out: { -readonly [K in 'occurred' | 'reportedAt' | 'attribution']?: ReportData[K] } = {};
+): Partial<Pick<ReportData, 'occurred' | 'reportedAt' | 'attribution' | 'locations'>> {
+  const out: {
+    -readonly [K in 'occurred' | 'reportedAt' | 'attribution' | 'locations']?: ReportData[K];
+  } = {};
   if (dto.occurred) {
     const parsed = parseTemporal(dto.occurred, `${prefix}.occurred`);
     errors.push(...parsed.errors);
@@ -25,6 +27,9 @@ export function normaliseReportFields(
     out.reportedAt = parseInstant(dto.reportedAt, `${prefix}.reportedAt`, errors);
   if (dto.attribution)
     out.attribution = normaliseAttribution(dto.attribution, `${prefix}.attribution`, errors);
+  if (dto.location !== undefined || dto.locations !== undefined) {
+    Object.assign(out, { location: undefined, locations: normaliseLocations(dto, prefix, errors) });
+  }
   if (dto.actors) {
     if (!dto.actors.some((a) => a.role === 'claimant')) {
       errors.push({
@@ -41,6 +46,48 @@ export function normaliseReportFields(
     });
   }
   return out;
+}
+
+/**
+ * `location` (one place, where it happened) or `locations` (several, each with a role, `where` by
+ * default); each place has a country code, or is disputed between at least two claimants.
+ */
+function normaliseLocations(dto: Partial<ReportBaseDto>, prefix: string, errors: FieldError[]): Location[] {
+  if (dto.location !== undefined && dto.locations !== undefined) {
+    errors.push({ path: `${prefix}.location`, message: 'give location or locations, not both' });
+    return [];
+  }
+  const [given, path] =
+    dto.locations !== undefined
+      ? [dto.locations, `${prefix}.locations`]
+      : [[dto.location!], `${prefix}.location`];
+  return given.map((l, i) => {
+    const at = dto.locations !== undefined ? `${path}.${i}` : path;
+    if (l.disputed) {
+      if (!l.claimedBy)
+        errors.push({
+          path: `${at}.claimedBy`,
+          message: 'a disputed place names the states claiming it (claimedBy)',
+        });
+      if (l.countryCode !== undefined)
+        errors.push({
+          path: `${at}.countryCode`,
+          message: "a disputed place takes claimedBy, not one side's countryCode",
+        });
+    } else {
+      if (l.countryCode === undefined)
+        errors.push({
+          path: `${at}.countryCode`,
+          message: 'countryCode is required, unless the place is disputed (disputed: true, claimedBy)',
+        });
+      if (l.claimedBy !== undefined)
+        errors.push({
+          path: `${at}.claimedBy`,
+          message: 'claimedBy is for a disputed place (disputed: true)',
+        });
+    }
+    return { ...l, role: l.role ?? 'where' };
+  });
 }
 
 function normaliseAttribution(a: AttributionDto, path: string, errors: FieldError[]): Attribution {

@@ -16,8 +16,36 @@ describe('decoding stored events', () => {
       const stored = log[i]!;
       expect(e).toMatchObject({ id: stored.id, type: stored.type, position: stored.position });
       expect(e.recorded).toBe(stored);
-      // Every type but ApiKeyIssued is still at version 1: its data reads back unchanged.
-      if (e.type !== 'ApiKeyIssued') expect(e.data).toEqual(stored.data);
+      // Reports (and corrections) of version 1 named one `location`: it reads as `locations`, a
+      // `where`. Every other field, and every other type but ApiKeyIssued, reads back unchanged.
+      if (e.type === 'ApiKeyIssued') return;
+      const { location, ...rest } = stored.data as Record<string, unknown>;
+      expect(e.data).toEqual(
+        location ? { ...rest, locations: [{ ...(location), role: 'where' }] } : rest,
+      );
+    });
+    const located = decoded.filter((e) => 'locations' in e.data);
+    expect(located.length).toBeGreaterThan(0);
+    expect(located.every((e) => !('location' in e.data))).toBe(true);
+  });
+
+  it('upcasts a version 1 correction of the place to one of the places', () => {
+    const stored: RecordedEvent = {
+      ...log.find((e) => e.type === 'EntryCorrected')!,
+      data: {
+        entryId: 'a46da07f-0d04-5763-a4fa-cc3eff47ba8e',
+        changes: { location: { name: 'Kharkiv', countryCode: 'UA', geoPrecision: 2 }, summary: 's' },
+        reason: 'r',
+      },
+      schemaVersion: 1,
+    };
+    expect(decodeEvent(stored).data).toEqual({
+      entryId: 'a46da07f-0d04-5763-a4fa-cc3eff47ba8e',
+      changes: {
+        locations: [{ name: 'Kharkiv', countryCode: 'UA', geoPrecision: 2, role: 'where' }],
+        summary: 's',
+      },
+      reason: 'r',
     });
   });
 

@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
 } from '../../event-store';
 import { CATALOGUE } from './catalogue';
+import { REPORT_TYPE_NAMES } from './report-type-names';
 import { OPAQUE_TYPE, type LogEvent, type StoredEventType } from './stored-events';
 
 /** The current schema version of every stored event type: the catalogue's, and the access events'. */
@@ -21,12 +22,27 @@ export const CURRENT_VERSIONS: Readonly<Record<StoredEventType, number>> = {
 
 type Upcaster = (data: JsonObject) => JsonObject;
 
+/** Schema version 1 of a report named one place, `location`; version 2 names `locations`, each with a role. */
+function locationsOf<T extends JsonObject>(data: T): JsonObject {
+  const { location, ...rest } = data;
+  return location === undefined
+    ? rest
+    : { ...rest, locations: [{ ...(location as JsonObject), role: 'where' }] };
+}
+
+const REPORT_V1: Readonly<Record<number, Upcaster>> = { 1: locationsOf };
+
 /**
  * How data of an older schema version becomes the next one's: UPCASTERS[type][v] turns version v
  * into v + 1. Stored events are never rewritten (the audit log commits to them as they are); they
  * are upcast each time they are read.
  */
 const UPCASTERS: Partial<Record<StoredEventType, Readonly<Record<number, Upcaster>>>> = {
+  ...Object.fromEntries(REPORT_TYPE_NAMES.map((name) => [name, REPORT_V1])),
+  // A correction of version 1 could replace `location`: it now replaces `locations`.
+  EntryCorrected: {
+    1: (data) => ({ ...data, changes: locationsOf(data.changes as JsonObject) }),
+  },
   // Version 1 stored the key's plain SHA-256 as keyHash; version 2 stores an HMAC. The old hash
   // cannot become an HMAC: it is carried as legacySha256, which keeps such keys usable.
   ApiKeyIssued: {

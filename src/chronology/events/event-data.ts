@@ -8,6 +8,7 @@ import type {
   Credibility,
   DisputableField,
   LinkRelation,
+  LocationRole,
   MeasureKind,
   MeasureState,
   PloverType,
@@ -45,9 +46,16 @@ export interface Quantity {
   readonly asReported: string;
 }
 
+/**
+ * A place a report names, with its role. A place under dispute between states carries
+ * `disputed: true` and the states that claim it (`claimedBy`) instead of one side's country code.
+ */
 export interface Location {
   readonly name: string;
-  readonly countryCode: string;
+  readonly role: LocationRole;
+  readonly countryCode?: string;
+  readonly disputed?: boolean;
+  readonly claimedBy?: readonly string[];
   readonly admin1?: string;
   readonly lat?: number;
   readonly lon?: number;
@@ -62,7 +70,8 @@ export interface ReportCommon {
   readonly quote?: string;
   readonly occurred: Temporal;
   readonly reportedAt?: string;
-  readonly location?: Location;
+  /** The places the report names (schema version 1 had one `location`: upcast to a `where`). */
+  readonly locations?: readonly Location[];
   readonly actors: readonly ActorRef[];
   readonly attribution: Attribution;
   readonly quantities?: readonly Quantity[];

@@ -40,7 +40,7 @@ export const EXAMPLES: Readonly<Record<KnownTypeName, Data>> = {
   }),
   ShellingAlleged: report({
     targets: ['kindergarten'],
-    location: { name: 'Stanytsia Luhanska', countryCode: 'UA', geoPrecision: 2 },
+    locations: [{ name: 'Stanytsia Luhanska', role: 'where', countryCode: 'UA', geoPrecision: 2 }],
   }),
   CeasefireViolationReported: report({
     agreement: 'Minsk',

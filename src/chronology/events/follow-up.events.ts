@@ -25,7 +25,7 @@ export const EntryDisputed = eventType({
 
 export const EntryCorrected = eventType({
   name: 'EntryCorrected',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'follow-up',
   dto: EntryCorrectedDto,
   description: 'Correctable fields of the report are changed; the original stays in the history.',

@@ -38,7 +38,7 @@ const CONTACT: Record<ContactMode, Codes> = {
 
 export const TroopBuildupReported = eventType({
   name: 'TroopBuildupReported',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: TroopBuildupReportedDto,
   description: 'Forces reported massing or moving towards an area.',
@@ -51,7 +51,7 @@ export const TroopBuildupReported = eventType({
 
 export const TroopWithdrawalClaimed = eventType({
   name: 'TroopWithdrawalClaimed',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: TroopWithdrawalClaimedDto,
   description: 'A party claims forces are pulling back (de-escalation).',
@@ -60,7 +60,7 @@ export const TroopWithdrawalClaimed = eventType({
 
 export const DeploymentAnnounced = eventType({
   name: 'DeploymentAnnounced',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: DeploymentAnnouncedDto,
   description: 'A party announces sending forces or assets somewhere.',
@@ -69,7 +69,7 @@ export const DeploymentAnnounced = eventType({
 
 export const DiplomatExpelled = eventType({
   name: 'DiplomatExpelled',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: DiplomatExpelledDto,
   description: 'A state expels a diplomat of another.',
@@ -78,7 +78,7 @@ export const DiplomatExpelled = eventType({
 
 export const ShellingAlleged = eventType({
   name: 'ShellingAlleged',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: ShellingAllegedDto,
   description: 'Artillery or heavy-weapons fire alleged by a party.',
@@ -91,7 +91,7 @@ export const ShellingAlleged = eventType({
 
 export const CeasefireViolationReported = eventType({
   name: 'CeasefireViolationReported',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: CeasefireViolationReportedDto,
   description: 'Violations of a ceasefire line reported.',
@@ -100,7 +100,7 @@ export const CeasefireViolationReported = eventType({
 
 export const StatementMade = eventType({
   name: 'StatementMade',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: StatementMadeDto,
   description: 'A public statement by an actor.',
@@ -109,7 +109,7 @@ export const StatementMade = eventType({
 
 export const AccusationMade = eventType({
   name: 'AccusationMade',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: AccusationMadeDto,
   description: 'An actor accuses another of something.',
@@ -118,7 +118,7 @@ export const AccusationMade = eventType({
 
 export const DenialIssued = eventType({
   name: 'DenialIssued',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: DenialIssuedDto,
   description: 'An actor denies an accusation or a claim.',
@@ -127,7 +127,7 @@ export const DenialIssued = eventType({
 
 export const DiplomaticContactHeld = eventType({
   name: 'DiplomaticContactHeld',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: DiplomaticContactHeldDto,
   description: 'A call, visit, meeting or letter between parties.',
@@ -136,7 +136,7 @@ export const DiplomaticContactHeld = eventType({
 
 export const SanctionsAnnounced = eventType({
   name: 'SanctionsAnnounced',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: SanctionsAnnouncedDto,
   description: 'Sanctions threatened or imposed.',
@@ -148,7 +148,7 @@ export const SanctionsAnnounced = eventType({
 
 export const RecognitionRequested = eventType({
   name: 'RecognitionRequested',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: RecognitionRequestedDto,
   description: 'A request that territories be recognised (CAMEO 022, appeal for diplomatic cooperation).',
@@ -157,7 +157,7 @@ export const RecognitionRequested = eventType({
 
 export const RecognitionDeclared = eventType({
   name: 'RecognitionDeclared',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: RecognitionDeclaredDto,
   description: 'Diplomatic recognition granted (CAMEO 054).',
@@ -166,7 +166,7 @@ export const RecognitionDeclared = eventType({
 
 export const MarketMoveReported = eventType({
   name: 'MarketMoveReported',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: MarketMoveReportedDto,
   description: 'Economic context: a market moved (no CAMEO code).',
@@ -175,7 +175,7 @@ export const MarketMoveReported = eventType({
 
 export const IncidentReported = eventType({
   name: 'IncidentReported',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'report',
   dto: IncidentReportedDto,
   description: 'Anything else, with a PLOVER type given by the poster.',

@@ -90,7 +90,7 @@ export const REPORT_COMMON_FIELDS = [
   'quote',
   'occurred',
   'reportedAt',
-  'location',
+  'locations',
   'actors',
   'attribution',
   'quantities',
@@ -121,6 +121,13 @@ export const DISPUTABLE_FIELDS = [
   'changePercent',
 ] as const;
 export type DisputableField = (typeof DISPUTABLE_FIELDS)[number];
+
+/**
+ * What a place is to a report: where it happened, what was targeted, where forces or people came
+ * from, where they went.
+ */
+export const LOCATION_ROLES = ['where', 'target', 'origin', 'destination'] as const;
+export type LocationRole = (typeof LOCATION_ROLES)[number];
 
 export const CONTACT_MODES = [
   'phone',

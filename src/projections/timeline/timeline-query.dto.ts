@@ -1,5 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+} from 'class-validator';
 import { DISPUTABLE_FIELDS, ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../../chronology/events';
 import { AsOfQueryDto, BooleanParam, CommaList, LimitParam } from '../read-query.dto';
 
@@ -68,6 +78,26 @@ export class TimelineQueryDto extends AsOfQueryDto {
   @IsArray()
   @IsIn([...DISPUTABLE_FIELDS, '*'], { each: true })
   disputed?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'Entries naming a place in any of these countries (ISO 3166-1 alpha-2), comma-separated; a disputed place counts for each state claiming it.',
+    example: 'UA',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsISO31661Alpha2({ each: true })
+  country?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Entries naming a place of this name (case does not matter).',
+    example: 'Kharkiv',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  place?: string;
 
   @ApiPropertyOptional({ description: 'Statuses, comma-separated.', example: 'disputed,refuted' })
   @IsOptional()

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import { tablesOf } from '../projection';
 import { validIn, type Scope } from '../scope';
 import { reliabilitySql } from '../sources/sources.reader';
+import { placeKey } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
 import type { TimelineQueryDto } from './timeline-query.dto';
 
@@ -25,6 +26,10 @@ export interface TimelineFilter {
   readonly linkedTo?: string;
   /** Entries whose disputes contest any of these fields (`*`: the whole entry). */
   readonly disputed?: readonly string[];
+  /** Entries naming a place in any of these countries (ISO 3166-1 alpha-2). */
+  readonly countries?: readonly string[];
+  /** Entries naming a place of this name (lower case, see placeKey). */
+  readonly place?: string;
 }
 
 /** Parses a from/to bound: an instant with an offset, or a date (UTC) taken as its start or its end. */
@@ -67,6 +72,8 @@ export function timelineFilter(
     maxReliabilityRank: query.minReliability ? 'ABCDEF'.indexOf(query.minReliability) + 1 : undefined,
     linkedTo: query.linkedTo,
     disputed: query.disputed?.length ? [...new Set(query.disputed)] : undefined,
+    countries: query.country?.length ? [...new Set(query.country)] : undefined,
+    place: query.place === undefined ? undefined : placeKey(query.place),
     text,
   };
 }
@@ -105,6 +112,20 @@ export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; p
     add(
       `EXISTS (SELECT 1 FROM json_each(v.doc, '$.disputes') d WHERE coalesce(json_extract(d.value, '$.field'), '*') IN (${list(f.disputed)}))`,
       ...f.disputed,
+    );
+  }
+  if (f.countries) {
+    add(
+      `EXISTS (SELECT 1 FROM json_each(v.doc, '$.report.locations') l WHERE json_extract(l.value, '$.countryCode') IN (${list(f.countries)})
+         OR EXISTS (SELECT 1 FROM json_each(l.value, '$.claimedBy') c WHERE c.value IN (${list(f.countries)})))`,
+      ...f.countries,
+      ...f.countries,
+    );
+  }
+  if (f.place !== undefined) {
+    add(
+      `EXISTS (SELECT 1 FROM json_each(v.doc, '$.report.locations') l WHERE lower(trim(json_extract(l.value, '$.name'))) = ?)`,
+      f.place,
     );
   }
   if (f.maxReliabilityRank !== undefined) {

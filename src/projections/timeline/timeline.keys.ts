@@ -11,10 +11,21 @@ import type { SortKey } from './timeline.order';
  * attributed to: minimum reliability is the sources graded so now), `actor` (actors named in the
  * entry) and `group` (those actors and every actor above them, by parent or membership: "with
  * members"), `linked` (entries linked with it, either way, by links in force), `disputed` (what
- * its disputes contest: a field's name, or `*` for the whole entry).
+ * its disputes contest: a field's name, or `*` for the whole entry), `country` (of each place it
+ * names; a disputed place under each state claiming it) and `place` (each place's name, lower case).
  */
 export type KeyDim =
-  'all' | 'crisis' | 'type' | 'status' | 'source' | 'actor' | 'group' | 'linked' | 'disputed';
+  | 'all'
+  | 'crisis'
+  | 'type'
+  | 'status'
+  | 'source'
+  | 'actor'
+  | 'group'
+  | 'linked'
+  | 'disputed'
+  | 'country'
+  | 'place';
 
 /**
  * Entries fall in span classes by the length of their occurred interval. Within a class the
@@ -49,6 +60,19 @@ export type Ancestry = (actorId: string) => readonly string[];
 
 const SEP = '\u001f';
 
+/** How a place name is indexed and looked up: case and surrounding spaces do not matter. */
+export const placeKey = (name: string): string => name.trim().toLocaleLowerCase('en');
+
+/** The countries of the places an entry names: a disputed place counts for each state claiming it. */
+function countriesOf(doc: TimelineDoc): Set<string> {
+  const out = new Set<string>();
+  for (const l of doc.report.locations ?? []) {
+    if (l.countryCode) out.add(l.countryCode);
+    for (const c of l.claimedBy ?? []) out.add(c);
+  }
+  return out;
+}
+
 /** The `disputed` key value of a dispute of the whole entry. */
 export const WHOLE_ENTRY = '*';
 
@@ -69,6 +93,11 @@ export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, 
     ...[...new Set(doc.disputes.map((d) => d.field ?? WHOLE_ENTRY))].map((f): [KeyDim, string] => [
       'disputed',
       f,
+    ]),
+    ...[...countriesOf(doc)].map((c): [KeyDim, string] => ['country', c]),
+    ...[...new Set((doc.report.locations ?? []).map((l) => placeKey(l.name)))].map((p): [KeyDim, string] => [
+      'place',
+      p,
     ]),
   ];
 }

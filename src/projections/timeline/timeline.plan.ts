@@ -45,6 +45,8 @@ function drivers(f: TimelineFilter, graded: () => string[]): Driver[] {
   if (f.statuses) out.push({ dim: 'status', values: f.statuses });
   if (f.linkedTo !== undefined) out.push({ dim: 'linked', values: [f.linkedTo] });
   if (f.disputed) out.push({ dim: 'disputed', values: f.disputed });
+  if (f.countries) out.push({ dim: 'country', values: f.countries });
+  if (f.place !== undefined) out.push({ dim: 'place', values: [f.place] });
   return out;
 }
 

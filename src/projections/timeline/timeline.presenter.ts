@@ -68,7 +68,7 @@ export function presentEntry(doc: TimelineDoc, names: NameBook) {
     ...(r.quote ? { quote: r.quote } : {}),
     occurred: r.occurred,
     ...(r.reportedAt ? { reportedAt: r.reportedAt } : {}),
-    ...(r.location ? { location: r.location } : {}),
+    ...(r.locations?.length ? { locations: r.locations, location: r.locations[0] } : {}),
     claimants: r.actors.filter((a) => a.role === 'claimant').map((a) => actor(a.actorId)),
     actors: r.actors.map((a) => ({ ...actor(a.actorId), role: a.role })),
     source: { sourceId: r.attribution.sourceId, name: source?.name ?? null, reliability },

@@ -58,7 +58,12 @@ function writeIndexes(
   if (parts.text) {
     sql.closeText.run(seq, entryNo);
     const { lastInsertRowid } = sql.insertText.run(entryNo, seq);
-    sql.insertSearch.run(lastInsertRowid, report.summary, report.quote ?? '', report.location?.name ?? '');
+    sql.insertSearch.run(
+      lastInsertRowid,
+      report.summary,
+      report.quote ?? '',
+      (report.locations ?? []).map((l) => l.name).join(' · '),
+    );
   }
 }
 
@@ -95,7 +100,7 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 7,
+  version: 8,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
@@ -169,7 +174,7 @@ export const timelineProjection: Projection = {
         const c = event.data.changes;
         writeIndexes(sql, found.entry.no, seq, doc.report, {
           actors: c.actors !== undefined,
-          text: c.summary !== undefined || c.quote !== undefined || c.location !== undefined,
+          text: c.summary !== undefined || c.quote !== undefined || c.locations !== undefined,
         });
       }
       history(event, entryId, seq);
