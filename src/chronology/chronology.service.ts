@@ -40,6 +40,7 @@ import type { BatchItemOutcome } from './batch.types';
 import { before, type OwnEvent } from './history';
 import { ReferenceChecker } from './reference-checker';
 import { planSource } from './source/source.intake';
+import { sourceDecider, type SourceEvent } from './source/source.decider';
 
 export type { PostEventResult, WriteContext } from './command-plan';
 
@@ -124,9 +125,16 @@ export class ChronologyService {
         (await history(streamOf('entry', id), { id: eventId, type: type.name })) as EntryEvent[],
       );
     switch (type.family) {
-      case 'report':
+      case 'report': {
         // A retried report must land on the same entry: its id derives from the event id.
-        return planReport(type, dto as ReportBaseDto, deriveId('entry', eventId));
+        const report = dto as ReportBaseDto;
+        const claimant = report.actors.some((a) => a.role === 'claimant')
+          ? undefined
+          : await this.sourceActor(report.attribution.sourceId, (stream) =>
+              history(stream, { id: eventId, type: type.name }),
+            );
+        return planReport(type, report, deriveId('entry', eventId), claimant);
+      }
       case 'follow-up':
         return planFollowUp(type, dto as EntryFollowUpDto, entry);
       case 'link':
@@ -144,6 +152,18 @@ export class ChronologyService {
       case 'crisis':
         return planCrisis(dto as CrisisRegisteredDto);
     }
+  }
+
+  /**
+   * The actor a source reports on its own account as (its affiliatedActorId), read from the
+   * source's stream: it stands as the claimant of a report that names none.
+   */
+  private async sourceActor(
+    sourceId: string,
+    history: (stream: string) => Promise<readonly DomainEvent[]>,
+  ): Promise<string | undefined> {
+    const state = fold(sourceDecider, (await history(streamOf('source', sourceId))) as SourceEvent[]);
+    return state.exists ? state.source.affiliatedActorId : undefined;
   }
 
   /** The events a decision appends: the first carries the request's id, the others ids derived from it. */

@@ -144,8 +144,8 @@ export class ReportBaseDto {
   @ValidateNested({ each: true })
   @Type(() => LocationDto)
   locations?: LocationDto[];
+  /** Who did what; with no claimant, the source's own actor (affiliatedActorId) is the claimant. */
   @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => ActorRefDto)

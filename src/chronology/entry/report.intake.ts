@@ -9,15 +9,16 @@ import type { Attribution, Location, ReportData } from '../events/event-data';
 import type { ReportTypeName } from '../events/report-type-names';
 import { entryDecider } from './entry.decider';
 
+type Normalised = 'occurred' | 'reportedAt' | 'attribution' | 'locations' | 'actors';
+
 /** Normalises the common report fields that need more than a shape check; collects every problem. */
 export function normaliseReportFields(
   dto: Partial<ReportBaseDto>,
   prefix: string,
   errors: FieldError[],
-): Partial<Pick<ReportData, 'occurred' | 'reportedAt' | 'attribution' | 'locations'>> {
-  const out: {
-    -readonly [K in 'occurred' | 'reportedAt' | 'attribution' | 'locations']?: ReportData[K];
-  } = {};
+  defaultClaimant?: string,
+): Partial<Pick<ReportData, Normalised>> {
+  const out: { -readonly [K in Normalised]?: ReportData[K] } = {};
   if (dto.occurred) {
     const parsed = parseTemporal(dto.occurred, `${prefix}.occurred`);
     errors.push(...parsed.errors);
@@ -32,10 +33,15 @@ export function normaliseReportFields(
   }
   if (dto.actors) {
     if (!dto.actors.some((a) => a.role === 'claimant')) {
-      errors.push({
-        path: `${prefix}.actors`,
-        message: 'actors must name at least one claimant (who asserts this)',
-      });
+      if (defaultClaimant !== undefined) {
+        out.actors = [...dto.actors, { actorId: defaultClaimant, role: 'claimant' }];
+      } else {
+        errors.push({
+          path: `${prefix}.actors`,
+          message:
+            "actors must name at least one claimant (who asserts this), unless the report's source has its own actor (affiliatedActorId), which then stands as the claimant",
+        });
+      }
     }
     const seen = new Set<string>();
     dto.actors.forEach((a, i) => {
@@ -116,10 +122,19 @@ export function reportReferences(
   return refs;
 }
 
-/** Plans a report: a new entry whose id is given (derived from the event id by the caller). */
-export function planReport(type: EventType, dto: ReportBaseDto, entryId: string): CommandPlan {
+/**
+ * Plans a report: a new entry whose id is given (derived from the event id by the caller).
+ * `defaultClaimant`: the actor of the report's source, which stands as the claimant when the report
+ * names none (an outlet reporting on its own account).
+ */
+export function planReport(
+  type: EventType,
+  dto: ReportBaseDto,
+  entryId: string,
+  defaultClaimant?: string,
+): CommandPlan {
   const errors: FieldError[] = [];
-  const normalised = normaliseReportFields(dto, 'data', errors);
+  const normalised = normaliseReportFields(dto, 'data', errors, defaultClaimant);
   if (errors.length > 0) throw AppError.validation(errors);
   const codes = type.codes ? type.codes(dto) : { cameo: [] };
   const data = toPlain({ ...dto, ...normalised, entryId, codes }) as unknown as ReportData;

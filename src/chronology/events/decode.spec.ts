@@ -20,9 +20,7 @@ describe('decoding stored events', () => {
       // `where`. Every other field, and every other type but ApiKeyIssued, reads back unchanged.
       if (e.type === 'ApiKeyIssued') return;
       const { location, ...rest } = stored.data as Record<string, unknown>;
-      expect(e.data).toEqual(
-        location ? { ...rest, locations: [{ ...(location), role: 'where' }] } : rest,
-      );
+      expect(e.data).toEqual(location ? { ...rest, locations: [{ ...location, role: 'where' }] } : rest);
     });
     const located = decoded.filter((e) => 'locations' in e.data);
     expect(located.length).toBeGreaterThan(0);
