@@ -44,10 +44,38 @@ const TIMELINE_ITEM = obj(
     claimants: arr(named('actorId')),
     actors: arr(obj({ actorId: str(), name: nullable(str()), role: str() })),
     source: obj({ sourceId: str(), name: nullable(str()), reliability: nullable(str()) }),
-    attribution: obj({ sourceId: str() }),
+    attribution: obj(
+      { sourceId: str() },
+      {
+        url: str(),
+        publishedAt: instant(),
+        via: arr(str()),
+        chain: arr(
+          obj(
+            {},
+            {
+              sourceId: str(),
+              actorId: str(),
+              name: nullable(str()),
+              description: str(),
+              anonymous: bool(),
+              hedge: str(),
+            },
+          ),
+          { description: 'The hops before the source, the origin first.' },
+        ),
+      },
+    ),
     grade: obj(
       { reliability: nullable(str()), credibility: nullable(int()), code: str({ example: 'B2' }) },
-      { rationale: str() },
+      {
+        rationale: str(),
+        chain: obj(
+          { reliability: str(), code: str() },
+          {},
+          { description: 'The weakest link of the attribution chain (docs/design-decisions.md).' },
+        ),
+      },
     ),
     details: obj({}, {}, { description: 'The fields of the entry’s own type (see /v1/event-types).' }),
     codes: obj({}, {}, { description: 'CAMEO, PLOVER and ACLED codes.' }),

@@ -23,9 +23,11 @@ import {
 import { PRECISIONS, type Precision } from '../../shared/time';
 import {
   ACTOR_ROLES,
+  HEDGES,
   LOCATION_ROLES,
   QUANTITY_KINDS,
   type ActorRole,
+  type Hedge,
   type LocationRole,
   type QuantityKind,
 } from '../events/vocabulary';
@@ -81,6 +83,17 @@ export class ActorRefDto {
   @IsIn(ACTOR_ROLES) role!: ActorRole;
 }
 
+/** A hop of the chain: a registered source or actor, or an unnamed someone described. */
+export class AttributionHopDto {
+  @IsOptional() @IsSlug() sourceId?: string;
+  @IsOptional() @IsSlug() actorId?: string;
+  /** Who, as the report describes them ("a senior Western official"). */
+  @IsOptional() @Text(200) description?: string;
+  /** The report does not name them. */
+  @IsOptional() @IsBoolean() anonymous?: boolean;
+  @IsOptional() @IsIn(HEDGES) hedge?: Hedge;
+}
+
 export class AttributionDto {
   @IsSlug() sourceId!: string;
   @IsOptional()
@@ -95,6 +108,13 @@ export class AttributionDto {
   @IsString({ each: true })
   @Length(1, 200, { each: true })
   via?: string[];
+  /** The hops before `sourceId`, the origin first: "an unnamed official" -> a news agency. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => AttributionHopDto)
+  chain?: AttributionHopDto[];
 }
 
 /** Checks low <= best <= high on the object that holds the decorated property. */

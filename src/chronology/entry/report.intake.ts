@@ -99,6 +99,22 @@ function normaliseLocations(dto: Partial<ReportBaseDto>, prefix: string, errors:
 function normaliseAttribution(a: AttributionDto, path: string, errors: FieldError[]): Attribution {
   const publishedAt =
     a.publishedAt === undefined ? undefined : parseInstant(a.publishedAt, `${path}.publishedAt`, errors);
+  a.chain?.forEach((hop, i) => {
+    const named = [hop.sourceId, hop.actorId].filter((x) => x !== undefined).length;
+    if (named > 1 || (named === 0 && !(hop.anonymous && hop.description))) {
+      errors.push({
+        path: `${path}.chain.${i}`,
+        message:
+          'a hop is one registered source (sourceId) or actor (actorId), or anonymous with a description',
+      });
+    }
+    if (named === 1 && hop.anonymous) {
+      errors.push({
+        path: `${path}.chain.${i}.anonymous`,
+        message: 'a hop named by its id is not anonymous',
+      });
+    }
+  });
   return { ...a, ...(publishedAt ? { publishedAt } : {}) };
 }
 
@@ -112,8 +128,14 @@ export function reportReferences(
   dto.actors?.forEach((a, i) =>
     refs.push({ kind: 'actor', id: a.actorId, path: `${prefix}.actors.${i}.actorId` }),
   );
-  if (dto.attribution)
+  if (dto.attribution) {
     refs.push({ kind: 'source', id: dto.attribution.sourceId, path: `${prefix}.attribution.sourceId` });
+    dto.attribution.chain?.forEach((hop, i) => {
+      const at = `${prefix}.attribution.chain.${i}`;
+      if (hop.sourceId) refs.push({ kind: 'source', id: hop.sourceId, path: `${at}.sourceId` });
+      if (hop.actorId) refs.push({ kind: 'actor', id: hop.actorId, path: `${at}.actorId` });
+    });
+  }
   for (const [key, value] of Object.entries(dto)) {
     if (typeof value !== 'string' || key === 'entryId') continue;
     if (key.endsWith('ActorId')) refs.push({ kind: 'actor', id: value, path: `${prefix}.${key}` });

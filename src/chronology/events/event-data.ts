@@ -7,6 +7,7 @@ import type {
   ContactMode,
   Credibility,
   DisputableField,
+  Hedge,
   LinkRelation,
   LocationRole,
   MeasureKind,
@@ -30,11 +31,27 @@ export interface ActorRef {
   readonly role: ActorRole;
 }
 
+/**
+ * One hop of an attribution chain: a registered source, a registered actor, or someone the report
+ * describes without naming (`anonymous`, with `description`), and the hedge of its words.
+ */
+export interface AttributionHop {
+  readonly sourceId?: string;
+  readonly actorId?: string;
+  readonly description?: string;
+  readonly anonymous?: boolean;
+  readonly hedge?: Hedge;
+}
+
 export interface Attribution {
+  /** The source that carried the report (the last hop, the one this chronology read). */
   readonly sourceId: string;
   readonly url?: string;
   readonly publishedAt?: string;
+  /** Free-text chain (kept as stated; `chain` is the structured one). */
   readonly via?: readonly string[];
+  /** The hops the claim travelled before `sourceId`, the origin first. */
+  readonly chain?: readonly AttributionHop[];
 }
 
 export interface Quantity {

@@ -122,6 +122,10 @@ export const DISPUTABLE_FIELDS = [
 ] as const;
 export type DisputableField = (typeof DISPUTABLE_FIELDS)[number];
 
+/** How a hop of an attribution chain passed the claim on: the hedge its words carry. */
+export const HEDGES = ['stated', 'claimed', 'reported', 'alleged', 'believed', 'confirmed'] as const;
+export type Hedge = (typeof HEDGES)[number];
+
 /**
  * What a place is to a report: where it happened, what was targeted, where forces or people came
  * from, where they went.

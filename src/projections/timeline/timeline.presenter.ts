@@ -1,4 +1,4 @@
-import { REPORT_COMMON_FIELDS, type ReportData } from '../../chronology/events';
+import { REPORT_COMMON_FIELDS, type Attribution, type ReportData } from '../../chronology/events';
 import type { ActorName } from '../actors/actors.reader';
 import type { SourceSummary } from '../sources/sources.reader';
 import type { TimelineDoc } from './timeline.doc';
@@ -16,6 +16,10 @@ export function namedIn(docs: readonly TimelineDoc[]): { actorIds: string[]; sou
   for (const d of docs) {
     actorIds.push(...d.report.actors.map((a) => a.actorId));
     sourceIds.push(d.report.attribution.sourceId, ...d.corroborations.map((c) => c.sourceId));
+    for (const hop of d.report.attribution.chain ?? []) {
+      if (hop.sourceId) sourceIds.push(hop.sourceId);
+      if (hop.actorId) actorIds.push(hop.actorId);
+    }
     for (const x of d.disputes) {
       if (x.byActorId) actorIds.push(x.byActorId);
       if (x.bySourceId) sourceIds.push(x.bySourceId);
@@ -52,6 +56,23 @@ export function disputedParts(doc: TimelineDoc): { wholeEntry: boolean; fields: 
   return { wholeEntry: doc.disputes.some((d) => !d.field), fields };
 }
 
+const WORST_FIRST = 'FEDCBA';
+
+/**
+ * The grade of an attribution chain: its weakest link. The links graded are the source that
+ * carried the report and every hop that is a registered source (by its grade in the read's scope;
+ * ungraded counts as F); an anonymous hop is F, "reliability cannot be judged". A named actor is
+ * not a source: the source quoting it vouches for the quote, so it adds no grade of its own.
+ */
+export function chainReliability(attribution: Attribution, names: NameBook): string {
+  const grades = [names.source(attribution.sourceId)?.reliability ?? 'F'];
+  for (const hop of attribution.chain ?? []) {
+    if (hop.sourceId) grades.push(names.source(hop.sourceId)?.reliability ?? 'F');
+    else if (hop.anonymous) grades.push('F');
+  }
+  return [...WORST_FIRST].find((g) => grades.includes(g))!;
+}
+
 /** One timeline item: the entry as it stands, with claimant, source, grade and status. */
 export function presentEntry(doc: TimelineDoc, names: NameBook) {
   const r = doc.report;
@@ -59,6 +80,7 @@ export function presentEntry(doc: TimelineDoc, names: NameBook) {
   const reliability = source?.reliability ?? null;
   const credibility = doc.credibility?.value ?? null;
   const actor = (actorId: string) => ({ actorId, name: names.actor(actorId) });
+  const chain = r.attribution.chain?.length ? chainReliability(r.attribution, names) : null;
   return {
     entryId: doc.entryId,
     type: doc.type,
@@ -72,13 +94,23 @@ export function presentEntry(doc: TimelineDoc, names: NameBook) {
     claimants: r.actors.filter((a) => a.role === 'claimant').map((a) => actor(a.actorId)),
     actors: r.actors.map((a) => ({ ...actor(a.actorId), role: a.role })),
     source: { sourceId: r.attribution.sourceId, name: source?.name ?? null, reliability },
-    attribution: r.attribution,
+    attribution: r.attribution.chain
+      ? {
+          ...r.attribution,
+          chain: r.attribution.chain.map((h) => ({
+            ...h,
+            ...(h.sourceId ? { name: names.source(h.sourceId)?.name ?? null } : {}),
+            ...(h.actorId ? { name: names.actor(h.actorId) } : {}),
+          })),
+        }
+      : r.attribution,
     grade: {
       reliability,
       credibility,
       // Admiralty code; an unknown part is shown as "cannot be judged" (F / 6).
       code: `${reliability ?? 'F'}${credibility ?? 6}`,
       ...(doc.credibility ? { rationale: doc.credibility.rationale } : {}),
+      ...(chain ? { chain: { reliability: chain, code: `${chain}${credibility ?? 6}` } } : {}),
     },
     ...(r.quantities ? { quantities: r.quantities } : {}),
     details: detailsOf(r),
