@@ -114,6 +114,9 @@ const TIMELINE_ITEM = obj(
   },
   {
     quote: str(),
+    actingChain: arr(obj({ actorId: str(), name: nullable(str()) }, { as: str() }), {
+      description: 'Who acted through whom, the principal first.',
+    }),
     reportedAt: instant(),
     locations: arr(
       obj(

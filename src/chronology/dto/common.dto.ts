@@ -22,10 +22,12 @@ import {
 } from 'class-validator';
 import { PRECISIONS, type Precision } from '../../shared/time';
 import {
+  ACTING_AS,
   ACTOR_ROLES,
   HEDGES,
   LOCATION_ROLES,
   QUANTITY_KINDS,
+  type ActingAs,
   type ActorRole,
   type Hedge,
   type LocationRole,
@@ -92,6 +94,11 @@ export class AttributionHopDto {
   /** The report does not name them. */
   @IsOptional() @IsBoolean() anonymous?: boolean;
   @IsOptional() @IsIn(HEDGES) hedge?: Hedge;
+}
+
+export class ActingHopDto {
+  @IsSlug() actorId!: string;
+  @IsOptional() @IsIn(ACTING_AS) as?: ActingAs;
 }
 
 export class AttributionDto {
@@ -170,6 +177,14 @@ export class ReportBaseDto {
   @ValidateNested({ each: true })
   @Type(() => ActorRefDto)
   actors!: ActorRefDto[];
+  /** Who acted through whom, the principal first; its actors are agents of the report. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ActingHopDto)
+  actingChain?: ActingHopDto[];
   @IsDefined() @ValidateNested() @Type(() => AttributionDto) attribution!: AttributionDto;
   @IsOptional()
   @IsArray()

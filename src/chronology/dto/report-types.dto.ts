@@ -13,25 +13,32 @@ import {
 import {
   CONTACT_MODES,
   PLOVER_TYPES,
+  REPORT_BASES,
   SANCTION_STATUSES,
   type ContactMode,
   type PloverType,
+  type ReportBasis,
   type SanctionStatus,
 } from '../events/vocabulary';
 import { IsSlug, List, ReportBaseDto, SLUG, SLUG_MESSAGE, Text } from './common.dto';
 
 /** Type-specific fields of each report (domain.md, "Entry"). Every class adds to the common fields. */
 
-export class TroopBuildupReportedDto extends ReportBaseDto {
+/** Reports of forces and attacks say what they rest on: an order is not troops seen. */
+export class ForcesReportDto extends ReportBaseDto {
+  @IsOptional() @IsIn(REPORT_BASES) basis?: ReportBasis;
+}
+
+export class TroopBuildupReportedDto extends ForcesReportDto {
   /** What was seen: "armoured vehicles", "helicopters", "field hospital". */
   @IsOptional() @List(20) equipment?: string[];
 }
 
-export class TroopWithdrawalClaimedDto extends ReportBaseDto {
+export class TroopWithdrawalClaimedDto extends ForcesReportDto {
   @IsOptional() @List(20) equipment?: string[];
 }
 
-export class DeploymentAnnouncedDto extends ReportBaseDto {
+export class DeploymentAnnouncedDto extends ForcesReportDto {
   @IsOptional() @Text(200) unit?: string;
   @IsOptional() @Text(200) origin?: string;
   @Text(200) destination!: string;
@@ -49,13 +56,13 @@ export class DiplomatExpelledDto extends ReportBaseDto {
   @IsSlug() sendingActorId!: string;
 }
 
-export class ShellingAllegedDto extends ReportBaseDto {
+export class ShellingAllegedDto extends ForcesReportDto {
   @IsOptional() @Text(200) weapons?: string;
   /** What was hit, as reported: "kindergarten", "civilian infrastructure". */
   @IsOptional() @List(20) targets?: string[];
 }
 
-export class CeasefireViolationReportedDto extends ReportBaseDto {
+export class CeasefireViolationReportedDto extends ForcesReportDto {
   @IsOptional() @Text(200) agreement?: string;
   @IsOptional() @Text(200) weapons?: string;
 }

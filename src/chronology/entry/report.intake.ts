@@ -31,10 +31,22 @@ export function normaliseReportFields(
   if (dto.location !== undefined || dto.locations !== undefined) {
     Object.assign(out, { location: undefined, locations: normaliseLocations(dto, prefix, errors) });
   }
+  if (dto.actingChain) {
+    const ids = dto.actingChain.map((h) => h.actorId);
+    if (new Set(ids).size !== ids.length)
+      errors.push({ path: `${prefix}.actingChain`, message: 'an actor appears twice in the acting chain' });
+  }
   if (dto.actors) {
-    if (!dto.actors.some((a) => a.role === 'claimant')) {
+    // The acting chain's actors are agents of the report, whether or not `actors` lists them.
+    const listed = new Set(dto.actors.map((a) => a.actorId));
+    const agents = (dto.actingChain ?? [])
+      .filter((h) => !listed.has(h.actorId))
+      .map((h) => ({ actorId: h.actorId, role: 'agent' as const }));
+    if (agents.length > 0) out.actors = [...dto.actors, ...agents];
+    const actors = out.actors ?? dto.actors;
+    if (!actors.some((a) => a.role === 'claimant')) {
       if (defaultClaimant !== undefined) {
-        out.actors = [...dto.actors, { actorId: defaultClaimant, role: 'claimant' }];
+        out.actors = [...actors, { actorId: defaultClaimant, role: 'claimant' }];
       } else {
         errors.push({
           path: `${prefix}.actors`,
@@ -127,6 +139,9 @@ export function reportReferences(
   if (dto.crisisId) refs.push({ kind: 'crisis', id: dto.crisisId, path: `${prefix}.crisisId` });
   dto.actors?.forEach((a, i) =>
     refs.push({ kind: 'actor', id: a.actorId, path: `${prefix}.actors.${i}.actorId` }),
+  );
+  dto.actingChain?.forEach((h, i) =>
+    refs.push({ kind: 'actor', id: h.actorId, path: `${prefix}.actingChain.${i}.actorId` }),
   );
   if (dto.attribution) {
     refs.push({ kind: 'source', id: dto.attribution.sourceId, path: `${prefix}.attribution.sourceId` });

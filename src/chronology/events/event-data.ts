@@ -7,6 +7,7 @@ import type {
   ContactMode,
   Credibility,
   DisputableField,
+  ActingAs,
   Hedge,
   LinkRelation,
   LocationRole,
@@ -14,6 +15,7 @@ import type {
   MeasureState,
   PloverType,
   QuantityKind,
+  ReportBasis,
   Reliability,
   SanctionStatus,
   SourceKind,
@@ -41,6 +43,11 @@ export interface AttributionHop {
   readonly description?: string;
   readonly anonymous?: boolean;
   readonly hedge?: Hedge;
+}
+
+export interface ActingHop {
+  readonly actorId: string;
+  readonly as?: ActingAs;
 }
 
 export interface Attribution {
@@ -90,6 +97,8 @@ export interface ReportCommon {
   /** The places the report names (schema version 1 had one `location`: upcast to a `where`). */
   readonly locations?: readonly Location[];
   readonly actors: readonly ActorRef[];
+  /** Who acted through whom, the principal first (a government, its ministry, a unit). */
+  readonly actingChain?: readonly ActingHop[];
   readonly attribution: Attribution;
   readonly quantities?: readonly Quantity[];
   readonly codes: Codes;
@@ -97,9 +106,10 @@ export interface ReportCommon {
 
 /** Each report type's own fields, beside the common ones. */
 export interface ReportFields {
-  readonly TroopBuildupReported: { readonly equipment?: readonly string[] };
-  readonly TroopWithdrawalClaimed: { readonly equipment?: readonly string[] };
+  readonly TroopBuildupReported: { readonly equipment?: readonly string[]; readonly basis?: ReportBasis };
+  readonly TroopWithdrawalClaimed: { readonly equipment?: readonly string[]; readonly basis?: ReportBasis };
   readonly DeploymentAnnounced: {
+    readonly basis?: ReportBasis;
     readonly unit?: string;
     readonly origin?: string;
     readonly destination: string;
@@ -110,8 +120,16 @@ export interface ReportFields {
     readonly expellingActorId: string;
     readonly sendingActorId: string;
   };
-  readonly ShellingAlleged: { readonly weapons?: string; readonly targets?: readonly string[] };
-  readonly CeasefireViolationReported: { readonly agreement?: string; readonly weapons?: string };
+  readonly ShellingAlleged: {
+    readonly weapons?: string;
+    readonly targets?: readonly string[];
+    readonly basis?: ReportBasis;
+  };
+  readonly CeasefireViolationReported: {
+    readonly agreement?: string;
+    readonly weapons?: string;
+    readonly basis?: ReportBasis;
+  };
   readonly StatementMade: { readonly medium?: string };
   readonly AccusationMade: { readonly allegation: string };
   readonly DenialIssued: { readonly denies: string; readonly deniedEntryId?: string };

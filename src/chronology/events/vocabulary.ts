@@ -92,6 +92,7 @@ export const REPORT_COMMON_FIELDS = [
   'reportedAt',
   'locations',
   'actors',
+  'actingChain',
   'attribution',
   'quantities',
 ] as const;
@@ -119,8 +120,20 @@ export const DISPUTABLE_FIELDS = [
   'territories',
   'market',
   'changePercent',
+  'basis',
 ] as const;
 export type DisputableField = (typeof DISPUTABLE_FIELDS)[number];
+
+/** How an actor of an acting chain took part: gave the order, directed it, carried it out. */
+export const ACTING_AS = ['ordered', 'directed', 'carried-out'] as const;
+export type ActingAs = (typeof ACTING_AS)[number];
+
+/**
+ * What a report of forces or attacks rests on: an order (a decree sending troops), an
+ * announcement, an observation (troops seen there), or a claim. A decree is not troops seen.
+ */
+export const REPORT_BASES = ['ordered', 'announced', 'observed', 'claimed'] as const;
+export type ReportBasis = (typeof REPORT_BASES)[number];
 
 /** How a hop of an attribution chain passed the claim on: the hedge its words carry. */
 export const HEDGES = ['stated', 'claimed', 'reported', 'alleged', 'believed', 'confirmed'] as const;

@@ -93,6 +93,9 @@ export function presentEntry(doc: TimelineDoc, names: NameBook) {
     ...(r.locations?.length ? { locations: r.locations, location: r.locations[0] } : {}),
     claimants: r.actors.filter((a) => a.role === 'claimant').map((a) => actor(a.actorId)),
     actors: r.actors.map((a) => ({ ...actor(a.actorId), role: a.role })),
+    ...(r.actingChain
+      ? { actingChain: r.actingChain.map((h) => ({ ...h, name: names.actor(h.actorId) })) }
+      : {}),
     source: { sourceId: r.attribution.sourceId, name: source?.name ?? null, reliability },
     attribution: r.attribution.chain
       ? {
