@@ -184,6 +184,21 @@ const SOURCE = obj({
   counts: obj({ entriesCited: int(), corroborationsGiven: int() }),
 });
 
+const RELATION = obj(
+  {
+    actorId: str(),
+    relation: str({ enum: ['member-of', 'commands', 'recognises', 'does-not-recognise'] }),
+    toActorId: str(),
+    name: nullable(str({ description: 'The other actor’s name.' })),
+    validFrom: nullable(instant()),
+    validTo: nullable(instant()),
+    sourceId: nullable(str()),
+    note: nullable(str()),
+  },
+  {},
+  { description: 'A relation over a period (open ends: null).' },
+);
+
 const CITATION = obj({ entryId: str(), type: str(), occurredStart: instant(), summary: str() });
 
 const withAll = (a: JsonSchema, b: JsonSchema): JsonSchema => ({ allOf: [a, b] });
@@ -245,7 +260,14 @@ export const READ_RESPONSES = {
     obj(
       {
         position: position(),
-        members: arr(obj({ actorId: str(), name: str(), via: str({ enum: ['parent', 'memberOf'] }) })),
+        members: arr(
+          obj(
+            { actorId: str(), name: str(), via: str({ enum: ['parent', 'memberOf', 'relation'] }) },
+            { validFrom: nullable(instant()), validTo: nullable(instant()) },
+          ),
+        ),
+        relations: arr(RELATION),
+        relatedBy: arr(RELATION),
         includesMembers: bool(),
         firstSeen: nullable(instant()),
         lastSeen: nullable(instant()),

@@ -316,3 +316,14 @@ export function startUnitEnd(t: Pick<Temporal, 'start' | 'precision' | 'timezone
 export function precisionTier(p: Precision): number {
   return RANK[p] === PART_RANK ? 2 : RANK[p] < PART_RANK ? RANK[p] : RANK[p] + 1;
 }
+
+/** A date (its start in UTC) or an instant with an offset, as a UTC ISO instant; or an error. */
+export function parseDateOrInstant(text: string, path: string, errors: FieldError[]): string | undefined {
+  if (DAY.test(text.trim())) {
+    const day = DateTime.fromISO(text.trim(), { zone: 'UTC' });
+    if (day.isValid) return day.toISO();
+    errors.push({ path, message: `"${text}" is not a valid date` });
+    return undefined;
+  }
+  return parseInstant(text, path, errors);
+}

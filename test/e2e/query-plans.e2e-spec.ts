@@ -197,7 +197,7 @@ describe('query plans of the read routes at the size of a long log', () => {
     await readers.log.seqAtPosition(String(ids.seq));
     await readers.log.event(ids.seq);
     at('live changes');
-    const live = timelineFilter({ actor: ids.actor }, (id) => [id]);
+    const live = timelineFilter({ actor: ids.actor }, (id) => ({ ids: [id], periods: [] }));
     if (live !== 'nothing') await readers.timeline.changes(0, ids.seq, live);
   }
 

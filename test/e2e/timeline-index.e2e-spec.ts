@@ -30,6 +30,14 @@ describe('the key index agrees with the versioned rows', () => {
     });
     // Then a new actor below NATO, and the ministry moved back out.
     await t.append('ActorDetailsChanged', { actorId: 'russia-mfa', memberOf: [] });
+    // Ukraine in NATO for three days only: its entries of those days roll up, no others.
+    await t.append('ActorRelationStated', {
+      actorId: 'ukraine',
+      relation: 'member-of',
+      toActorId: 'nato',
+      validFrom: '2022-02-15',
+      validTo: '2022-02-18',
+    });
     head = (await t.head())!;
   }, 60_000);
   afterAll(() => t.close());
@@ -53,6 +61,7 @@ describe('the key index agrees with the versioned rows', () => {
     'actor=russia',
     'actor=russia&includeMembers=true',
     'actor=nato&includeMembers=true',
+    'actor=nato&includeMembers=true&from=2022-02-16&to=2022-02-20',
     'actor=maria-zakharova',
     'actor=united-states&includeMembers=true&from=2022-02-10&to=2022-02-20',
     'from=2022-02-15&to=2022-02-16',

@@ -1,19 +1,34 @@
 import { AppError } from '../../shared/errors';
 import type { Decider } from '../decider';
-import type { ActorAliasAddedData, ActorDetailsChangedData, ActorRegisteredData } from '../events/event-data';
+import type {
+  ActorAliasAddedData,
+  ActorDetailsChangedData,
+  ActorRegisteredData,
+  ActorRelationStatedData,
+} from '../events/event-data';
 
 export type ActorEvent =
   | { readonly type: 'ActorRegistered'; readonly data: ActorRegisteredData }
   | { readonly type: 'ActorAliasAdded'; readonly data: ActorAliasAddedData }
-  | { readonly type: 'ActorDetailsChanged'; readonly data: ActorDetailsChangedData };
+  | { readonly type: 'ActorDetailsChanged'; readonly data: ActorDetailsChangedData }
+  | { readonly type: 'ActorRelationStated'; readonly data: ActorRelationStatedData };
 
 export type ActorCommand =
   | { readonly kind: 'RegisterActor'; readonly data: ActorRegisteredData }
   | { readonly kind: 'AddActorAlias'; readonly data: ActorAliasAddedData }
-  | { readonly kind: 'ChangeActorDetails'; readonly data: ActorDetailsChangedData };
+  | { readonly kind: 'ChangeActorDetails'; readonly data: ActorDetailsChangedData }
+  | { readonly kind: 'StateRelation'; readonly data: ActorRelationStatedData };
 
 export type ActorState =
-  { readonly exists: false } | { readonly exists: true; readonly actor: ActorRegisteredData };
+  | { readonly exists: false }
+  | {
+      readonly exists: true;
+      readonly actor: ActorRegisteredData;
+      /** Relations in force as last stated, by `relation toActorId`. */
+      readonly relations?: ReadonlyMap<string, ActorRelationStatedData>;
+    };
+
+const relationKey = (r: ActorRelationStatedData): string => `${r.relation} ${r.toActorId}`;
 
 function evolve(state: ActorState, event: ActorEvent): ActorState {
   switch (event.type) {
@@ -28,7 +43,13 @@ function evolve(state: ActorState, event: ActorEvent): ActorState {
     case 'ActorDetailsChanged': {
       if (!state.exists) return state;
       const { actorId: _, ...changes } = event.data;
-      return { exists: true, actor: { ...state.actor, ...changes } };
+      return { ...state, actor: { ...state.actor, ...changes } };
+    }
+    case 'ActorRelationStated': {
+      if (!state.exists) return state;
+      const relations = new Map(state.relations);
+      relations.set(relationKey(event.data), event.data);
+      return { ...state, relations };
     }
   }
 }
@@ -65,6 +86,17 @@ function decide(command: ActorCommand, state: ActorState): ActorEvent[] {
       );
       if (changed.length === 0) throw rule('the change changes nothing');
       return [{ type: 'ActorDetailsChanged', data: command.data }];
+    }
+    case 'StateRelation': {
+      registered(state, command.data.actorId);
+      const r = command.data;
+      if (r.toActorId === r.actorId) throw rule('an actor has no relation to itself');
+      if (r.validFrom && r.validTo && Date.parse(r.validTo) <= Date.parse(r.validFrom))
+        throw rule(`validTo (${r.validTo}) is not after validFrom (${r.validFrom})`);
+      const before = state.exists ? state.relations?.get(relationKey(r)) : undefined;
+      if (before && before.validFrom === r.validFrom && before.validTo === r.validTo)
+        throw rule(`${r.actorId} ${r.relation} ${r.toActorId} is already stated for that period`);
+      return [{ type: 'ActorRelationStated', data: r }];
     }
   }
 }

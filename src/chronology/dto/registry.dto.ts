@@ -1,9 +1,10 @@
-import { IsIn, IsISO31661Alpha2, IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import {
-  ACTOR_KINDS,
+  ACTOR_RELATIONS,
   RELIABILITY,
   SOURCE_KINDS,
   type ActorKind,
+  type ActorRelation,
   type Reliability,
   type SourceKind,
 } from '../events/vocabulary';
@@ -14,7 +15,8 @@ import { IsSlug, IsSlugList, List, Text } from './common.dto';
 export class ActorRegisteredDto {
   @IsSlug() actorId!: string;
   @Text(200) name!: string;
-  @IsIn(ACTOR_KINDS) kind!: ActorKind;
+  /** An open, coded vocabulary: one of ACTOR_KINDS or any other lowercase code. */
+  @IsSlug() @MaxLength(64) kind!: ActorKind;
   @IsOptional() @IsISO31661Alpha2() countryCode?: string;
   /** The actor this one belongs to (Zakharova -> Russian Foreign Ministry -> Russia). */
   @IsOptional() @IsSlug() parentId?: string;
@@ -31,10 +33,25 @@ export class ActorAliasAddedDto {
 export class ActorDetailsChangedDto {
   @IsSlug() actorId!: string;
   @IsOptional() @Text(200) name?: string;
-  @IsOptional() @IsIn(ACTOR_KINDS) kind?: ActorKind;
+  @IsOptional() @IsSlug() @MaxLength(64) kind?: ActorKind;
   @IsOptional() @IsISO31661Alpha2() countryCode?: string;
   @IsOptional() @IsSlug() parentId?: string;
   @IsOptional() @List(20, 64) @IsSlugList() memberOf?: string[];
+}
+
+/**
+ * One actor's relation to another over a period (`validFrom` to `validTo`, either open): a new
+ * statement of the same relation to the same actor replaces its period.
+ */
+export class ActorRelationStatedDto {
+  @IsSlug() actorId!: string;
+  @IsIn(ACTOR_RELATIONS) relation!: ActorRelation;
+  @IsSlug() toActorId!: string;
+  /** A date (its start, UTC) or an instant with an offset. */
+  @IsOptional() @IsString() @Length(4, 40) validFrom?: string;
+  @IsOptional() @IsString() @Length(4, 40) validTo?: string;
+  @IsOptional() @IsSlug() sourceId?: string;
+  @IsOptional() @Text(1000) note?: string;
 }
 
 export class SourceRegisteredDto {

@@ -3,6 +3,7 @@ import type { Codes } from './event-type';
 import type { ReportTypeName } from './report-type-names';
 import type {
   ActorKind,
+  ActorRelation,
   ActorRole,
   ContactMode,
   Credibility,
@@ -192,6 +193,17 @@ export interface MeasureStatusChangedData {
   readonly sourceId: string;
   /** The report that states the change, when it is in the chronology. */
   readonly entryId?: string;
+  readonly note?: string;
+}
+
+/** An actor's relation to another over [validFrom, validTo) (UTC instants; either open). */
+export interface ActorRelationStatedData {
+  readonly actorId: string;
+  readonly relation: ActorRelation;
+  readonly toActorId: string;
+  readonly validFrom?: string;
+  readonly validTo?: string;
+  readonly sourceId?: string;
   readonly note?: string;
 }
 

@@ -103,6 +103,14 @@ export const EXAMPLES: Readonly<Record<KnownTypeName, Data>> = {
   ActorRegistered: { actorId: 'russia', name: 'Russia', kind: 'state', countryCode: 'RU' },
   ActorAliasAdded: { actorId: 'russia', alias: 'Russian Federation' },
   ActorDetailsChanged: { actorId: 'maria-zakharova', parentId: 'russian-foreign-ministry' },
+  ActorRelationStated: {
+    actorId: 'russia',
+    relation: 'recognises',
+    toActorId: 'donetsk-peoples-republic',
+    validFrom: '2022-02-21',
+    sourceId: 'itv-news',
+    note: 'recognised by decree on 21 February',
+  },
   SourceRegistered: {
     sourceId: 'itv-news',
     name: 'ITV News',

@@ -1,6 +1,7 @@
 import {
   ActorAliasAddedDto,
   ActorDetailsChangedDto,
+  ActorRelationStatedDto,
   ActorRegisteredDto,
   CrisisRegisteredDto,
   SourceGradedDto,
@@ -32,6 +33,15 @@ export const ActorDetailsChanged = eventType({
   description: "The actor's name, kind, country or place in a hierarchy changed.",
 });
 
+export const ActorRelationStated = eventType({
+  name: 'ActorRelationStated',
+  schemaVersion: 1,
+  family: 'actor',
+  dto: ActorRelationStatedDto,
+  description:
+    "An actor's relation to another over a period: member-of (its entries roll up into the body's within the period), commands, recognises, does-not-recognise. Stating it again replaces the period.",
+});
+
 export const SourceRegistered = eventType({
   name: 'SourceRegistered',
   schemaVersion: 1,
@@ -56,6 +66,11 @@ export const CrisisRegistered = eventType({
   description: 'A crisis that entries belong to.',
 });
 
-export const ACTOR_TYPES = [ActorRegistered, ActorAliasAdded, ActorDetailsChanged] as const;
+export const ACTOR_TYPES = [
+  ActorRegistered,
+  ActorAliasAdded,
+  ActorDetailsChanged,
+  ActorRelationStated,
+] as const;
 export const SOURCE_TYPES = [SourceRegistered, SourceGraded] as const;
 export const CRISIS_TYPES = [CrisisRegistered] as const;

@@ -4,6 +4,7 @@ import type {
   ActorAliasAddedData,
   ActorDetailsChangedData,
   ActorRegisteredData,
+  ActorRelationStatedData,
   CredibilityAssessedData,
   CrisisRegisteredData,
   EntryCorrectedData,
@@ -30,6 +31,7 @@ export type StoredData = { readonly [K in ReportTypeName]: ReportDataOf<K> } & {
   readonly ActorRegistered: ActorRegisteredData;
   readonly ActorAliasAdded: ActorAliasAddedData;
   readonly ActorDetailsChanged: ActorDetailsChangedData;
+  readonly ActorRelationStated: ActorRelationStatedData;
   readonly SourceRegistered: SourceRegisteredData;
   readonly SourceGraded: SourceGradedData;
   readonly CrisisRegistered: CrisisRegisteredData;

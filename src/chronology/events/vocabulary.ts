@@ -3,6 +3,11 @@
 export const ACTOR_ROLES = ['agent', 'target', 'claimant', 'subject', 'participant'] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];
 
+/**
+ * Common actor kinds. The vocabulary is open: any lowercase code (a slug) is accepted, so a kind
+ * outside this list ("militia-coalition", "de-facto-authority") needs no release; these are the
+ * codes the team uses, and filters take any code.
+ */
 export const ACTOR_KINDS = [
   'state',
   'government-body',
@@ -13,7 +18,14 @@ export const ACTOR_KINDS = [
   'media',
   'other',
 ] as const;
-export type ActorKind = (typeof ACTOR_KINDS)[number];
+export type ActorKind = (typeof ACTOR_KINDS)[number] | (string & {});
+
+/**
+ * Relations between actors that hold for a period: membership (which rolls an actor's entries up
+ * into the body's, for entries within the period), command, and recognition or its refusal.
+ */
+export const ACTOR_RELATIONS = ['member-of', 'commands', 'recognises', 'does-not-recognise'] as const;
+export type ActorRelation = (typeof ACTOR_RELATIONS)[number];
 
 export const SOURCE_KINDS = ['outlet', 'official', 'intelligence', 'social', 'ngo', 'other'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];

@@ -10,7 +10,12 @@ CREATE TABLE IF NOT EXISTS ${t('profiles')} (
   PRIMARY KEY (actor_id, from_seq)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ${t('current_profiles')} ON ${t('profiles')} (actor_id) WHERE to_seq IS NULL;
 CREATE INDEX IF NOT EXISTS ${t('current_by_name')} ON ${t('profiles')} (name COLLATE NOCASE, actor_id) WHERE to_seq IS NULL;
-CREATE INDEX IF NOT EXISTS ${t('current_by_parent')} ON ${t('profiles')} (parent_id) WHERE to_seq IS NULL;`;
+CREATE INDEX IF NOT EXISTS ${t('current_by_parent')} ON ${t('profiles')} (parent_id) WHERE to_seq IS NULL;
+CREATE TABLE IF NOT EXISTS ${t('relations')} (
+  actor_id TEXT NOT NULL, relation TEXT NOT NULL, to_actor_id TEXT NOT NULL, from_seq INTEGER NOT NULL,
+  to_seq INTEGER, valid_from TEXT, valid_to TEXT, source_id TEXT, note TEXT,
+  PRIMARY KEY (actor_id, relation, to_actor_id, from_seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ${t('relations_to')} ON ${t('relations')} (to_actor_id, relation);`;
 }
 
 /** A row of the profiles table, as the projection and its reader select it. */
@@ -33,9 +38,9 @@ export interface ProfileRow {
  */
 export const actorsProjection: Projection = {
   name: 'actors',
-  version: 2,
-  handles: new Set(['ActorRegistered', 'ActorAliasAdded', 'ActorDetailsChanged']),
-  tables: ['profiles'],
+  version: 3,
+  handles: new Set(['ActorRegistered', 'ActorAliasAdded', 'ActorDetailsChanged', 'ActorRelationStated']),
+  tables: ['profiles', 'relations'],
   schema: actorsSchema,
   bind(db, t) {
     const current = db.prepare<[string], ProfileRow>(
@@ -46,7 +51,30 @@ export const actorsProjection: Projection = {
       `INSERT OR REPLACE INTO ${t('profiles')} (actor_id, from_seq, to_seq, name, kind, country_code, parent_id, member_of, aliases, registered_at)
        VALUES (@actorId, @seq, NULL, @name, @kind, @countryCode, @parentId, @memberOf, @aliases, @registeredAt)`,
     );
+    const endRelation = db.prepare(
+      `UPDATE ${t('relations')} SET to_seq = ? WHERE actor_id = ? AND relation = ? AND to_actor_id = ? AND to_seq IS NULL`,
+    );
+    const relate = db.prepare(
+      `INSERT OR REPLACE INTO ${t('relations')} (actor_id, relation, to_actor_id, from_seq, to_seq, valid_from, valid_to, source_id, note)
+       VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+    );
     return (event: LogEvent, { seq }: ApplyContext) => {
+      if (event.type === 'ActorRelationStated') {
+        // A new statement of the same relation replaces the period: versioned, for as-of reads.
+        const d = event.data;
+        endRelation.run(seq, d.actorId, d.relation, d.toActorId);
+        relate.run(
+          d.actorId,
+          d.relation,
+          d.toActorId,
+          seq,
+          d.validFrom ?? null,
+          d.validTo ?? null,
+          d.sourceId ?? null,
+          d.note ?? null,
+        );
+        return;
+      }
       if (
         event.type !== 'ActorRegistered' &&
         event.type !== 'ActorAliasAdded' &&

@@ -2,7 +2,10 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { tablesOf, type ReadDb } from '../projection';
 import { validIn, CURRENT, type Scope } from '../scope';
 import type { ActorInvolvementReader } from '../timeline/actor-involvement.reader';
+import { membersOf, relationsOf, splitMembers, type Member } from './actors.hierarchy';
 import { actorsProjection, type ProfileRow } from './actors.projection';
+
+export type { Member } from './actors.hierarchy';
 
 const profiles = tablesOf(actorsProjection.name)('profiles');
 
@@ -29,12 +32,6 @@ export interface ActorListQuery {
 export interface ActorName {
   readonly actorId: string;
   readonly name: string;
-}
-
-export interface Member {
-  readonly actorId: string;
-  readonly name: string;
-  readonly via: 'parent' | 'memberOf';
 }
 
 /**
@@ -94,9 +91,11 @@ export class ActorsReader {
       .get(actorId, ...valid.params);
     if (!row) return null;
     const members = await this.members(actorId, scope);
-    const ids = options.includeMembers ? [actorId, ...members.map((m) => m.actorId)] : [actorId];
+    const split = splitMembers(members);
     const did = await this.involvement.of(
-      { id: actorId, withMembers: options.includeMembers, ids },
+      options.includeMembers
+        ? { id: actorId, withMembers: true, ids: [actorId, ...split.ids], periods: split.periods }
+        : { id: actorId, withMembers: false, ids: [actorId] },
       options.limit,
       scope,
     );
@@ -110,6 +109,7 @@ export class ActorsReader {
     );
     return {
       ...profile(row),
+      ...relationsOf(this.db, actorId, scope),
       members,
       includesMembers: options.includeMembers,
       ...did,
@@ -143,22 +143,8 @@ export class ActorsReader {
       .all(...list, ...valid.params);
   }
 
-  /** Actors below this one, by parent or membership, transitively, as the hierarchy stood in scope. */
+  /** Actors below this one, transitively, as the hierarchy stood in scope (actors.hierarchy.ts). */
   async members(actorId: string, scope: Scope): Promise<Member[]> {
-    const valid = validIn('p', scope);
-    return Promise.resolve(
-      this.db
-        .prepare<unknown[], Member>(
-          `WITH RECURSIVE tree(id, via) AS (
-             SELECT ?, NULL UNION
-             SELECT p.actor_id, CASE WHEN p.parent_id = tree.id THEN 'parent' ELSE 'memberOf' END
-             FROM ${profiles} p JOIN tree
-               ON (p.parent_id = tree.id OR EXISTS (SELECT 1 FROM json_each(p.member_of) j WHERE j.value = tree.id))
-             WHERE ${valid.sql})
-           SELECT tree.id AS actorId, p.name, tree.via FROM tree JOIN ${profiles} p ON p.actor_id = tree.id AND ${valid.sql}
-           WHERE tree.via IS NOT NULL ORDER BY p.name`,
-        )
-        .all(actorId, ...valid.params, ...valid.params),
-    );
+    return Promise.resolve(membersOf(this.db, actorId, scope));
   }
 }

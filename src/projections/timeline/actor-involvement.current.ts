@@ -135,10 +135,12 @@ export class CurrentInvolvement {
     limit: number,
   ): InvolvedEntry[] {
     const roleSql = role === 'claimant' ? "l.role = 'claimant'" : "l.role <> 'claimant'";
-    const link = `l.entry_no = k.entry_no AND l.to_seq IS NULL AND l.actor_id IN (${list(a.ids)}) AND ${roleSql}`;
+    // The group key already holds only entries within a member's period: any member's link shows.
+    const ids = [...a.ids, ...(a.periods ?? []).map((p) => p.actorId)];
+    const link = `l.entry_no = k.entry_no AND l.to_seq IS NULL AND l.actor_id IN (${list(ids)}) AND ${roleSql}`;
     const params: unknown[] = [];
     const arms = spans.map((span) => {
-      params.push(this.dim(a), a.id, span, ...a.ids, limit);
+      params.push(this.dim(a), a.id, span, ...ids, limit);
       return `SELECT * FROM (SELECT k.sort_ms, k.sort_tie, k.entry_no FROM ${t('keys')} k
         WHERE k.dim = ? AND k.value = ? AND k.span = ? AND EXISTS (SELECT 1 FROM ${t('actor_links')} l WHERE ${link})
         ORDER BY k.sort_ms DESC, k.sort_tie DESC LIMIT ?)`;
@@ -153,13 +155,13 @@ export class CurrentInvolvement {
          JOIN ${t('versions')} v ON v.entry_no = page.entry_no AND v.to_seq IS NULL
          ORDER BY page.sort_ms DESC, page.sort_tie DESC, l.actor_id, l.role LIMIT ?`,
       )
-      .all(...params, limit, ...a.ids, limit);
+      .all(...params, limit, ...ids, limit);
     return rows.map(involvedEntry);
   }
 
   /** Disputes of the actors' claims, newest first, from the dispute index. */
   private disputedClaims(a: InvolvedActors, limit: number): DisputedClaim[] {
-    const ids = new Set(a.ids);
+    const ids = new Set([...a.ids, ...(a.periods ?? []).map((p) => p.actorId)]);
     return this.db
       .prepare<[string, number], { n: number; doc: string }>(
         `SELECT d.n, v.doc FROM ${t('dispute_keys')} d

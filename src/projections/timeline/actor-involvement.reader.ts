@@ -1,8 +1,10 @@
 import { tablesOf, type ReadDb } from '../projection';
 import { validIn, type Scope } from '../scope';
 import { CurrentInvolvement, involvedEntry, iso, type InvolvedRow } from './actor-involvement.current';
-import type {
-  ActorInvolvement,
+import {
+  actorMatchSql,
+  type MemberPeriod,
+  type ActorInvolvement,
   DisputedClaim,
   InvolvedActors,
   InvolvedEntry,
@@ -13,6 +15,13 @@ export type * from './actor-involvement.types';
 import { timelineProjection } from './timeline.projection';
 
 const t = tablesOf(timelineProjection.name);
+
+/** The actors a view is of: ids at all times, and members for a period. */
+interface Who {
+  readonly ids: readonly string[];
+  readonly periods: readonly MemberPeriod[];
+}
+const whoOf = (a: InvolvedActors): Who => ({ ids: [...a.ids], periods: a.periods ?? [] });
 
 /**
  * What actors did, read from the timeline's versioned entries and actor links (this projection's
@@ -28,7 +37,7 @@ export class ActorInvolvementReader {
 
   async counts(actors: InvolvedActors, scope: Scope): Promise<InvolvementCounts> {
     return Promise.resolve(
-      scope.kind === 'current' ? this.current.counts(actors) : this.countsNow([...actors.ids], scope),
+      scope.kind === 'current' ? this.current.counts(actors) : this.countsNow(whoOf(actors), scope),
     );
   }
 
@@ -39,8 +48,8 @@ export class ActorInvolvementReader {
    */
   async of(actors: InvolvedActors, limit: number, scope: Scope): Promise<ActorInvolvement> {
     if (scope.kind === 'current') return Promise.resolve(this.current.of(actors, limit));
-    const actorIds = [...actors.ids];
-    const involved = this.involved(actorIds, scope);
+    const who = whoOf(actors);
+    const involved = this.involved(who, scope);
     const seen = this.db
       .prepare<unknown[], { first: number | null; last: number | null }>(
         `SELECT min(v.start_ms) AS first, max(v.start_ms) AS last ${involved.sql}`,
@@ -59,30 +68,31 @@ export class ActorInvolvementReader {
       firstSeen: iso(seen.first),
       lastSeen: iso(seen.last),
       involvement: {
-        entries: this.countsNow(actorIds, scope).entries,
+        entries: this.countsNow(who, scope).entries,
         byRole: grouped('l.role'),
         byType: grouped('v.type'),
       },
-      claims: this.entries(actorIds, scope, "l.role = 'claimant'", limit),
-      involvedIn: this.entries(actorIds, scope, "l.role <> 'claimant'", limit),
-      disputedClaims: this.disputedClaims(actorIds, scope, limit),
+      claims: this.entries(who, scope, "l.role = 'claimant'", limit),
+      involvedIn: this.entries(who, scope, "l.role <> 'claimant'", limit),
+      disputedClaims: this.disputedClaims(who, scope, limit),
     });
   }
 
   /** FROM/WHERE of the entries (in scope) linked (in scope) to any of `ids`, rows aliased v and l. */
-  private involved(ids: string[], scope: Scope, extra = '1', join = ''): { sql: string; params: unknown[] } {
+  private involved(who: Who, scope: Scope, extra = '1', join = ''): { sql: string; params: unknown[] } {
     const v = validIn('v', scope);
     const l = validIn('l', scope);
+    const match = actorMatchSql('l', 'v', who.ids, who.periods);
     return {
       sql: `FROM ${t('actor_links')} l JOIN ${t('versions')} v ON v.entry_no = l.entry_no AND ${v.sql} ${join}
-            WHERE l.actor_id IN (${ids.map(() => '?').join(',')}) AND ${l.sql} AND ${extra}`,
-      params: [...v.params, ...ids, ...l.params],
+            WHERE ${match.sql} AND ${l.sql} AND ${extra}`,
+      params: [...v.params, ...match.params, ...l.params],
     };
   }
 
-  private countsNow(ids: string[], scope: Scope): InvolvementCounts {
-    const all = this.involved(ids, scope);
-    const claims = this.involved(ids, scope, "l.role = 'claimant'");
+  private countsNow(who: Who, scope: Scope): InvolvementCounts {
+    const all = this.involved(who, scope);
+    const claims = this.involved(who, scope, "l.role = 'claimant'");
     const n = (q: { sql: string; params: unknown[] }) =>
       this.db
         .prepare<unknown[], { n: number }>(`SELECT count(DISTINCT v.entry_no) AS n ${q.sql}`)
@@ -90,12 +100,12 @@ export class ActorInvolvementReader {
     return {
       entries: n(all),
       claims: n(claims),
-      disputedClaims: this.disputeCount(ids, scope),
+      disputedClaims: this.disputeCount(who, scope),
     };
   }
 
-  private entries(ids: string[], scope: Scope, role: string, limit: number): InvolvedEntry[] {
-    const q = this.involved(ids, scope, role);
+  private entries(who: Who, scope: Scope, role: string, limit: number): InvolvedEntry[] {
+    const q = this.involved(who, scope, role);
     return this.db
       .prepare<unknown[], InvolvedRow>(
         `SELECT v.entry_id, l.actor_id, l.role, v.type, v.crisis_id, v.start_ms, v.status, json_extract(v.doc, '$.report.summary') AS summary
@@ -106,8 +116,8 @@ export class ActorInvolvementReader {
   }
 
   /** One row per dispute of a claim of these actors (an entry two of them claimed counts once). */
-  private disputeRows(ids: string[], scope: Scope) {
-    const q = this.involved(ids, scope, "l.role = 'claimant'", `, json_each(v.doc, '$.disputes') d`);
+  private disputeRows(who: Who, scope: Scope) {
+    const q = this.involved(who, scope, "l.role = 'claimant'", `, json_each(v.doc, '$.disputes') d`);
     return {
       sql: `SELECT DISTINCT v.entry_no, d.key AS n, v.entry_id, json_extract(v.doc, '$.report.summary') AS summary,
               json_extract(v.doc, '$.report.actors') AS actors, d.value AS dispute,
@@ -116,8 +126,8 @@ export class ActorInvolvementReader {
     };
   }
 
-  private disputeCount(ids: string[], scope: Scope): number {
-    const q = this.disputeRows(ids, scope);
+  private disputeCount(who: Who, scope: Scope): number {
+    const q = this.disputeRows(who, scope);
     return this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${q.sql})`).get(...q.params)!
       .n;
   }
@@ -126,9 +136,9 @@ export class ActorInvolvementReader {
    * Disputes of claims made by these actors (as claimant), newest first; the claimant shown is the
    * entry's first claimant among them.
    */
-  private disputedClaims(ids: string[], scope: Scope, limit: number): DisputedClaim[] {
-    const q = this.disputeRows(ids, scope);
-    const among = new Set(ids);
+  private disputedClaims(who: Who, scope: Scope, limit: number): DisputedClaim[] {
+    const q = this.disputeRows(who, scope);
+    const among = new Set([...who.ids, ...who.periods.map((p) => p.actorId)]);
     return this.db
       .prepare<unknown[], { entry_id: string; summary: string; actors: string; dispute: string }>(
         `${q.sql} ORDER BY recorded_at DESC, v.entry_no DESC, n DESC LIMIT ?`,
@@ -147,7 +157,7 @@ export class ActorInvolvementReader {
         const claimant = actors.find((a) => a.role === 'claimant' && among.has(a.actorId));
         return {
           entryId: r.entry_id,
-          claimantId: claimant?.actorId ?? ids[0]!,
+          claimantId: claimant?.actorId ?? who.ids[0]!,
           summary: r.summary,
           disputedBy: { actorId: dispute.byActorId ?? null, sourceId: dispute.bySourceId ?? null },
           field: dispute.field ?? null,

@@ -36,7 +36,36 @@ export interface InvolvementCounts {
 export interface InvolvedActors {
   readonly id: string;
   readonly withMembers: boolean;
+  /** The actor and its members at all times. */
   readonly ids: readonly string[];
+  /** Members for a period only: their entries count when they happened within it. */
+  readonly periods?: readonly MemberPeriod[];
+}
+
+/** A member for a period (a `member-of` relation stated with validFrom/validTo), in ms. */
+export interface MemberPeriod {
+  readonly actorId: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * SQL matching an actor link (alias `link`) of an entry version (alias `version`) to the actors:
+ * any of `ids`, or a member for a period whose entry began within it.
+ */
+export function actorMatchSql(
+  link: string,
+  version: string,
+  ids: readonly string[],
+  periods: readonly MemberPeriod[] = [],
+): { sql: string; params: unknown[] } {
+  const arms = ids.length > 0 ? [`${link}.actor_id IN (${ids.map(() => '?').join(',')})`] : [];
+  const params: unknown[] = [...ids];
+  for (const p of periods) {
+    arms.push(`(${link}.actor_id = ? AND ${version}.start_ms >= ? AND ${version}.start_ms < ?)`);
+    params.push(p.actorId, p.fromMs, p.toMs);
+  }
+  return { sql: arms.length > 0 ? `(${arms.join(' OR ')})` : '0', params };
 }
 
 /** What a group of actors did, as the timeline stood in a scope. */

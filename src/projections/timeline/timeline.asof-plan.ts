@@ -65,7 +65,7 @@ export class AsOfPagePlanner {
       case 'position':
         return { sql: `${t('versions')} v INDEXED BY ${t('versions_by_change')}`, where: [], params: [] };
       case 'actor': {
-        const ids = f.actorIds ?? [];
+        const ids = [...(f.actorIds ?? []), ...(f.actorPeriods ?? []).map((p) => p.actorId)];
         const linked = validIn('a', scope);
         return {
           sql: `${t('versions')} v INDEXED BY ${t('versions_by_entry')}`,

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import { tablesOf } from '../projection';
 import { validIn, type Scope } from '../scope';
 import { reliabilitySql } from '../sources/sources.reader';
+import { actorMatchSql, type MemberPeriod } from './actor-involvement.types';
 import { placeKey } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
 import type { TimelineQueryDto } from './timeline-query.dto';
@@ -17,6 +18,8 @@ export interface TimelineFilter {
   readonly types?: readonly string[];
   readonly statuses?: readonly string[];
   readonly actorIds?: readonly string[];
+  /** With members: those that are members for a period only (their entries within it count). */
+  readonly actorPeriods?: readonly MemberPeriod[];
   /** The actor asked for (actorIds holds it and, with members, its members in the read's scope). */
   readonly actor?: { readonly id: string; readonly withMembers: boolean };
   readonly maxReliabilityRank?: number;
@@ -57,17 +60,19 @@ export function ftsQuery(q: string): string | null {
 /** Turns query parameters into a filter; `members` expands an actor into itself and its members. */
 export function timelineFilter(
   query: TimelineQueryDto,
-  members: (actorId: string) => string[],
+  members: (actorId: string) => { ids: string[]; periods: readonly MemberPeriod[] },
 ): TimelineFilter | 'nothing' {
   const text = query.q === undefined ? undefined : ftsQuery(query.q);
   if (text === null) return 'nothing';
+  const expanded = query.actor && query.includeMembers ? members(query.actor) : null;
   return {
     crisis: query.crisis,
     fromMs: query.from ? boundMillis(query.from, 'from', 'start') : undefined,
     toMs: query.to ? boundMillis(query.to, 'to', 'end') : undefined,
     types: query.type?.length ? [...new Set(query.type)] : undefined,
     statuses: query.status?.length ? [...new Set(query.status)] : undefined,
-    actorIds: query.actor ? (query.includeMembers ? members(query.actor) : [query.actor]) : undefined,
+    actorIds: query.actor ? (expanded ? expanded.ids : [query.actor]) : undefined,
+    actorPeriods: expanded?.periods.length ? expanded.periods : undefined,
     actor: query.actor ? { id: query.actor, withMembers: query.includeMembers ?? false } : undefined,
     maxReliabilityRank: query.minReliability ? 'ABCDEF'.indexOf(query.minReliability) + 1 : undefined,
     linkedTo: query.linkedTo,
@@ -96,9 +101,10 @@ export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; p
   if (f.statuses) add(`v.status IN (${list(f.statuses)})`, ...f.statuses);
   if (f.actorIds) {
     const valid = validIn('a', scope);
+    const match = actorMatchSql('a', 'v', f.actorIds, f.actorPeriods);
     add(
-      `EXISTS (SELECT 1 FROM ${t('actor_links')} a WHERE a.entry_no = v.entry_no AND a.actor_id IN (${list(f.actorIds)}) AND ${valid.sql})`,
-      ...f.actorIds,
+      `EXISTS (SELECT 1 FROM ${t('actor_links')} a WHERE a.entry_no = v.entry_no AND ${match.sql} AND ${valid.sql})`,
+      ...match.params,
       ...valid.params,
     );
   }

@@ -42,6 +42,12 @@ interface Contribution {
 
 const EMPTY: Contribution = { keys: new Map(), counts: new Map(), disputes: new Map() };
 
+/** Actor ids above an actor at an instant: memberships stated for a period count within it. */
+type TimedAncestry = (actorId: string, atMs: number) => readonly string[];
+
+/** Open ends of a membership's period, as stored. */
+const EVER = { fromMs: -8.64e15, toMs: 8.64e15 };
+
 /**
  * Keeps the timeline's key index, counters and dispute index in step with entries' documents
  * (diffing an entry's contribution before and after each change), and the actor hierarchy that
@@ -50,6 +56,8 @@ const EMPTY: Contribution = { keys: new Map(), counts: new Map(), disputes: new 
 export class KeyIndex {
   private readonly sql;
   private readonly pendingCounts = new Map<string, number>();
+  /** Whether any membership has a period (null: not looked yet): most logs have none. */
+  private timed: boolean | null = null;
 
   constructor(db: ReadDb, t: TableNamer) {
     this.sql = {
@@ -75,6 +83,16 @@ export class KeyIndex {
       setParents: db.prepare(
         `INSERT INTO ${t('hierarchy')} (actor_id, parents) VALUES (?, ?) ON CONFLICT (actor_id) DO UPDATE SET parents = excluded.parents`,
       ),
+      timedParents: db
+        .prepare<[string, number, number], string>(
+          `SELECT parent_id FROM ${t('memberships')} WHERE actor_id = ? AND from_ms <= ? AND to_ms > ?`,
+        )
+        .pluck(),
+      anyTimed: db.prepare<[], number>(`SELECT count(*) FROM ${t('memberships')}`).pluck(),
+      setMembership: db.prepare(
+        `INSERT INTO ${t('memberships')} (actor_id, parent_id, from_ms, to_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (actor_id, parent_id) DO UPDATE SET from_ms = excluded.from_ms, to_ms = excluded.to_ms`,
+      ),
       groupEntries: db
         .prepare<[string], number>(
           `SELECT DISTINCT entry_no FROM ${t('keys')} WHERE dim = 'group' AND value = ? ORDER BY entry_no`,
@@ -90,30 +108,59 @@ export class KeyIndex {
   }
 
   /**
-   * The actor and every actor above it, by parent or membership (cycles cut), as the hierarchy
-   * table says, except for the actors in `overrides`. Memoised for one change only: a batch that
-   * is rolled back and applied again must not see hierarchy rows it had written.
+   * The actor and every actor above it at an instant, by parent or membership (cycles cut): the
+   * hierarchy table (memberships stated at registration, always) and the memberships stated for
+   * a period that holds then, except for the actors in `overrides`. Memoised for one change only:
+   * a batch that is rolled back and applied again must not see hierarchy rows it had written.
    */
-  private ancestryWith(overrides: ReadonlyMap<string, Parents | null> = new Map()): Ancestry {
+  private ancestryWith(overrides: ReadonlyMap<string, Parents | null> = new Map()): TimedAncestry {
     const memo = new Map<string, readonly string[]>();
-    return (actorId) => {
-      const cached = memo.get(actorId);
+    this.timed ??= this.sql.anyTimed.get()! > 0;
+    const timed = this.timed;
+    return (actorId, atMs) => {
+      const memoKey = timed ? `${actorId}${COUNT_SEP}${atMs}` : actorId;
+      const cached = memo.get(memoKey);
       if (cached) return cached;
       const seen = new Set<string>([actorId]);
       const todo = [actorId];
       while (todo.length > 0) {
         const id = todo.pop()!;
         const parents = overrides.has(id) ? overrides.get(id)! : this.parentsOf(id);
-        for (const p of parents ? [parents.parentId, ...parents.memberOf] : []) {
+        const during = timed ? this.sql.timedParents.all(id, atMs, atMs) : [];
+        for (const p of [...(parents ? [parents.parentId, ...parents.memberOf] : []), ...during]) {
           if (p === undefined || seen.has(p)) continue;
           seen.add(p);
           todo.push(p);
         }
       }
       const list = [...seen];
-      memo.set(actorId, list);
+      memo.set(memoKey, list);
       return list;
     };
+  }
+
+  /**
+   * A membership stated for a period (`member-of` with validFrom/validTo): the entries indexed
+   * under the member as a group are re-indexed, each by the hierarchy at its own time. Their
+   * contributions are taken before the membership is written and after. The cost is the member's
+   * subtree's entries, in one batch.
+   */
+  setMembership(
+    actorId: string,
+    parentId: string,
+    period: { fromMs?: number; toMs?: number },
+    current: (entryNo: number) => Keyed | null,
+  ): void {
+    const entries = this.sql.groupEntries
+      .all(actorId)
+      .map((no) => [no, current(no)] as const)
+      .filter((e): e is readonly [number, Keyed] => e[1] !== null);
+    const before = this.ancestryWith();
+    const old = entries.map(([, keyed]) => this.contribution(keyed, before));
+    this.sql.setMembership.run(actorId, parentId, period.fromMs ?? EVER.fromMs, period.toMs ?? EVER.toMs);
+    this.timed = true;
+    const after = this.ancestryWith();
+    entries.forEach(([no, keyed], i) => this.apply(no, old[i]!, this.contribution(keyed, after)));
   }
 
   /** Moves an entry's index rows and counters from `before` (null: a new entry) to `after`. */
@@ -147,8 +194,10 @@ export class KeyIndex {
     }
   }
 
-  private contribution({ doc, key: sort }: Keyed, ancestry: Ancestry): Contribution {
+  private contribution({ doc, key: sort }: Keyed, timedAncestry: TimedAncestry): Contribution {
     const key = entryKey(doc, sort);
+    // Who an entry rolls up into is decided by the hierarchy at the time it happened.
+    const ancestry: Ancestry = (actorId) => timedAncestry(actorId, key.startMs);
     const keys = new Map<string, KeyRow>();
     for (const [dim, value] of keyValues(doc, ancestry)) {
       const row: KeyRow = [dim, value, key.span, sort.ms, sort.tie, key.startMs, key.endMs];

@@ -100,13 +100,14 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 8,
+  version: 9,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
     'CrisisRegistered',
     'ActorRegistered',
     'ActorDetailsChanged',
+    'ActorRelationStated',
     'EntryLinked',
     'EntryUnlinked',
   ]),
@@ -239,7 +240,18 @@ export const timelineProjection: Projection = {
     const apply = (event: LogEvent, { seq }: ApplyContext): void => {
       if (isReportEvent(event)) report(event, seq);
       else if (event.type === 'ActorRegistered' || event.type === 'ActorDetailsChanged') parentsOf(event);
-      else if (event.type === 'CrisisRegistered') {
+      else if (event.type === 'ActorRelationStated' && event.data.relation === 'member-of') {
+        const d = event.data;
+        keys.setMembership(
+          d.actorId,
+          d.toActorId,
+          {
+            fromMs: d.validFrom === undefined ? undefined : Date.parse(d.validFrom),
+            toMs: d.validTo === undefined ? undefined : Date.parse(d.validTo),
+          },
+          (entryNo) => versions.loadByNo(entryNo),
+        );
+      } else if (event.type === 'CrisisRegistered') {
         const d = event.data;
         sql.insertCrisis.run(
           d.crisisId,

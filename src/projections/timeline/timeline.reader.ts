@@ -1,4 +1,5 @@
 import { formatPosition, positionOf } from '../../event-store';
+import { splitMembers } from '../actors/actors.hierarchy';
 import type { ActorsReader } from '../actors/actors.reader';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { tablesOf, type ReadDb } from '../projection';
@@ -78,11 +79,10 @@ export class TimelineReader {
 
   /** Resolves query parameters into a filter (null: nothing can match). */
   async filter(query: TimelineQueryDto, scope: Scope): Promise<TimelineFilter | null> {
-    const members =
-      query.actor && query.includeMembers
-        ? (await this.actors.members(query.actor, scope)).map((m) => m.actorId)
-        : [];
-    const f = timelineFilter(query, (id) => [id, ...members]);
+    const members = splitMembers(
+      query.actor && query.includeMembers ? await this.actors.members(query.actor, scope) : [],
+    );
+    const f = timelineFilter(query, (id) => ({ ids: [id, ...members.ids], periods: members.periods }));
     return f === 'nothing' ? null : f;
   }
 

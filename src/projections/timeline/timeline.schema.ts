@@ -12,6 +12,7 @@ export const TIMELINE_TABLES = [
   'counts',
   'dispute_keys',
   'hierarchy',
+  'memberships',
   'links',
 ] as const;
 
@@ -112,6 +113,13 @@ CREATE TABLE IF NOT EXISTS ${t('dispute_keys')} (
 CREATE TABLE IF NOT EXISTS ${t('hierarchy')} (
   actor_id TEXT PRIMARY KEY,
   parents TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${t('memberships')} (
+  actor_id TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  PRIMARY KEY (actor_id, parent_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ${t('links')} (
   link_id TEXT PRIMARY KEY,
