@@ -13,6 +13,8 @@ import type { Clock } from './shared/clock';
 import { lockDataDir, type DataDirLock } from './shared/data-dir-lock';
 import { closeUnusedConnectionsOnShutdown } from './http/http-shutdown';
 import { registerJsonParser } from './http/json-body';
+import { assertMayWrite } from './auth/access.guard';
+import { KEY_LOOKUP, type KeyLookup } from './auth/key-lookup';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -53,6 +55,19 @@ async function buildApp(
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonParser(fastify);
+  // Posting events needs a key that may write: refused before the body is read.
+  const keys = app.get<KeyLookup>(KEY_LOOKUP);
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    if (request.method === 'POST' && /^\/v1\/events(?:\/batch)?(?:\?|$)/.test(request.url)) {
+      try {
+        assertMayWrite(keys, request.headers.authorization);
+      } catch (e) {
+        done(e as Error, undefined);
+        return;
+      }
+    }
+    done(null, payload);
+  });
   closeUnusedConnectionsOnShutdown(fastify);
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -77,25 +77,49 @@ export class AccessGuard implements CanActivate {
     }
   }
 
-  /**
-   * The key's principal; a promise only while the keys read model is incomplete (catching up with
-   * the log), when a key found unrevoked is checked against the log for a revocation not read yet.
-   */
   private authenticate(header: string | undefined): Principal | Promise<Principal> {
-    if (header === undefined) return ANONYMOUS;
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
-    const found = this.keys.find(m[1]!);
-    if (!found) throw this.keys.incomplete() ?? unauthorized('unknown API key');
-    const revoked = () => unauthorized(`API key ${found.keyId} was revoked`);
-    if (found.revokedAt) throw revoked();
-    const principal = principalOfKey(found.keyId, found.name, found.role);
-    if (!this.keys.incomplete()) return principal;
-    return this.keys.revokedOnLog(found.keyId).then((isRevoked) => {
-      if (isRevoked) throw revoked();
-      return principal;
-    });
+    return authenticate(this.keys, header);
   }
+}
+
+/**
+ * The key's principal; a promise only while the keys read model is incomplete (catching up with
+ * the log), when a key found unrevoked is checked against the log for a revocation not read yet.
+ */
+export function authenticate(keys: KeyLookup, header: string | undefined): Principal | Promise<Principal> {
+  if (header === undefined) return ANONYMOUS;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
+  const found = keys.find(m[1]!);
+  if (!found) throw keys.incomplete() ?? unauthorized('unknown API key');
+  const revoked = () => unauthorized(`API key ${found.keyId} was revoked`);
+  if (found.revokedAt) throw revoked();
+  const principal = principalOfKey(found.keyId, found.name, found.role);
+  if (!keys.incomplete()) return principal;
+  return keys.revokedOnLog(found.keyId).then((isRevoked) => {
+    if (isRevoked) throw revoked();
+    return principal;
+  });
+}
+
+/**
+ * Writes need a key that may write something (report or edit): checked before the body is parsed,
+ * so that a request that cannot write is refused without reading or validating what it sends.
+ * The exact permission (it depends on the event type) is the guard's, after parsing. A key that
+ * cannot be checked yet (keys read model catching up) is left to the guard.
+ */
+export function assertMayWrite(keys: KeyLookup, header: string | undefined): void {
+  const principal = authenticate(keys, header);
+  if (principal instanceof Promise) return;
+  if (principal === ANONYMOUS)
+    throw new AppError(
+      'unauthorized',
+      'an API key is required: Authorization: Bearer <key>',
+      {},
+      { 'www-authenticate': 'Bearer' },
+    );
+  if (!principal.permissions.has('report') && !principal.permissions.has('edit'))
+    throw new AppError('forbidden', `the ${principal.role} role may not write events`);
 }
 
 function unauthorized(message: string): AppError {

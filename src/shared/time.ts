@@ -136,6 +136,11 @@ function parseLocal(
     });
     return null;
   }
+  const impossible = impossibility(trimmed, value);
+  if (impossible) {
+    errors.push({ path, message: `"${text}" ${impossible}` });
+    return null;
+  }
   // An offset and a zone both stated must agree at that instant: which one is wrong cannot be known.
   if (hadOffset && zone !== undefined && stated) {
     const zoned = value.setZone(zone);
@@ -151,6 +156,19 @@ function parseLocal(
 }
 
 const unitOf = (p: Unit): DateTimeUnit => p;
+
+/** UTC offsets in use range from -12:00 to +14:00; ISO 8601 and luxon accept up to ±23:59. */
+const MAX_OFFSET_MINUTES = 18 * 60;
+
+/**
+ * Why a parsed value cannot be a time of reporting, or null: a year outside 0001-9999 (ISO 8601's
+ * extended years, "+099999", and the year 0) or an offset beyond ±18:00 ("+25:00").
+ */
+function impossibility(text: string, value: DateTime): string | null {
+  if (/^[+-]/.test(text) || value.year < 1 || value.year > 9999) return 'has a year outside 0001-9999';
+  if (Math.abs(value.offset) > MAX_OFFSET_MINUTES) return 'has an offset beyond ±18:00';
+  return null;
+}
 
 /**
  * Parses and normalises a reported time with luxon. Rules:
@@ -282,6 +300,11 @@ export function parseInstant(text: string, path: string, errors: FieldError[]): 
   const value = DateTime.fromISO(trimmed, { setZone: true });
   if (!value.isValid) {
     errors.push({ path, message: `"${text}" is not a valid ISO 8601 date-time` });
+    return undefined;
+  }
+  const impossible = impossibility(trimmed, value);
+  if (impossible) {
+    errors.push({ path, message: `"${text}" ${impossible}` });
     return undefined;
   }
   return value.toUTC().toISO();

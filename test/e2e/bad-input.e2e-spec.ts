@@ -120,6 +120,46 @@ describe('bad input on POST /v1/events', () => {
     expect(p.errors[0].path).toBe('data.reportedAt');
   });
 
+  it('an impossible time (offset beyond ±18:00, a year outside 0001-9999) -> 400 naming the field', async () => {
+    for (const [occurred, path] of [
+      [{ start: '2022-02-03T10:00+25:00' }, 'data.occurred.start'],
+      [{ start: '+099999-02-03', timezone: 'UTC' }, 'data.occurred.start'],
+      [{ start: '0000-02-03', timezone: 'UTC' }, 'data.occurred.start'],
+      [{ start: '2022-02-03T10:00Z', end: '2022-02-03T12:00-19:00' }, 'data.occurred.end'],
+    ] as const) {
+      const p = await rejected(
+        post({ type: 'StatementMade', data: reportBase(3, { occurred }) }),
+        400,
+        'validation_failed',
+      );
+      expect(p.errors).toEqual([{ path, message: expect.stringMatching(/offset beyond|year outside/) }]);
+    }
+    const p = await rejected(
+      post({ type: 'StatementMade', data: reportBase(3, { reportedAt: '2022-02-03T10:00+24:00' }) }),
+      400,
+      'validation_failed',
+    );
+    expect(p.errors[0].path).toBe('data.reportedAt');
+  });
+
+  it('a body nested deeper than 32 levels -> 400 before any validation', async () => {
+    // As an attacker sends them (within this app's 8 KB body limit): arrays 3,000 deep, objects
+    // 1,300 deep.
+    const arrays = `${'['.repeat(3000)}1${']'.repeat(3000)}`;
+    const objects = `${'{"a":'.repeat(1300)}1${'}'.repeat(1300)}`;
+    for (const data of [arrays, objects]) {
+      const p = await rejected(
+        () => t.request('POST', '/v1/events', { raw: `{"type":"StatementMade","data":${data}}` }),
+        400,
+        'malformed_json',
+      );
+      expect(p.detail).toMatch(/deeper than 32/);
+    }
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    await rejected(post({ type: 'StatementMade', data: deep }), 400, 'malformed_json');
+  });
+
   it('quantities with low > high -> 400', async () => {
     const p = await rejected(
       post({
@@ -259,6 +299,22 @@ describe('bad input on POST /v1/events', () => {
         .status,
     ).toBe(401);
     expect(await t.head()).toBe(before);
+  });
+
+  it('a request that cannot write is refused before its body is read (401 without a key, 403 for a reader)', async () => {
+    const reader = (await t.post('/v1/admin/keys', { name: 'desk', role: 'reader' })).body.key as string;
+    const deep = `{"type":"StatementMade","data":${'['.repeat(3000)}1${']'.repeat(3000)}}`;
+    for (const [key, status, code] of [
+      [null, 401, 'unauthorized'],
+      [reader, 403, 'forbidden'],
+    ] as const) {
+      for (const path of ['/v1/events', '/v1/events/batch']) {
+        for (const raw of [deep, '{"type": "Statem']) {
+          const res = await t.request('POST', path, { raw, key });
+          expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status, code });
+        }
+      }
+    }
   });
 
   it('an unknown route -> 404 problem', async () => {

@@ -82,6 +82,13 @@ describe('timeline order (embedded SQLite, real HTTP)', () => {
     ]);
   });
 
+  it('refuses a window whose from is not before its to, naming it', async () => {
+    const res = await t.get(`/v1/timeline?from=2022-02-22&to=2022-02-21`);
+    expect([res.status, res.body.code, res.body.errors[0].path]).toEqual([400, 'validation_failed', 'from']);
+    const empty = await t.get(`/v1/timeline?from=2022-02-22T00:00:00Z&to=2022-02-22T00:00:00Z`);
+    expect(empty.status).toBe(400);
+  });
+
   it('moves an entry by a link, through a chain, and back when the link is removed', async () => {
     const before = last;
     // "The calls took place before the address, which preceded the signing."

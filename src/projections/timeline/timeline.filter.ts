@@ -65,10 +65,17 @@ export function timelineFilter(
   const text = query.q === undefined ? undefined : ftsQuery(query.q);
   if (text === null) return 'nothing';
   const expanded = query.actor && query.includeMembers ? members(query.actor) : null;
+  const fromMs = query.from ? boundMillis(query.from, 'from', 'start') : undefined;
+  const toMs = query.to ? boundMillis(query.to, 'to', 'end') : undefined;
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) {
+    throw AppError.validation([
+      { path: 'from', message: `from (${query.from}) must be before to (${query.to})` },
+    ]);
+  }
   return {
     crisis: query.crisis,
-    fromMs: query.from ? boundMillis(query.from, 'from', 'start') : undefined,
-    toMs: query.to ? boundMillis(query.to, 'to', 'end') : undefined,
+    fromMs,
+    toMs,
     types: query.type?.length ? [...new Set(query.type)] : undefined,
     statuses: query.status?.length ? [...new Set(query.status)] : undefined,
     actorIds: query.actor ? (expanded ? expanded.ids : [query.actor]) : undefined,
