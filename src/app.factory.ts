@@ -13,6 +13,7 @@ import type { Clock } from './shared/clock';
 import { lockDataDir, type DataDirLock } from './shared/data-dir-lock';
 import { closeUnusedConnectionsOnShutdown } from './http/http-shutdown';
 import { registerJsonParser } from './http/json-body';
+import { answerClientError, answerFrameworkError } from './http/client-errors';
 import { assertMayWrite } from './auth/access.guard';
 import { KEY_LOOKUP, type KeyLookup } from './auth/key-lookup';
 
@@ -41,7 +42,24 @@ async function buildApp(
   lock: DataDirLock,
   options: { clock?: Clock },
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true });
+  const { http } = config;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    // Slow clients hold a connection only so long: headers, then the whole request, then idleness
+    // (above the SSE heartbeat, so live feeds stay open); timeouts are checked every second.
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, http.headersTimeoutMs),
+    },
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.idleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, http.idleTimeoutMs),
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+  });
+  adapter.getInstance().server.maxConnections = http.maxConnections;
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, lock, options.clock),
     adapter,

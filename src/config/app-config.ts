@@ -40,6 +40,25 @@ export interface AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly live: LiveConfig;
   readonly audit: AuditConfig;
+  readonly http: HttpConfig;
+}
+
+/** Limits of the HTTP server: what one client, slow or many, may hold. */
+export interface HttpConfig {
+  /** A request's headers must arrive within this (slow-headers attacks end here). */
+  readonly headersTimeoutMs: number;
+  /** A whole request (headers and body) must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** A connection with nothing to read or write for this long is closed (above the SSE heartbeat). */
+  readonly idleTimeoutMs: number;
+  /** Open connections at most; past it new ones are closed at once. Keep below `ulimit -n`. */
+  readonly maxConnections: number;
+  /** Origins allowed to call the API from a browser (CORS); empty: CORS off. Never with credentials. */
+  readonly corsOrigins: readonly string[];
+  /** Requests per minute per API key (or, without one, per client address); 0: no limit. */
+  readonly rateLimitPerMinute: number;
+  /** Requests per minute per client address that present an unknown or revoked key; 0: no limit. */
+  readonly authFailuresPerMinute: number;
 }
 
 export interface AuditConfig {

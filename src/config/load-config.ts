@@ -98,8 +98,30 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       checkpointEvery: int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
       checkpointIntervalMs: int('AUDIT_CHECKPOINT_INTERVAL_MS', 10_000, 10, 86_400_000),
     },
+    http: {
+      headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      idleTimeoutMs: int('HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
+      maxConnections: int('HTTP_MAX_CONNECTIONS', 2_000, 1, 1_000_000),
+      corsOrigins: corsOrigins(env.CORS_ORIGINS, problems),
+      rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 1_200, 0, 10_000_000),
+      authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
+    },
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** CORS_ORIGINS: a comma list of origins (scheme://host[:port]); "*" is refused (say which origins). */
+function corsOrigins(value: string | undefined, problems: string[]): string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o))
+      problems.push(`CORS_ORIGINS: "${o}" is not an origin such as https://newsroom.example.org`);
+  }
+  return origins;
 }

@@ -6,6 +6,7 @@ export interface FieldError {
 
 /** Every error the service raises on purpose has a code; the filter maps codes to HTTP statuses. */
 export const ERROR_CODES = {
+  bad_request: { status: 400, title: 'Bad request' },
   malformed_json: { status: 400, title: 'Malformed JSON' },
   validation_failed: { status: 400, title: 'Validation failed' },
   unknown_event_type: { status: 400, title: 'Unknown event type' },
@@ -19,11 +20,13 @@ export const ERROR_CODES = {
   entry_retracted: { status: 409, title: 'Entry retracted' },
   conflict: { status: 409, title: 'Conflict' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unknown_reference: { status: 422, title: 'Unknown reference' },
   rule_violated: { status: 422, title: 'Rule violated' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  headers_too_large: { status: 431, title: 'Request headers too large' },
   internal: { status: 500, title: 'Internal error' },
   store_unavailable: { status: 503, title: 'Event store unavailable' },
   overloaded: { status: 503, title: 'Too many reads waiting' },
