@@ -1,4 +1,4 @@
-import type { LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,7 +14,8 @@ import { lockDataDir, type DataDirLock } from './shared/data-dir-lock';
 import { closeUnusedConnectionsOnShutdown } from './http/http-shutdown';
 import { registerJsonParser } from './http/json-body';
 import { answerClientError, answerFrameworkError } from './http/client-errors';
-import { assertMayWrite } from './auth/access.guard';
+import { registerSecurity } from './http/security';
+import { assertMayWrite, rateKeyOf } from './auth/access.guard';
 import { KEY_LOOKUP, type KeyLookup } from './auth/key-lookup';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -64,7 +65,11 @@ async function buildApp(
     AppModule.forRoot(config, lock, options.clock),
     adapter,
     {
-      logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+      logger: new ConsoleLogger({
+        logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+        json: config.logFormat === 'json',
+        colors: config.logFormat === 'text' && process.stdout.isTTY,
+      }),
       abortOnError: false,
       // Our own JSON parser only (see registerJsonParser): no urlencoded bodies, coded errors.
       bodyParser: false,
@@ -75,6 +80,7 @@ async function buildApp(
   registerJsonParser(fastify);
   // Posting events needs a key that may write: refused before the body is read.
   const keys = app.get<KeyLookup>(KEY_LOOKUP);
+  await registerSecurity(fastify, config.http, rateKeyOf(keys));
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
     if (request.method === 'POST' && /^\/v1\/events(?:\/batch)?(?:\?|$)/.test(request.url)) {
       try {
@@ -88,8 +94,20 @@ async function buildApp(
   });
   closeUnusedConnectionsOnShutdown(fastify);
   const metrics = app.get(Metrics);
+  const requests = new Logger('HTTP');
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
+    // One line per request (probes at debug level): what was asked, by whom, the answer, how long.
+    const line = {
+      method: request.method,
+      url: request.url.length > 300 ? `${request.url.slice(0, 300)}…` : request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      principal: request.principal?.id ?? null,
+      ip: request.ip,
+    };
+    if (/^\/(health|metrics)\b/.test(request.url)) requests.debug(line);
+    else requests.log(line);
     metrics.httpDuration.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,

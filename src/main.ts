@@ -19,6 +19,9 @@ async function main(): Promise<void> {
       'read models are catching up with the log; reads answer 503 until then (progress: GET /health)',
     );
   }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => logger.log(`received ${signal}: finishing requests in flight, then stopping`));
+  }
   await app.listen({ port: config.port, host: config.host });
   logger.log(
     `listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (store: ${config.eventStore.driver}, data: ${config.dataDir})`,

@@ -72,6 +72,10 @@ export class ServerProcess {
           LOAD_SAMPLE: 'false',
           ADMIN_API_KEY: options.adminKey,
           LOG_LEVEL: 'warn',
+          // The benches drive thousands of requests and connections from loopback on purpose.
+          RATE_LIMIT_PER_MINUTE: '0',
+          AUTH_FAILURES_PER_MINUTE: '0',
+          HTTP_MAX_CONNECTIONS: '100000',
           ...options.env,
         },
       }),

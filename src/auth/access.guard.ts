@@ -103,6 +103,22 @@ export function authenticate(keys: KeyLookup, header: string | undefined): Princ
 }
 
 /**
+ * Who a request counts against for rate limits: its key (`key:<id>`), its address when it has none
+ * (`ip:<address>`), or its address with `fail:` when the key it presents is unknown, revoked or
+ * malformed, so guessing keys meets the strict limit.
+ */
+export function rateKeyOf(keys: KeyLookup): (request: FastifyRequest) => string {
+  return (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined) return `ip:${request.ip}`;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const found = m ? keys.find(m[1]!) : null;
+    if (found && !found.revokedAt) return `key:${found.keyId}`;
+    return found || !keys.incomplete() ? `fail:${request.ip}` : `ip:${request.ip}`;
+  };
+}
+
+/**
  * Writes need a key that may write something (report or edit): checked before the body is parsed,
  * so that a request that cannot write is refused without reading or validating what it sends.
  * The exact permission (it depends on the event type) is the guard's, after parsing. A key that

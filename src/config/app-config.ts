@@ -38,6 +38,8 @@ export interface AppConfig {
    */
   readonly readWorkers: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `json`: one JSON object per line, no colours (default when stdout is not a terminal). */
+  readonly logFormat: 'json' | 'text';
   readonly live: LiveConfig;
   readonly audit: AuditConfig;
   readonly http: HttpConfig;

@@ -4,6 +4,7 @@ export {
   type AppConfig,
   type AuditConfig,
   type EventStoreConfig,
+  type HttpConfig,
 } from './app-config';
 export { ConfigError, loadConfig } from './load-config';
 export { ConfigModule } from './config.module';

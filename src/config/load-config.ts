@@ -83,6 +83,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     readWaitTimeoutMs: int('READ_WAIT_TIMEOUT_MS', 5000, 0, 60000),
     readWorkers: int('READ_WORKERS', Math.min(2, availableParallelism()), 0, 64),
     logLevel,
+    logFormat: logFormatOf(env.LOG_FORMAT, problems),
     live: {
       heartbeatMs: int('LIVE_HEARTBEAT_MS', 15_000, 50, 15_000),
       maxBufferBytes: int('LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
@@ -124,4 +125,12 @@ function corsOrigins(value: string | undefined, problems: string[]): string[] {
       problems.push(`CORS_ORIGINS: "${o}" is not an origin such as https://newsroom.example.org`);
   }
   return origins;
+}
+
+/** LOG_FORMAT: `json` or `text`; unset, JSON unless stdout is a terminal (logs go to a collector). */
+function logFormatOf(value: string | undefined, problems: string[]): 'json' | 'text' {
+  if (value === undefined || value === '') return process.stdout.isTTY ? 'text' : 'json';
+  if (value === 'json' || value === 'text') return value;
+  problems.push('LOG_FORMAT must be json or text');
+  return 'text';
 }

@@ -60,6 +60,9 @@ export class TestApp {
       ADMIN_API_KEY: ADMIN_KEY,
       LOG_LEVEL: 'error',
       READ_WAIT_TIMEOUT_MS: '3000',
+      // Specs send many requests from one address: limits are off unless a spec sets them.
+      RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_FAILURES_PER_MINUTE: '0',
       ...env,
     };
     const config: AppConfig = loadConfig(fullEnv);

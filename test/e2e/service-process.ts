@@ -54,6 +54,8 @@ export class ServiceProcess {
           LOAD_SAMPLE: 'false',
           ADMIN_API_KEY: ADMIN_KEY,
           LOG_LEVEL: 'warn',
+          RATE_LIMIT_PER_MINUTE: '0',
+          AUTH_FAILURES_PER_MINUTE: '0',
           ...env,
         },
       },
@@ -95,6 +97,13 @@ export class ServiceProcess {
         throw new Error(`the service was not ready in ${timeoutMs} ms:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** SIGTERM; once the process is gone, its exit code, or the signal it ended on. */
+  async terminate(): Promise<number | NodeJS.Signals | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+    return this.child.exitCode ?? this.child.signalCode;
   }
 
   /** kill -9, and wait until the process is gone. */
