@@ -97,8 +97,10 @@ async function buildApp(
   const requests = new Logger('HTTP');
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    // One line per request (probes at debug level): what was asked, by whom, the answer, how long.
+    // One line per request (probes at debug level): its id, what was asked, by whom, the answer,
+    // how long.
     const line = {
+      id: request.id,
       method: request.method,
       url: request.url.length > 300 ? `${request.url.slice(0, 300)}…` : request.url,
       status: reply.statusCode,

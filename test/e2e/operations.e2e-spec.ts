@@ -38,6 +38,7 @@ describe('logs of a running service (separate process)', () => {
     expect(requestLines().map((l) => l.message)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
+          id: expect.any(String),
           method: 'POST',
           url: '/v1/events',
           status: 201,
