@@ -82,7 +82,9 @@ async function buildApp(
   const keys = app.get<KeyLookup>(KEY_LOOKUP);
   await registerSecurity(fastify, config.http, rateKeyOf(keys));
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
-    if (request.method === 'POST' && /^\/v1\/events(?:\/batch)?(?:\?|$)/.test(request.url)) {
+    // By the route matched (the router decodes the path: '/v1/%65vents' is this route too).
+    const route = request.routeOptions.url;
+    if (request.method === 'POST' && (route === '/v1/events' || route === '/v1/events/batch')) {
       try {
         assertMayWrite(keys, request.headers.authorization);
       } catch (e) {

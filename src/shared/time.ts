@@ -165,7 +165,10 @@ const MAX_OFFSET_MINUTES = 18 * 60;
  * extended years, "+099999", and the year 0) or an offset beyond ±18:00 ("+25:00").
  */
 function impossibility(text: string, value: DateTime): string | null {
-  if (/^[+-]/.test(text) || value.year < 1 || value.year > 9999) return 'has a year outside 0001-9999';
+  // In UTC too: 9999-12-31T23:00-05:00 is a year 10000 instant.
+  const utc = value.toUTC().year;
+  if (/^[+-]/.test(text) || [value.year, utc].some((y) => y < 1 || y > 9999))
+    return 'has a year outside 0001-9999';
   if (Math.abs(value.offset) > MAX_OFFSET_MINUTES) return 'has an offset beyond ±18:00';
   return null;
 }

@@ -125,6 +125,7 @@ describe('bad input on POST /v1/events', () => {
       [{ start: '2022-02-03T10:00+25:00' }, 'data.occurred.start'],
       [{ start: '+099999-02-03', timezone: 'UTC' }, 'data.occurred.start'],
       [{ start: '0000-02-03', timezone: 'UTC' }, 'data.occurred.start'],
+      [{ start: '9999-12-31T23:00-05:00' }, 'data.occurred.start'],
       [{ start: '2022-02-03T10:00Z', end: '2022-02-03T12:00-19:00' }, 'data.occurred.end'],
     ] as const) {
       const p = await rejected(
@@ -308,7 +309,7 @@ describe('bad input on POST /v1/events', () => {
       [null, 401, 'unauthorized'],
       [reader, 403, 'forbidden'],
     ] as const) {
-      for (const path of ['/v1/events', '/v1/events/batch']) {
+      for (const path of ['/v1/events', '/v1/events/batch', '/v1/%65vents']) {
         for (const raw of [deep, '{"type": "Statem']) {
           const res = await t.request('POST', path, { raw, key });
           expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status, code });

@@ -170,6 +170,23 @@ describe('the timeline ordering rule (docs/ordering.md)', () => {
     ]);
   });
 
+  it('lets neither of two contradicting links decide: the pair keeps its stated order, and keys settle', () => {
+    const [a, b] = linked(
+      'responds-to',
+      { name: 'a', occurred: at('2022-02-24') },
+      { name: 'b', occurred: at('2022-02-24') },
+    );
+    const [b2, a2] = linked('responds-to', b, a);
+    expect(order([a2, b2])).toEqual(['a', 'b']);
+    expect(order([b2, a2])).toEqual(['b', 'a']);
+    // Neither key moves, so re-keying has nothing to chase round the pair.
+    const pa = placementOf(doc(a2), 1);
+    const pb = placementOf(doc(b2), 2);
+    const neighbour = (key: SortKey, p: Placement): Neighbour => ({ ...p, key });
+    expect(keyOf(pa, doc(a2).links, () => neighbour(baseKey(pb), pb))).toEqual(baseKey(pa));
+    expect(keyOf(pb, doc(b2).links, () => neighbour(baseKey(pa), pa))).toEqual(baseKey(pb));
+  });
+
   it('keeps the sort instant within the interval, even when the end is finer than the start', () => {
     const d = doc({ name: 'x', occurred: at('2022-02-17', { end: '2022-02-17T18:30' }) });
     const p = placementOf(d, 1);

@@ -94,9 +94,15 @@ export function keyOf(
   neighbour: (entryId: string) => Neighbour | null,
 ): SortKey {
   let key = baseKey(self);
+  // Links that order a pair both ways contradict each other: neither decides (stated times do).
+  const sides = new Map<string, Set<number>>();
   for (const link of links) {
     const side = sideOf(link);
-    if (side === 0) continue;
+    if (side !== 0) sides.set(link.entryId, (sides.get(link.entryId) ?? new Set()).add(side));
+  }
+  for (const link of links) {
+    const side = sideOf(link);
+    if (side === 0 || sides.get(link.entryId)!.size > 1) continue;
     const other = neighbour(link.entryId);
     if (!other || other.start >= self.windowEnd || self.start >= other.windowEnd) continue;
     const order = compareKeys(key, other.key);

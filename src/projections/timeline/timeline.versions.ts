@@ -145,11 +145,16 @@ export class EntryVersions {
   /** Re-keys, breadth first, the entries linked with those whose keys changed, while keys change. */
   private settle(at: At, changed: TimelineDoc[]): void {
     const queue = changed.flatMap(orderingNeighbours);
+    // A key an entry already had in this event means the links go round: stop there.
+    const seen = new Set<string>();
     for (let budget = MAX_REKEYS_PER_EVENT; queue.length > 0 && budget > 0; budget--) {
       const found = this.load(queue.shift()!);
       if (!found) continue;
       const key = this.keyOf(found.doc, found.entry.firstSeq);
       if (compareKeys(key, found.key) === 0) continue;
+      const visit = `${found.entry.no}:${key.ms}:${key.tie}`;
+      if (seen.has(visit)) continue;
+      seen.add(visit);
       this.writeOne(at, found.entry, found, found.doc, false, key);
       queue.push(...orderingNeighbours(found.doc));
     }
