@@ -1,10 +1,10 @@
 import { tablesOf, type ReadDb } from '../projection';
 import { validIn, type Scope } from '../scope';
 import { CurrentInvolvement, involvedEntry, iso, type InvolvedRow } from './actor-involvement.current';
-import {
-  actorMatchSql,
-  type MemberPeriod,
-  type ActorInvolvement,
+import { actorMatchSql } from './actor-match';
+import type {
+  MemberPeriod,
+  ActorInvolvement,
   DisputedClaim,
   InvolvedActors,
   InvolvedEntry,
