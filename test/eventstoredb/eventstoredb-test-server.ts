@@ -3,14 +3,19 @@ import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb'
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { appendHandler, batchAppendHandler } from './append-handlers';
-import { InMemoryLog } from './in-memory-log';
+import { InMemoryLog, type LogOptions } from './in-memory-log';
+import { DEFAULT_MAX_APPEND_SIZE, FaultPlan } from './node-faults';
 import { readHandler } from './read-handler';
 
-export interface TestServerOptions {
+export interface TestServerOptions extends LogOptions {
   /** Advertise Streams.BatchAppend in ServerFeatures (real servers do; the client then uses it). */
   readonly batchAppend?: boolean;
   /** Send CaughtUp messages on subscriptions (EventStoreDB 23.10+ does). */
   readonly caughtUpMessages?: boolean;
+  /** The node's MaxAppendSize in bytes (default 1 MiB, as a real node's). */
+  readonly maxAppendSize?: number;
+  /** Another node's log, to run two nodes of one cluster (e.g. a follower that redirects to it). */
+  readonly log?: InMemoryLog;
 }
 
 /** Deletes and tombstones are not modelled: answered with UNIMPLEMENTED, as for unknown methods. */
@@ -20,14 +25,20 @@ const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): voi
 /**
  * An in-process gRPC server speaking the EventStoreDB client protocol, built from the service
  * definitions generated inside @eventstore/db-client (the package ships no .proto files). It keeps
- * its log across stop()/start(), on the same port, so tests can simulate an outage.
+ * its log across stop()/start(), on the same port, so tests can simulate an outage. By default it
+ * behaves as a real node does where that bites (in-memory-log.ts, node-faults.ts): lower-case ids,
+ * one commit position per event, the node's duplicate check, a clock that may step back, the 1 MiB
+ * append limit; `faults` plans NotLeader, commit timeouts, deadlines and stalled reads.
  */
 export class EventStoreDbTestServer {
-  readonly log = new InMemoryLog();
+  readonly log: InMemoryLog;
+  readonly faults = new FaultPlan();
   private server: grpc.Server | null = null;
   private boundPort = 0;
 
-  constructor(private readonly options: TestServerOptions = {}) {}
+  constructor(private readonly options: TestServerOptions = {}) {
+    this.log = options.log ?? new InMemoryLog(options);
+  }
 
   static async start(options: TestServerOptions = {}): Promise<EventStoreDbTestServer> {
     const server = new EventStoreDbTestServer(options);
@@ -50,10 +61,19 @@ export class EventStoreDbTestServer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = new grpc.Server();
+    const node = {
+      log: this.log,
+      faults: this.faults,
+      maxAppendSize: this.options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
+      self: () => ({ host: '127.0.0.1', port: this.boundPort }),
+    };
     const methods: Record<string, grpc.UntypedHandleCall> = {
-      read: readHandler(this.log, { caughtUpMessages: this.options.caughtUpMessages ?? true }),
-      append: appendHandler(this.log),
-      batchAppend: batchAppendHandler(this.log),
+      read: readHandler(this.log, {
+        caughtUpMessages: this.options.caughtUpMessages ?? true,
+        stalled: () => this.faults.takeStalledRead(),
+      }),
+      append: appendHandler(node),
+      batchAppend: batchAppendHandler(node),
       delete: unimplemented,
       tombstone: unimplemented,
     };

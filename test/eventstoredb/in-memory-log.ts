@@ -1,8 +1,13 @@
 /**
  * The storage of the EventStoreDB test server: one transaction log ($all) and per-stream indexes,
- * with the semantics the real server has for what the client library uses (see README, "Running on
- * EventStoreDB / KurrentDB"). Synchronous on purpose: an append and the notification of live
- * subscribers happen in one turn, so a subscription can switch from catch-up to live without a gap.
+ * with the semantics the real server has for what the client library uses (docs/eventstoredb.md,
+ * "The test server"). Synchronous on purpose: an append and the notification of live subscribers
+ * happen in one turn, so a subscription can switch from catch-up to live without a gap.
+ *
+ * As a real node (EventStoreDB 20.10+, KurrentDB): event ids are GUIDs (compared and returned in
+ * lower case); every event of an append is its own log record, so each has its own commit position
+ * (commit === prepare); `created` is the wall clock of the node at the write, which can step
+ * backwards (`clock`); and the duplicate check is the node's, not a guarantee (see `check`).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -34,9 +39,20 @@ export type Expected =
   | { readonly kind: 'stream_exists' }
   | { readonly kind: 'revision'; readonly revision: bigint };
 
+/**
+ * A write's result. An idempotent repeat carries no position, as a real node answers it
+ * (`no_position`); a refused one the stream's current revision.
+ */
 export type AppendOutcome =
-  | { readonly ok: true; readonly revision: bigint; readonly commit: bigint; readonly prepare: bigint }
+  | { readonly ok: true; readonly revision: bigint; readonly position: LogPosition | null }
   | { readonly ok: false; readonly current: bigint | null };
+
+export interface LogOptions {
+  /** The node's wall clock in ms since the epoch (default Date.now); it may step backwards. */
+  readonly clock?: () => number;
+  /** How many recent event ids the duplicate check of `any` appends remembers (default 10,000). */
+  readonly recentIds?: number;
+}
 
 export interface LogPosition {
   readonly commit: bigint;
@@ -60,31 +76,72 @@ const STATS_EVERY = 4;
 export class InMemoryLog {
   private readonly records: StoredRecord[] = [];
   private readonly streams = new Map<string, StoredRecord[]>();
-  /** The server's best-effort dedupe: only the ids of the last append to each stream are remembered. */
-  private readonly lastAppend = new Map<string, { ids: string; outcome: AppendOutcome }>();
+  /** The node's cache of committed event ids (id -> stream, revision), oldest first, bounded. */
+  private readonly recent = new Map<string, { stream: string; revision: bigint }>();
+  private readonly recentIds: number;
   private readonly listeners = new Set<(record: StoredRecord) => void>();
   /** Start above 0 and leave gaps, as real log positions are byte offsets. */
   private nextOffset = 1_000n + BigInt(Math.floor(Math.random() * 5_000));
-  private lastTicks = 0n;
   private appends = 0;
+  /** The node's wall clock (ms since the epoch); tests step it backwards as NTP or a failover can. */
+  clock: () => number;
   /** How often a live subscription fell behind (read-handler.ts), for tests. */
   fellBehind = 0;
 
-  constructor() {
-    this.write('$epochs', { kind: 'any' }, [systemRecord('$epoch')]);
-    this.write('$settings', { kind: 'any' }, [systemRecord('$settings')]);
+  constructor(options: LogOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    this.recentIds = options.recentIds ?? 10_000;
+    this.append('$epochs', { kind: 'any' }, [systemRecord('$epoch')]);
+    this.append('$settings', { kind: 'any' }, [systemRecord('$settings')]);
   }
 
-  append(stream: string, expected: Expected, events: readonly ProposedRecord[]): AppendOutcome {
-    const ids = events.map((e) => e.id).join(',');
-    const last = this.lastAppend.get(stream);
-    if (last && last.ids === ids && last.outcome.ok) return last.outcome;
-    const outcome = this.write(stream, expected, events);
-    if (outcome.ok) this.lastAppend.set(stream, { ids, outcome });
-    if (outcome.ok && ++this.appends % STATS_EVERY === 0) {
-      this.write('$stats-127.0.0.1:2113', { kind: 'any' }, [systemRecord('$statsCollected')]);
+  append(stream: string, expected: Expected, proposed: readonly ProposedRecord[]): AppendOutcome {
+    const events = proposed.map((e) => ({ ...e, id: e.id.toLowerCase() }));
+    const current = this.revisionOf(stream);
+    const decision = this.check(stream, expected, current, events);
+    if (decision === 'wrong') return { ok: false, current };
+    if (decision !== 'write') return { ok: true, revision: decision.last, position: null };
+    const outcome = this.write(stream, current, events);
+    if (!stream.startsWith('$') && ++this.appends % STATS_EVERY === 0) {
+      this.append('$stats-127.0.0.1:2113', { kind: 'any' }, [systemRecord('$statsCollected')]);
     }
     return outcome;
+  }
+
+  /**
+   * A real node's commit check (IndexWriter.CheckCommit). An exact expected revision behind the
+   * stream's end compares the ids with the events stored after that revision: all the same → an
+   * idempotent success (nothing written), the first different → wrong expected version, the first
+   * the same but a later one not → wrong expected version too. `any` (and `stream_exists` on an
+   * existing stream) looks the ids up in the cache of recently committed ids only: found for this
+   * stream → idempotent; the first not found → written again (a second copy, once the id has left
+   * the cache or was committed to another stream).
+   */
+  private check(
+    stream: string,
+    expected: Expected,
+    current: bigint | null,
+    events: readonly ProposedRecord[],
+  ): 'write' | 'wrong' | { last: bigint } {
+    if (expected.kind === 'stream_exists' && current === null) return 'wrong';
+    if (expected.kind === 'any' || expected.kind === 'stream_exists') {
+      let last: bigint | null = null;
+      for (const [i, e] of events.entries()) {
+        const hit = this.recent.get(e.id);
+        if (!hit || hit.stream !== stream) return i === 0 ? 'write' : 'wrong';
+        last = hit.revision;
+      }
+      return { last: last! };
+    }
+    const after = expected.kind === 'no_stream' ? -1n : expected.revision;
+    const at = current ?? -1n;
+    if (after > at) return 'wrong';
+    if (after === at) return 'write';
+    const stored = this.streams.get(stream)!;
+    for (const [i, e] of events.entries()) {
+      if (stored[Number(after) + 1 + i]?.id !== e.id) return 'wrong';
+    }
+    return { last: after + BigInt(events.length) };
   }
 
   /** Revision of the last event of a stream, null when it does not exist. */
@@ -106,32 +163,30 @@ export class InMemoryLog {
     return () => this.listeners.delete(listener);
   }
 
-  private write(stream: string, expected: Expected, events: readonly ProposedRecord[]): AppendOutcome {
-    const current = this.revisionOf(stream);
-    const fits =
-      expected.kind === 'any' ||
-      (expected.kind === 'no_stream' && current === null) ||
-      (expected.kind === 'stream_exists' && current !== null) ||
-      (expected.kind === 'revision' && current === expected.revision);
-    if (!fits) return { ok: false, current };
-    const nowTicks = BigInt(Date.now()) * 10_000n;
-    this.lastTicks = nowTicks > this.lastTicks ? nowTicks : this.lastTicks;
-    // One transaction: each event has its own prepare position; all share the commit position,
-    // which lies after the last prepare (as the commit record of a real transaction does).
-    const prepares = events.map(() => this.advance());
-    const commit = this.advance();
+  private write(stream: string, current: bigint | null, events: readonly ProposedRecord[]): AppendOutcome {
+    // The node's clock as it is, never clamped: a step back gives an earlier `created`.
+    const createdTicks = BigInt(Math.floor(this.clock())) * 10_000n;
     const list = this.streams.get(stream) ?? [];
     this.streams.set(stream, list);
     let revision = current ?? -1n;
-    const written = events.map((e, i): StoredRecord => {
+    // Each event is a log record committed by itself: commit and prepare are its own position.
+    const written = events.map((e): StoredRecord => {
       revision += 1n;
-      return { ...e, stream, revision, createdTicks: this.lastTicks, commit, prepare: prepares[i]! };
+      const at = this.advance();
+      return { ...e, stream, revision, createdTicks, commit: at, prepare: at };
     });
     list.push(...written);
     this.records.push(...written);
+    for (const r of written) this.remember(r);
     for (const record of written) for (const listener of [...this.listeners]) listener(record);
     const last = written[written.length - 1]!;
-    return { ok: true, revision: last.revision, commit: last.commit, prepare: last.prepare };
+    return { ok: true, revision: last.revision, position: { commit: last.commit, prepare: last.prepare } };
+  }
+
+  private remember(r: StoredRecord): void {
+    this.recent.delete(r.id);
+    this.recent.set(r.id, { stream: r.stream, revision: r.revision });
+    if (this.recent.size > this.recentIds) this.recent.delete(this.recent.keys().next().value!);
   }
 
   private advance(): bigint {

@@ -7,6 +7,8 @@ import { comparePos, type InMemoryLog, type LogPosition, type StoredRecord } fro
 export interface ReadHandlerOptions {
   /** Send the CaughtUp message when a subscription goes live (servers from 23.10 do; older ones don't). */
   readonly caughtUpMessages: boolean;
+  /** True when this read is to be held without an answer (a node that stopped answering). */
+  readonly stalled?: () => boolean;
 }
 
 function toReadResp(r: StoredRecord, allRead: boolean): ReadResp {
@@ -65,6 +67,8 @@ export function readHandler(
 ): grpc.handleServerStreamingCall<ReadReq, ReadResp> {
   return (call) => {
     const o = call.request.getOptions()!;
+    // A held read answers nothing until the client gives up (its deadline, or a cancel).
+    if (!o.hasSubscription() && options.stalled?.()) return;
     const backwards = o.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     const count = o.hasCount() ? Number(BigInt(o.getCount())) : Number.MAX_SAFE_INTEGER;
     if (o.hasStream()) {
