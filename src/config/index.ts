@@ -8,3 +8,4 @@ export {
 } from './app-config';
 export { ConfigError, loadConfig } from './load-config';
 export { ConfigModule } from './config.module';
+export { deriveKey, loadServerSecret } from './server-secret';

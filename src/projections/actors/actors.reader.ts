@@ -62,7 +62,7 @@ export class ActorsReader {
       params.push(like, like, like);
     }
     if (query.cursor) {
-      const [name, id] = decodeCursor(query.cursor, 2);
+      const [name, id] = decodeCursor('actors', query.cursor, 2);
       where.push('(p.name COLLATE NOCASE > ? OR (p.name COLLATE NOCASE = ? AND p.actor_id > ?))');
       params.push(name, name, id);
     }
@@ -80,7 +80,7 @@ export class ActorsReader {
       const actor = { id: r.actor_id, withMembers: false, ids: [r.actor_id] };
       items.push({ ...profile(r), counts: await this.involvement.counts(actor, scope) });
     }
-    return { items, nextCursor: more && last ? encodeCursor([last.name, last.actor_id]) : null };
+    return { items, nextCursor: more && last ? encodeCursor('actors', [last.name, last.actor_id]) : null };
   }
 
   /** The per-actor view; with includeMembers, the actor's members are rolled up into it. */

@@ -5,6 +5,7 @@ import { startModuleWorker } from '../../shared/module-worker';
 import type { ReadRequest, ReadResponse, WorkerData } from './read-protocol';
 import { createReaders, type JsonReaders, type PooledReaders, type ReaderName } from './readers';
 import type { ReadDb } from '../projection';
+import { cursorKey } from '../cursor';
 
 interface Call {
   readonly request: ReadRequest;
@@ -153,7 +154,11 @@ export class ReadPool {
   }
 
   private spawn(): Slot {
-    const worker = startModuleWorker(__filename, 'read-worker', { file: this.file } satisfies WorkerData);
+    const worker = startModuleWorker(__filename, 'read-worker', {
+      file: this.file,
+      // This process's, set at start (before the first read, which starts the workers).
+      cursorKey: cursorKey(),
+    } satisfies WorkerData);
     const slot: Slot = { worker, busy: null, ready: false, dead: false };
     worker.unref();
     worker.on('message', (m: ReadResponse | 'ready') => {

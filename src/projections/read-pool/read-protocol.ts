@@ -4,6 +4,8 @@ import type { ErrorCode } from '../../shared/errors';
 export interface WorkerData {
   /** The read-model database, opened read-only. */
   readonly file: string;
+  /** The deployment's cursor key (see setCursorKey): the worker signs and checks cursors with it. */
+  readonly cursorKey: Uint8Array;
 }
 
 export interface ReadRequest {

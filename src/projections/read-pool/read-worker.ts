@@ -2,13 +2,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { openSqlite } from '../../shared/sqlite';
 import { READ_MODEL_CACHE_MB } from '../projection';
+import { setCursorKey } from '../cursor';
 import { createReaders, type ReaderName } from './readers';
 import type { ReadRequest, ReadResponse, WorkerData } from './read-protocol';
 
 // A read worker: one read-only connection to the read models and the readers over it. Requests
 // come one at a time (the pool never sends a second before the first is answered); each runs in
 // one read transaction, so all of its queries see the same committed state.
-const { file } = (workerData as { data: WorkerData }).data;
+const { file, cursorKey } = (workerData as { data: WorkerData }).data;
+setCursorKey(cursorKey);
 const db = openSqlite(file, { synchronous: 'NORMAL', readonly: true, cacheMb: READ_MODEL_CACHE_MB });
 const readers = createReaders(db);
 const port = parentPort!;

@@ -93,7 +93,7 @@ export class TimelineReader {
     const valid = validIn('v', scope);
     const { where, params } = filterSql(filter, scope);
     if (query.cursor) {
-      const [ms, tie] = decodeCursor(query.cursor, 2);
+      const [ms, tie] = decodeCursor('timeline', query.cursor, 2);
       where.push('(v.sort_ms, v.sort_tie) > (?, ?)');
       params.push(ms, tie);
     }
@@ -114,13 +114,13 @@ export class TimelineReader {
         page.map((r) => JSON.parse(r.doc) as TimelineDoc),
         scope,
       ),
-      nextCursor: more && last ? encodeCursor([last.sort_ms, last.sort_tie]) : null,
+      nextCursor: more && last ? encodeCursor('timeline', [last.sort_ms, last.sort_tie]) : null,
     };
   }
 
   /** A page of the current timeline, through the key index (see CurrentPagePlanner). */
   private async currentPage(filter: TimelineFilter, query: TimelineQueryDto): Promise<TimelinePage> {
-    const after = query.cursor ? decodeCursor(query.cursor, 2) : null;
+    const after = query.cursor ? decodeCursor('timeline', query.cursor, 2) : null;
     if (after && !after.every((k) => typeof k === 'number')) {
       throw AppError.validation([{ path: 'cursor', message: 'cursor is not one this API returned' }]);
     }
@@ -141,7 +141,7 @@ export class TimelineReader {
     const last = page[page.length - 1];
     return {
       items: await this.present(docs, CURRENT),
-      nextCursor: more && last ? encodeCursor([last.sort_ms, last.sort_tie]) : null,
+      nextCursor: more && last ? encodeCursor('timeline', [last.sort_ms, last.sort_tie]) : null,
     };
   }
 
