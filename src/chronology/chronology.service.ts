@@ -40,7 +40,13 @@ import type { BatchItemOutcome } from './batch.types';
 import { before, type OwnEvent } from './history';
 import { ReferenceChecker } from './reference-checker';
 import { planSource } from './source/source.intake';
-import { sourceDecider, type SourceEvent } from './source/source.decider';
+import {
+  defaultClaimantOf,
+  ownActorOf,
+  sourceDecider,
+  type SourceEvent,
+  type SourceState,
+} from './source/source.decider';
 
 export type { PostEventResult, WriteContext } from './command-plan';
 
@@ -109,7 +115,10 @@ export class ChronologyService {
     const dto = validateInto(type.dto, envelope.data, 'data');
     const eventId = envelope.id ?? this.ids.next();
     const plan = await this.plan(type, dto, eventId, history);
-    await this.references.assertExist(plan.references, exists);
+    // A source's own actor lives on the source's stream: the checker reads it there (a batch's too).
+    await this.references.assertExist(plan.references, exists, (stream) =>
+      history(stream, { id: eventId, type: type.name }),
+    );
     return { plan, type, eventId, expected };
   }
 
@@ -119,20 +128,20 @@ export class ChronologyService {
     eventId: string,
     history: (stream: string, own: OwnEvent) => Promise<readonly DomainEvent[]>,
   ): Promise<CommandPlan> {
+    const own = { id: eventId, type: type.name };
     const entry = async (id: string): Promise<EntryState> =>
-      fold(
-        entryDecider,
-        (await history(streamOf('entry', id), { id: eventId, type: type.name })) as EntryEvent[],
-      );
+      fold(entryDecider, (await history(streamOf('entry', id), own)) as EntryEvent[]);
+    /** A source as its stream says: its default claimant, and its own actor (see source.decider). */
+    const source = async (id: string): Promise<SourceState> =>
+      fold(sourceDecider, (await history(streamOf('source', id), own)) as SourceEvent[]);
     switch (type.family) {
       case 'report': {
-        // A retried report must land on the same entry: its id derives from the event id.
+        // A retried report must land on the same entry: its id derives from the event id. With no
+        // claimant named, the source's affiliated actor, else its own actor, claims.
         const report = dto as ReportBaseDto;
         const claimant = report.actors.some((a) => a.role === 'claimant')
           ? undefined
-          : await this.sourceActor(report.attribution.sourceId, (stream) =>
-              history(stream, { id: eventId, type: type.name }),
-            );
+          : defaultClaimantOf(await source(report.attribution.sourceId));
         return planReport(type, report, deriveId('entry', eventId), claimant);
       }
       case 'follow-up':
@@ -141,10 +150,18 @@ export class ChronologyService {
         return type.name === 'EntryLinked'
           ? planLink(dto as EntryLinkedDto, entry, eventId)
           : planUnlink(dto as EntryUnlinkedDto);
-      case 'actor':
-        return planActor(type, dto as Parameters<typeof planActor>[1]);
+      case 'actor': {
+        // The actor may be a source's own actor, registered with the source under the same id.
+        const d = dto as Parameters<typeof planActor>[1];
+        return planActor(type, d, ownActorOf(await source(d.actorId)));
+      }
       case 'source':
-        return planSource(type, dto as SourceRegisteredDto | SourceGradedDto);
+        // A new source's own actor must not take the id of an actor registered already.
+        return planSource(
+          type,
+          dto as SourceRegisteredDto | SourceGradedDto,
+          async (actorId) => (await history(streamOf('actor', actorId), own)).length > 0,
+        );
       case 'measure':
         return type.name === 'MeasureRegistered'
           ? planMeasure(dto as MeasureRegisteredDto)
@@ -152,18 +169,6 @@ export class ChronologyService {
       case 'crisis':
         return planCrisis(dto as CrisisRegisteredDto);
     }
-  }
-
-  /**
-   * The actor a source reports on its own account as (its affiliatedActorId), read from the
-   * source's stream: it stands as the claimant of a report that names none.
-   */
-  private async sourceActor(
-    sourceId: string,
-    history: (stream: string) => Promise<readonly DomainEvent[]>,
-  ): Promise<string | undefined> {
-    const state = fold(sourceDecider, (await history(streamOf('source', sourceId))) as SourceEvent[]);
-    return state.exists ? state.source.affiliatedActorId : undefined;
   }
 
   /** The events a decision appends: the first carries the request's id, the others ids derived from it. */

@@ -5,6 +5,7 @@ import type {
   ActorDetailsChangedData,
   ActorRegisteredData,
   ActorRelationStatedData,
+  OwnActorData,
 } from '../events/event-data';
 
 export type ActorEvent =
@@ -24,6 +25,8 @@ export type ActorState =
   | {
       readonly exists: true;
       readonly actor: ActorRegisteredData;
+      /** The source this actor was created with, as that source's own actor (not by ActorRegistered). */
+      readonly ownActorOf?: string;
       /** Relations in force as last stated, by `relation toActorId`. */
       readonly relations?: ReadonlyMap<string, ActorRelationStatedData>;
     };
@@ -67,6 +70,11 @@ const rule = (message: string): AppError => new AppError('rule_violated', messag
 function decide(command: ActorCommand, state: ActorState): ActorEvent[] {
   switch (command.kind) {
     case 'RegisterActor':
+      if (state.exists && state.ownActorOf !== undefined)
+        throw new AppError(
+          'conflict',
+          `actor ${command.data.actorId} is already registered, as the own actor of source ${state.ownActorOf} (created with it)`,
+        );
       if (state.exists) throw new AppError('conflict', `actor ${command.data.actorId} is already registered`);
       if (command.data.parentId === command.data.actorId) throw rule('an actor cannot be its own parent');
       return [{ type: 'ActorRegistered', data: command.data }];
@@ -106,3 +114,16 @@ export const actorDecider: Decider<ActorCommand, ActorEvent, ActorState> = {
   evolve,
   decide,
 };
+
+/**
+ * The decider of an actor that may be a source's own actor: such an actor is registered by its
+ * source's SourceRegistered (on the source's stream), so its own stream starts from that state,
+ * and aliases, details and relations are added to it as to any actor.
+ */
+export function actorDeciderFor(
+  own: OwnActorData | undefined,
+): Decider<ActorCommand, ActorEvent, ActorState> {
+  if (!own) return actorDecider;
+  // The own actor's id is its source's id (see source.intake.ts).
+  return { ...actorDecider, initialState: { exists: true, actor: own, ownActorOf: own.actorId } };
+}

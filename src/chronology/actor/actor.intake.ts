@@ -9,9 +9,9 @@ import type {
   ActorRegisteredDto,
   ActorRelationStatedDto,
 } from '../dto/registry.dto';
-import type { ActorRelationStatedData } from '../events/event-data';
+import type { ActorRelationStatedData, OwnActorData } from '../events/event-data';
 import type { EventType } from '../events/event-type';
-import { actorDecider, type ActorCommand } from './actor.decider';
+import { actorDeciderFor, type ActorCommand } from './actor.decider';
 
 type ActorDto = ActorRegisteredDto | ActorAliasAddedDto | ActorDetailsChangedDto | ActorRelationStatedDto;
 
@@ -36,7 +36,11 @@ function hierarchyRefs(dto: { parentId?: string; memberOf?: string[] }): Referen
   return refs;
 }
 
-export function planActor(type: EventType, dto: ActorDto): CommandPlan {
+/**
+ * Plans an actor command. `own`: the own actor of the source with this actor's id, if any (read
+ * from that source's stream by the caller): the actor exists already, and is never registered again.
+ */
+export function planActor(type: EventType, dto: ActorDto, own?: OwnActorData): CommandPlan {
   let command: ActorCommand;
   let references: Reference[] = [];
   switch (type.name) {
@@ -54,7 +58,7 @@ export function planActor(type: EventType, dto: ActorDto): CommandPlan {
       command = { kind: 'ChangeActorDetails', data: toPlain({ ...(dto as ActorDetailsChangedDto) }) };
       references = hierarchyRefs(dto as ActorDetailsChangedDto);
   }
-  return planWith(actorDecider, command, {
+  return planWith(actorDeciderFor(own), command, {
     stream: streamOf('actor', dto.actorId),
     candidate: { type: type.name, data: command.data },
     references,

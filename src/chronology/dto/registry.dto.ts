@@ -1,4 +1,14 @@
-import { IsIn, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import {
   ACTOR_RELATIONS,
   RELIABILITY,
@@ -54,6 +64,18 @@ export class ActorRelationStatedDto {
   @IsOptional() @Text(1000) note?: string;
 }
 
+/**
+ * How the source's own actor is described, when the defaults do not fit: its name (the source's by
+ * default), kind (from the source's kind by default: an outlet is `media`) and country. Its id is
+ * always the source's id.
+ */
+export class OwnActorDto {
+  @IsOptional() @Text(200) name?: string;
+  /** An open, coded vocabulary, as an actor's kind (e.g. `media`, `news-agency`). */
+  @IsOptional() @IsSlug() @MaxLength(64) kind?: ActorKind;
+  @IsOptional() @IsISO31661Alpha2() countryCode?: string;
+}
+
 export class SourceRegisteredDto {
   @IsSlug() sourceId!: string;
   @Text(200) name!: string;
@@ -64,6 +86,11 @@ export class SourceRegisteredDto {
   url?: string;
   /** The actor the source speaks for or is owned by (a ministry's press office, state media). */
   @IsOptional() @IsSlug() affiliatedActorId?: string;
+  /**
+   * Without affiliatedActorId, the source gets an actor of its own, with the source's id, created
+   * with it: the claimant of its reports that name none. This describes that actor.
+   */
+  @IsOptional() @ValidateNested() @Type(() => OwnActorDto) ownActor?: OwnActorDto;
 }
 
 export class SourceGradedDto {

@@ -47,6 +47,16 @@ describe('decoding stored events', () => {
     });
   });
 
+  it('reads a version 1 source as version 2 without an own actor (it keeps the default claimant it had)', () => {
+    const sources = decoded.filter((e) => e.type === 'SourceRegistered');
+    expect(sources.length).toBeGreaterThan(0);
+    for (const e of sources) {
+      expect([e.recorded.schemaVersion, e.schemaVersion]).toEqual([1, 2]);
+      expect(e.data).toEqual(e.recorded.data);
+      expect('ownActor' in e.data).toBe(false);
+    }
+  });
+
   it('gives a report its typed fields as stored (values checked by hand against the fixture)', () => {
     const e = decoded.find((x) => x.type === 'DiplomatExpelled');
     if (e?.type !== 'DiplomatExpelled') throw new Error('the fixture has a DiplomatExpelled');

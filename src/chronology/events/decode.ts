@@ -43,6 +43,10 @@ const UPCASTERS: Partial<Record<StoredEventType, Readonly<Record<number, Upcaste
   EntryCorrected: {
     1: (data) => ({ ...data, changes: locationsOf(data.changes as JsonObject) }),
   },
+  // Version 2 may carry the source's own actor. A version-1 source was registered before own
+  // actors existed: it keeps none (its reports' default claimant is its affiliatedActorId, if any),
+  // so its data reads on unchanged; inventing an actor for it would change what old logs project.
+  SourceRegistered: { 1: (data) => data },
   // Version 1 stored the key's plain SHA-256 as keyHash; version 2 stores an HMAC. The old hash
   // cannot become an HMAC: it is carried as legacySha256, which keeps such keys usable.
   ApiKeyIssued: {

@@ -261,12 +261,29 @@ export type ActorDetailsChangedData = { readonly actorId: string } & Partial<
   Pick<ActorRegisteredData, 'name' | 'kind' | 'countryCode' | 'parentId' | 'memberOf'>
 >;
 
+/**
+ * The actor a source speaks as when it reports on its own account, created with the source (its
+ * id is the source's id): the claimant of the source's reports that name none.
+ */
+export interface OwnActorData {
+  readonly actorId: string;
+  readonly name: string;
+  readonly kind: ActorKind;
+  readonly countryCode?: string;
+}
+
+/**
+ * Schema version 2: a source registered without `affiliatedActorId` carries `ownActor`; one
+ * registered with it speaks as that actor and has none. Version 1 (before own actors) has neither
+ * own actor nor a way to say so: it is read as is, a source with no own actor.
+ */
 export interface SourceRegisteredData {
   readonly sourceId: string;
   readonly name: string;
   readonly kind: SourceKind;
   readonly url?: string;
   readonly affiliatedActorId?: string;
+  readonly ownActor?: OwnActorData;
 }
 
 export interface SourceGradedData {

@@ -44,10 +44,11 @@ export const ActorRelationStated = eventType({
 
 export const SourceRegistered = eventType({
   name: 'SourceRegistered',
-  schemaVersion: 1,
+  schemaVersion: 2,
   family: 'source',
   dto: SourceRegisteredDto,
-  description: 'An outlet, official channel, intelligence service or other source of claims.',
+  description:
+    "An outlet, official channel, intelligence service or other source of claims. Without affiliatedActorId, the source's own actor is created with it: an actor whose id is the source's id (named and kinded by ownActor, or the source's name and a kind from the source's kind), listed in /v1/actors and standing as the claimant of the source's reports that name none; an actor already registered under that id is a 409 (name it as affiliatedActorId if the source speaks for it). With affiliatedActorId, that actor is the default claimant and no actor is created.",
 });
 
 export const SourceGraded = eventType({

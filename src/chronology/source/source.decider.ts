@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { Decider } from '../decider';
-import type { SourceGradedData, SourceRegisteredData } from '../events/event-data';
+import type { OwnActorData, SourceGradedData, SourceRegisteredData } from '../events/event-data';
 import type { Reliability } from '../events/vocabulary';
 
 export type SourceEvent =
@@ -8,7 +8,15 @@ export type SourceEvent =
   | { readonly type: 'SourceGraded'; readonly data: SourceGradedData };
 
 export type SourceCommand =
-  | { readonly kind: 'RegisterSource'; readonly data: SourceRegisteredData }
+  | {
+      readonly kind: 'RegisterSource';
+      readonly data: SourceRegisteredData;
+      /**
+       * An actor is registered already under the id the source's own actor would take (read from
+       * that actor's stream by the intake's caller): the source is refused, never merged with it.
+       */
+      readonly ownActorIdTaken?: boolean;
+    }
   | { readonly kind: 'GradeSource'; readonly data: SourceGradedData };
 
 export type SourceState =
@@ -18,6 +26,21 @@ export type SourceState =
       readonly source: SourceRegisteredData;
       readonly reliability: Reliability | null;
     };
+
+/** The source's own actor, created with it (none for a source registered before own actors). */
+export function ownActorOf(state: SourceState): OwnActorData | undefined {
+  return state.exists ? state.source.ownActor : undefined;
+}
+
+/**
+ * Who stands as the claimant of a report of this source that names none: the actor it is
+ * affiliated with, else its own actor; undefined for a source registered before own actors with no
+ * affiliation (such a report must name its claimant).
+ */
+export function defaultClaimantOf(state: SourceState): string | undefined {
+  if (!state.exists) return undefined;
+  return state.source.affiliatedActorId ?? state.source.ownActor?.actorId;
+}
 
 function evolve(state: SourceState, event: SourceEvent): SourceState {
   switch (event.type) {
@@ -30,10 +53,18 @@ function evolve(state: SourceState, event: SourceEvent): SourceState {
 
 function decide(command: SourceCommand, state: SourceState): SourceEvent[] {
   switch (command.kind) {
-    case 'RegisterSource':
-      if (state.exists)
-        throw new AppError('conflict', `source ${command.data.sourceId} is already registered`);
+    case 'RegisterSource': {
+      const { sourceId, ownActor } = command.data;
+      if (state.exists) throw new AppError('conflict', `source ${sourceId} is already registered`);
+      if (ownActor && command.ownActorIdTaken) {
+        throw new AppError(
+          'conflict',
+          `actor ${ownActor.actorId} is already registered, and a source's own actor takes the source's id: if source ${sourceId} speaks for that actor, name it as affiliatedActorId; otherwise register the source under another id`,
+          { errors: [{ path: 'data.sourceId', message: `actor "${ownActor.actorId}" already exists` }] },
+        );
+      }
       return [{ type: 'SourceRegistered', data: command.data }];
+    }
     case 'GradeSource':
       if (!state.exists) {
         throw new AppError('unknown_reference', `source ${command.data.sourceId} is not registered`, {

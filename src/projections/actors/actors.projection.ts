@@ -32,14 +32,21 @@ export interface ProfileRow {
 
 /**
  * Actor profiles, versioned by log ordinal so that names and hierarchies can be read as of any
- * moment. What an actor did (involvement, claims, disputed claims) is read from the timeline's
+ * moment. A source's own actor (SourceRegistered's `ownActor`) is registered by its source's
+ * registration, and changes after it as any actor does. What an actor did (involvement, claims, disputed claims) is read from the timeline's
  * versioned rows (ActorInvolvementReader, which ActorsReader uses), so current and as-of views
  * share one path.
  */
 export const actorsProjection: Projection = {
   name: 'actors',
-  version: 3,
-  handles: new Set(['ActorRegistered', 'ActorAliasAdded', 'ActorDetailsChanged', 'ActorRelationStated']),
+  version: 4,
+  handles: new Set([
+    'ActorRegistered',
+    'ActorAliasAdded',
+    'ActorDetailsChanged',
+    'ActorRelationStated',
+    'SourceRegistered',
+  ]),
   tables: ['profiles', 'relations'],
   schema: actorsSchema,
   bind(db, t) {
@@ -73,6 +80,22 @@ export const actorsProjection: Projection = {
           d.sourceId ?? null,
           d.note ?? null,
         );
+        return;
+      }
+      if (event.type === 'SourceRegistered') {
+        const own = event.data.ownActor;
+        if (!own) return; // a source affiliated with an actor, or one registered before own actors
+        insert.run({
+          actorId: own.actorId,
+          seq,
+          name: own.name,
+          kind: own.kind,
+          countryCode: own.countryCode ?? null,
+          parentId: null,
+          memberOf: '[]',
+          aliases: '[]',
+          registeredAt: event.metadata.recordedAt,
+        });
         return;
       }
       if (

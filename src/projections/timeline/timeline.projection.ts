@@ -108,6 +108,7 @@ export const timelineProjection: Projection = {
     'ActorRegistered',
     'ActorDetailsChanged',
     'ActorRelationStated',
+    'SourceRegistered',
     'EntryLinked',
     'EntryUnlinked',
   ]),
@@ -240,7 +241,11 @@ export const timelineProjection: Projection = {
     const apply = (event: LogEvent, { seq }: ApplyContext): void => {
       if (isReportEvent(event)) report(event, seq);
       else if (event.type === 'ActorRegistered' || event.type === 'ActorDetailsChanged') parentsOf(event);
-      else if (event.type === 'ActorRelationStated' && event.data.relation === 'member-of') {
+      else if (event.type === 'SourceRegistered' && event.data.ownActor) {
+        // A source's own actor is registered with no parents; details may give it some later.
+        const own = event.data.ownActor.actorId;
+        keys.setParents(own, { parentId: undefined, memberOf: [] }, (no) => versions.loadByNo(no));
+      } else if (event.type === 'ActorRelationStated' && event.data.relation === 'member-of') {
         const d = event.data;
         keys.setMembership(
           d.actorId,
