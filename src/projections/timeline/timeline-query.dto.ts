@@ -107,7 +107,8 @@ export class TimelineQueryDto extends AsOfQueryDto {
   status?: string[];
 
   @ApiPropertyOptional({
-    description: 'Only sources graded this reliable or better (A best).',
+    description:
+      "Only entries graded this reliable or better (A best): an entry with an attribution chain by the chain's grade (grade.chain: its weakest link, the carrying source and each hop's source, an ungraded source or an anonymous hop counting as F, so every chained entry passes at F), any other by its source's grade (an ungraded source never passes). Grades as they stand at the read's position, as-of reads included.",
     enum: RELIABILITY,
   })
   @IsOptional()

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import { AppError } from '../../shared/errors';
 import { tablesOf } from '../projection';
 import { validIn, type Scope } from '../scope';
-import { reliabilitySql } from '../sources/sources.reader';
 import type { MemberPeriod } from './actor-involvement.types';
 import { actorMatchSql } from './actor-match';
+import { gradeSql } from './timeline.grade';
 import { placeKey } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
 import type { TimelineQueryDto } from './timeline-query.dto';
@@ -143,8 +143,9 @@ export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; p
     );
   }
   if (f.maxReliabilityRank !== undefined) {
-    const r = reliabilitySql('v.source_id', scope);
-    add(`instr('ABCDEF', coalesce(${r.sql}, 'x')) BETWEEN 1 AND ?`, ...r.params, f.maxReliabilityRank);
+    // The chain's grade when the entry has a chain, else its source's (see timeline.grade.ts).
+    const g = gradeSql(f.maxReliabilityRank, scope);
+    add(g.sql, ...g.params);
   }
   if (f.text !== undefined) {
     const valid = validIn('x', scope);

@@ -12,7 +12,10 @@ import type { SortKey } from './timeline.order';
  * entry) and `group` (those actors and every actor above them, by parent or membership: "with
  * members"), `linked` (entries linked with it, either way, by links in force), `disputed` (what
  * its disputes contest: a field's name, or `*` for the whole entry), `country` (of each place it
- * names; a disputed place under each state claiming it) and `place` (each place's name, lower case).
+ * names; a disputed place under each state claiming it), `place` (each place's name, lower case)
+ * and `chain` (an entry with an attribution chain: '' for every such entry, each hop's source, and
+ * ANONYMOUS_HOP for an anonymous hop; minimum reliability follows the chain's grade, its weakest
+ * link, through them: see timeline.grade.ts).
  */
 export type KeyDim =
   | 'all'
@@ -25,7 +28,8 @@ export type KeyDim =
   | 'linked'
   | 'disputed'
   | 'country'
-  | 'place';
+  | 'place'
+  | 'chain';
 
 /**
  * Entries fall in span classes by the length of their occurred interval. Within a class the
@@ -76,6 +80,25 @@ function countriesOf(doc: TimelineDoc): Set<string> {
 /** The `disputed` key value of a dispute of the whole entry. */
 export const WHOLE_ENTRY = '*';
 
+/** The `chain` key value of an anonymous hop (graded F): never a source id, which is a slug. */
+export const ANONYMOUS_HOP = '~anonymous';
+
+/**
+ * The `chain` key values of an entry whose attribution has a chain: '' (it has one), the source of
+ * each hop naming one, ANONYMOUS_HOP for an anonymous hop. A hop naming an actor adds no grade, and
+ * the carrying source is the `source` key; an entry with no chain has none.
+ */
+function chainValues(doc: TimelineDoc): string[] {
+  const chain = doc.report.attribution.chain ?? [];
+  if (chain.length === 0) return [];
+  const out = new Set(['']);
+  for (const hop of chain) {
+    if (hop.sourceId) out.add(hop.sourceId);
+    else if (hop.anonymous) out.add(ANONYMOUS_HOP);
+  }
+  return [...out];
+}
+
 /** The (dim, value) pairs an entry is indexed under. */
 export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, string]> {
   const actors = new Set(doc.report.actors.map((a) => a.actorId));
@@ -99,6 +122,7 @@ export function keyValues(doc: TimelineDoc, ancestry: Ancestry): Array<[KeyDim, 
       'place',
       p,
     ]),
+    ...chainValues(doc).map((c): [KeyDim, string] => ['chain', c]),
   ];
 }
 

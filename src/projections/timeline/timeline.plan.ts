@@ -1,7 +1,7 @@
 import { tablesOf, type ReadDb } from '../projection';
 import { CURRENT } from '../scope';
-import { currentlyGradedSql } from '../sources/sources.reader';
 import { filterSql, type TimelineFilter } from './timeline.filter';
+import { currentGradeFilter, entryHasKey, type KeyCheck } from './timeline.grade';
 import { SPAN_MAX_MS, type KeyDim } from './timeline.keys';
 import type { SortKey } from './timeline.order';
 import { timelineProjection } from './timeline.projection';
@@ -20,8 +20,6 @@ interface Driver {
   readonly values: readonly string[];
 }
 
-const list = (values: readonly unknown[]): string => values.map(() => '?').join(',');
-
 /** Current entries with any of these values of a dimension (the counters kept with the keys). */
 export function countKeys(db: ReadDb, dim: KeyDim, values: readonly string[]): number {
   const stmt = db
@@ -35,10 +33,9 @@ export function countKeys(db: ReadDb, dim: KeyDim, values: readonly string[]): n
 /** Values of a dimension a page may start from (times the span classes: SQLite allows 500 arms). */
 const MAX_DRIVER_VALUES = 16;
 
-/** The filter's dimensions that the key index can start from (`graded`: the sources graded well enough). */
-function drivers(f: TimelineFilter, graded: () => string[]): Driver[] {
+/** Dimensions the key index can start from (minimum reliability: see currentGradeFilter). */
+function drivers(f: TimelineFilter): Driver[] {
   const out: Driver[] = [];
-  if (f.maxReliabilityRank !== undefined) out.push({ dim: 'source', values: graded() });
   if (f.actor) out.push({ dim: f.actor.withMembers ? 'group' : 'actor', values: [f.actor.id] });
   if (f.crisis !== undefined) out.push({ dim: 'crisis', values: [f.crisis] });
   if (f.types) out.push({ dim: 'type', values: f.types });
@@ -86,9 +83,10 @@ export class CurrentPagePlanner {
   }
 
   private keyPlan(f: TimelineFilter, after: SortKey | null, limit: number) {
-    const candidates = drivers(f, () =>
-      this.db.prepare<[number], string>(currentlyGradedSql()).pluck().all(f.maxReliabilityRank!),
-    );
+    // Minimum reliability: the carrying sources graded well enough, and checks of chains' hops.
+    const grade =
+      f.maxReliabilityRank === undefined ? null : currentGradeFilter(this.db, f.maxReliabilityRank);
+    const candidates = [...(grade?.driver ? [grade.driver] : []), ...drivers(f)];
     let driver: Driver = { dim: 'all', values: [''] };
     let best = Infinity;
     for (const d of candidates) {
@@ -97,14 +95,8 @@ export class CurrentPagePlanner {
       const n = this.count(d.dim, d.values);
       if (n < best) [driver, best] = [d, n];
     }
-    const checks: { sql: string; params: unknown[] }[] = [];
-    for (const d of candidates) {
-      if (d === driver) continue;
-      checks.push({
-        sql: `EXISTS (SELECT 1 FROM ${t('keys')} o WHERE o.dim = ? AND o.value IN (${list(d.values)}) AND o.span = k.span AND o.sort_ms = k.sort_ms AND o.sort_tie = k.sort_tie)`,
-        params: [d.dim, ...d.values],
-      });
-    }
+    const checks: KeyCheck[] = [...(grade?.checks ?? [])];
+    for (const d of candidates) if (d !== driver) checks.push(entryHasKey(d.dim, d.values));
     const arms: string[] = [];
     const params: unknown[] = [];
     for (const value of driver.values) {

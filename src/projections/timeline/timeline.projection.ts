@@ -100,7 +100,7 @@ function followUpChanges(event: FollowUpLogEvent, doc: TimelineDoc): FollowUp {
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 9,
+  version: 10,
   handles: new Set([
     ...REPORT_TYPE_NAMES,
     ...FOLLOW_UP_TYPE_NAMES,
