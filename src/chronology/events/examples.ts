@@ -116,6 +116,8 @@ export const EXAMPLES: Readonly<Record<KnownTypeName, Data>> = {
     name: 'ITV News',
     kind: 'outlet',
     url: 'https://www.itv.com/news',
+    // Its own actor, created with it (id itv-news): the claimant of its reports that name none.
+    ownActor: { kind: 'media', countryCode: 'GB' },
   },
   SourceGraded: { sourceId: 'itv-news', reliability: 'B', rationale: 'established broadcaster' },
   CrisisRegistered: {
