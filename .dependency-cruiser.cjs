@@ -58,11 +58,12 @@ module.exports = {
     {
       name: 'port-not-adapter',
       severity: 'error',
-      comment: 'Only event-store.module.ts chooses an adapter; everything else depends on the port.',
+      comment:
+        'Only event-store.module.ts (and log-reader.ts, for read-only readers) chooses an adapter; everything else depends on the port.',
       from: {
         path: '^src/',
         pathNot: [
-          '^src/event-store/(event-store\\.module\\.ts|sqlite/|eventstoredb/|testing/)',
+          '^src/event-store/(event-store\\.module\\.ts|log-reader\\.ts|sqlite/|eventstoredb/|testing/)',
           '\\.(int-)?spec\\.ts$',
         ],
       },

@@ -76,6 +76,8 @@ export class ServerProcess {
           RATE_LIMIT_PER_MINUTE: '0',
           AUTH_FAILURES_PER_MINUTE: '0',
           HTTP_MAX_CONNECTIONS: '100000',
+          // Generated logs are written straight into the events file, with no checkpoint history.
+          AUDIT_ACCEPT_MISSING_HISTORY: 'true',
           ...options.env,
         },
       }),

@@ -1,5 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '../event-store';
-import { comparePositions } from '../event-store';
+import { comparePositions, parsePosition } from '../event-store';
 import { nextTurn } from '../shared/turn';
 import { loggedEvent, type ExportLine } from './audit-leaf';
 import type { AuditTreeTables } from './audit.projection';
@@ -8,16 +8,18 @@ const PAGE = 1000;
 
 /**
  * The log as the store holds it now, beside the leaves recorded when each event was logged, for
- * leaves 0..size-1. Events are paired with leaves by their place in the log order, so a deleted,
- * inserted or reordered event shows up as a mismatch at the first place it shifts.
+ * leaves fromIndex..size-1. Events are paired with leaves by their place in the log order, so a
+ * deleted, inserted or reordered event shows up as a mismatch at the first place it shifts. From
+ * a later leaf, the log is read after the position recorded for the leaf before it.
  */
 export async function* exportLines(
-  store: EventStore,
+  store: Pick<EventStore, 'readAll'>,
   tree: AuditTreeTables,
   size: number,
+  fromIndex = 0,
 ): AsyncGenerator<ExportLine> {
-  let index = 0;
-  let after: Position | null = null;
+  let index = fromIndex;
+  let after: Position | null = index > 0 ? recordedPosition(tree, index - 1) : null;
   while (index < size) {
     const page = await store.readAll({ fromPosition: after ?? undefined, maxCount: PAGE + 1 });
     const from = after;
@@ -56,4 +58,9 @@ export async function* exportLines(
     index = leaves[leaves.length - 1]!.index + 1;
     await nextTurn();
   }
+}
+
+function recordedPosition(tree: AuditTreeTables, index: number): Position | null {
+  const leaf = tree.leaves(index, 1)[0];
+  return leaf && leaf.index === index ? parsePosition(leaf.position) : null;
 }

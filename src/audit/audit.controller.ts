@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -16,11 +17,12 @@ import { arr, bool, instant, int, nullable, obj, position, str } from '../http/o
 import { isKeyEventType } from '../auth/access.model';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { RequireCaughtUp } from '../projections/caught-up.guard';
+import { AppError } from '../shared/errors';
 import { Valid } from '../shared/validation';
 import { exportLines } from './audit-export';
 import { redactData, type ExportLine } from './audit-leaf';
 import { AuditService } from './audit.service';
-import { verifyExport } from './verify-log';
+import { AuditWatch } from './audit-watch';
 
 class SizeQueryDto {
   @ApiPropertyOptional({ description: 'Tree size of a signed checkpoint; default: the latest.' })
@@ -49,6 +51,7 @@ const CHECKPOINT = obj({ size: int(), rootHash: HASH, signedAt: instant() });
 export class AuditController {
   constructor(
     private readonly audit: AuditService,
+    private readonly watch: AuditWatch,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -172,10 +175,14 @@ export class AuditController {
   @UseGuards(RequireCaughtUp)
   @ApiOperation({
     summary:
-      'Re-reads the whole log and checks every event against its leaf and every signed checkpoint; names the first bad position.',
+      'Re-reads the whole log (in a worker thread) and checks every event against its leaf and every signed checkpoint; names the first bad position. 409 when the log does not verify or its checkpoint history is missing.',
+  })
+  @ApiConflictResponse({
+    description:
+      'The log does not verify (problem+json, code `log_altered`, with the report’s members), or its checkpoint history is missing.',
   })
   @ApiOkResponse({
-    description: 'The report: `ok` is false when an event or the tree does not match.',
+    description: 'The report of a log that verifies.',
     schema: obj({
       ok: bool(),
       checked: int(),
@@ -189,12 +196,16 @@ export class AuditController {
     }),
   })
   async verify() {
-    const size = this.audit.tree.size;
-    const report = await verifyExport(
-      exportLines(this.store, this.audit.tree, size),
-      this.audit.trustedRoots(),
-    );
-    return { ...report, treeSize: size, signer: this.audit.problem ?? 'consistent' };
+    const report = await this.watch.verifyFull();
+    if (!report) throw new AppError('store_unavailable', 'the service is stopping');
+    const body = { ...report, signer: this.audit.problem ?? 'consistent' };
+    const problem =
+      report.treeProblem ??
+      (report.firstBad
+        ? `first bad position ${report.firstBad.position}: ${report.firstBad.problem}`
+        : this.audit.problem);
+    if (problem) throw new AppError('log_altered', problem, body);
+    return body;
   }
 }
 

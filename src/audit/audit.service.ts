@@ -4,8 +4,10 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { EVENT_STORE, formatPosition, type EventStore } from '../event-store';
 import { CLOCK, type Clock } from '../shared/clock';
 import { READ_DB, type ReadDb } from '../projections/projection';
 import { AppliedStream } from '../projections/applied-stream';
@@ -13,6 +15,7 @@ import { AppError } from '../shared/errors';
 import { loadSigningKey } from './audit-keys';
 import type { AuditTreeTables } from './audit.projection';
 import { openAuditTree } from './audit-tree';
+import { checkHistory } from './checkpoint-history';
 import { CheckpointLog, type SignedCheckpoint } from './checkpoint-log';
 import {
   formatVerifierKey,
@@ -29,7 +32,7 @@ import { consistencyProof, inclusionProof, rootAt } from './merkle';
  * inconsistent with an earlier one), and answers for proofs against them.
  */
 @Injectable()
-export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private treeTables: AuditTreeTables | null = null;
   readonly checkpoints: CheckpointLog;
@@ -40,16 +43,32 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   private unsubscribe: (() => void) | null = null;
   /** Set when the tree no longer matches a checkpoint this instance signed: signing stops. */
   private inconsistent: string | null = null;
+  /** Set when the checkpoint history does not cover the log (see checkHistory): signing stops. */
+  private historyMissing: string | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(READ_DB) private readonly db: ReadDb,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly applied: AppliedStream,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
     this.checkpoints = new CheckpointLog(config.audit.checkpointsFile);
     this.key = loadSigningKey(config.audit, this.logger);
     this.verifierKey = verifierKeyOf(this.key);
+  }
+
+  /** Before anything is appended at start (the sample is loaded at bootstrap): the log's head now. */
+  async onModuleInit(): Promise<void> {
+    const head = await this.store.headPosition();
+    this.historyMissing = checkHistory(
+      this.checkpoints,
+      head ? formatPosition(head) : null,
+      this.config.audit.acceptMissingHistory,
+      this.clock.now().toISOString(),
+      this.logger,
+    );
+    if (this.historyMissing) this.logger.error(this.historyMissing);
   }
 
   onApplicationBootstrap(): void {
@@ -92,20 +111,27 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     return formatVerifierKey(this.verifierKey);
   }
 
+  /** Why signing stopped: the history is missing, or the tree no longer matches a signed root. */
   get problem(): string | null {
-    return this.inconsistent;
+    return this.historyMissing ?? this.inconsistent;
+  }
+
+  get isHistoryMissing(): boolean {
+    return this.historyMissing !== null;
   }
 
   latest(): SignedCheckpoint {
     this.maybeSign(true);
     const latest = this.checkpoints.latest();
-    if (!latest) throw new AppError('not_found', 'no checkpoint yet: the log is empty');
+    if (!latest) {
+      throw new AppError('not_found', this.historyMissing ?? 'no checkpoint yet: the log is empty');
+    }
     return latest;
   }
 
   /** Signs a checkpoint for the current tree when enough has been added (or `due` and anything has). */
   maybeSign(due: boolean): void {
-    if (this.inconsistent) return;
+    if (this.problem) return;
     const size = this.tree.size;
     const last = this.checkpoints.latest();
     if (size === 0 || (last && size <= last.size)) return;

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { openSqlite, type SqliteDatabase } from '../shared/sqlite';
 
 export interface SignedCheckpoint {
@@ -7,6 +8,18 @@ export interface SignedCheckpoint {
   /** The C2SP signed note, exactly as published. */
   readonly note: string;
   readonly signedAt: string;
+}
+
+/**
+ * What the file itself records about the history it keeps: when it was started, and for a log
+ * that already held events then, up to which position (the history before it is not here), and
+ * whether an operator accepted that.
+ */
+export interface HistoryNote {
+  readonly kind: 'started' | 'accepted';
+  /** `started`: the log's head when this file was created (null: the log was empty). */
+  readonly position: string | null;
+  readonly at: string;
 }
 
 interface Row {
@@ -27,8 +40,11 @@ export class CheckpointLog {
   private readonly latestStmt: Statement<[], Row>;
   private readonly atStmt: Statement<[number], Row>;
   private readonly allStmt: Statement<[], Row>;
+  /** True when the file did not exist before this instance opened it. */
+  readonly createdNow: boolean;
 
   constructor(file: string) {
+    this.createdNow = file === ':memory:' || !existsSync(file);
     this.db = openSqlite(file, { synchronous: 'FULL' });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS checkpoints (
@@ -36,7 +52,13 @@ export class CheckpointLog {
       CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
         BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;
       CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
-        BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;`);
+        BEGIN SELECT RAISE(ABORT, 'signed checkpoints are append-only'); END;
+      CREATE TABLE IF NOT EXISTS history (
+        seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, position TEXT, at TEXT NOT NULL);
+      CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'the checkpoint history is append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'the checkpoint history is append-only'); END;`);
     this.insertStmt = this.db.prepare(
       'INSERT INTO checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)',
     );
@@ -59,6 +81,16 @@ export class CheckpointLog {
 
   all(): SignedCheckpoint[] {
     return this.allStmt.all().map((r) => toCheckpoint(r)!);
+  }
+
+  history(): HistoryNote[] {
+    return this.db.prepare('SELECT kind, position, at FROM history ORDER BY seq').all() as HistoryNote[];
+  }
+
+  note(entry: HistoryNote): void {
+    this.db
+      .prepare('INSERT INTO history (kind, position, at) VALUES (?, ?, ?)')
+      .run(entry.kind, entry.position, entry.at);
   }
 
   close(): void {

@@ -102,7 +102,8 @@ export async function verifyExport(
   };
 }
 
-function eventProblem(line: ExportLine, recorded: Buffer): VerifyProblem | null {
+/** What is wrong with one export line's event against the leaf recorded for it; null when nothing. */
+export function eventProblem(line: ExportLine, recorded: Buffer): VerifyProblem | null {
   const at = { leafIndex: line.leafIndex, position: line.recordedPosition };
   if (!line.event) {
     return {

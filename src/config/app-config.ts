@@ -75,6 +75,14 @@ export interface AuditConfig {
   readonly checkpointEvery: number;
   /** …or once this long has passed with any event added. */
   readonly checkpointIntervalMs: number;
+  /** How often the whole log is verified again, off the event loop; 0: only the check at start. */
+  readonly verifyIntervalMs: number;
+  /**
+   * Start a new checkpoint history for a log that already holds events (its history was lost or
+   * never kept here). Recorded in the checkpoint file; without it such a start reports the audit as
+   * `history-missing` and signs nothing.
+   */
+  readonly acceptMissingHistory: boolean;
 }
 
 export interface LiveConfig {

@@ -98,6 +98,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       checkpointsFile: join(dataDir, 'audit-checkpoints.db'),
       checkpointEvery: int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
       checkpointIntervalMs: int('AUDIT_CHECKPOINT_INTERVAL_MS', 10_000, 10, 86_400_000),
+      verifyIntervalMs: int('AUDIT_VERIFY_INTERVAL_SECONDS', 3600, 0, 31_536_000) * 1000,
+      acceptMissingHistory: bool('AUDIT_ACCEPT_MISSING_HISTORY', false),
     },
     http: {
       headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),

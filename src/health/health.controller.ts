@@ -5,6 +5,7 @@ import { Access } from '../auth/access.guard';
 import { bool, int, nullable, obj, position, str } from '../http/openapi-schema';
 import { EVENT_STORE, comparePositions, formatPosition, type EventStore } from '../event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
+import { HealthChecks } from './health-checks';
 
 const HEALTH = obj({
   status: str({ enum: ['ok', 'degraded', 'down'] }),
@@ -21,6 +22,24 @@ const HEALTH = obj({
     },
     { lagEvents: int(), catchUp: obj({}), error: str() },
   ),
+  checks: obj(
+    {},
+    {
+      audit: obj(
+        {
+          state: str({ enum: ['pending', 'ok', 'failed', 'history-missing'] }),
+          checkedAt: nullable(str({ format: 'date-time' })),
+        },
+        {
+          scope: str({ enum: ['start', 'full'] }),
+          checked: int(),
+          failedAt: nullable(str({ description: 'The first bad position, when one can be named.' })),
+          problem: str(),
+          nextFullCheckAt: str({ format: 'date-time' }),
+        },
+      ),
+    },
+  ),
 });
 
 @ApiTags('health')
@@ -30,6 +49,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
+    private readonly checks: HealthChecks,
   ) {}
 
   /** Liveness: answers 200 while the process serves; the body says how the parts are. */
@@ -42,7 +62,10 @@ export class HealthController {
 
   /** Readiness: 503 until the store is up and the read models follow the log live. */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 when the store is up and projections are live, else 503.' })
+  @ApiOperation({
+    summary:
+      'Readiness: 200 when the store is up, projections are live and every check holds (the audit log verifies), else 503.',
+  })
   @ApiOkResponse({ description: 'Ready.', schema: HEALTH })
   @ApiServiceUnavailableResponse({ description: 'Not ready (Retry-After: 1).', schema: HEALTH })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
@@ -60,12 +83,13 @@ export class HealthController {
       this.store.driver === 'sqlite' && head
         ? Number(head.commit - (state.position?.commit ?? 0n))
         : undefined;
-    const ready = store.up && state.state === 'live';
+    const ready = store.up && state.state === 'live' && this.checks.healthy;
     const rate = state.progress?.eventsPerSecond;
     const catchUp = state.progress && {
       ...state.progress,
       ...(lagEvents !== undefined && rate ? { etaSeconds: Math.ceil(lagEvents / rate) } : {}),
     };
+    const checks = Object.fromEntries(this.checks.all().map(([name, check]) => [name, check.report]));
     return {
       status: !store.up || state.state === 'failed' ? 'down' : ready ? 'ok' : 'degraded',
       ready,
@@ -81,6 +105,7 @@ export class HealthController {
         ...(catchUp ? { catchUp } : {}),
         ...(state.error ? { error: state.error } : {}),
       },
+      checks,
     };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { AppliedStream } from '../projections/applied-stream';
+import { HealthChecks } from './health-checks';
 
 /** Prometheus metrics of one app instance (its own registry, so several can live in one process). */
 @Injectable()
@@ -22,7 +23,7 @@ export class Metrics implements OnModuleDestroy {
   });
   private readonly unsubscribe: () => void;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, applied: AppliedStream) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, applied: AppliedStream, checks: HealthChecks) {
     collectDefaultMetrics({ register: this.registry, prefix: 'chronology_' });
     this.unsubscribe = applied.subscribe(({ events }) => {
       for (const e of events) this.applied.inc({ type: e.recorded.type });
@@ -41,6 +42,16 @@ export class Metrics implements OnModuleDestroy {
       registers: [this.registry],
       async collect() {
         this.set((await store.health()).up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'chronology_check_healthy',
+      help: '1 while a reported check holds, 0 when it fails (e.g. check="audit": the log does not verify).',
+      labelNames: ['check'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, check] of checks.all()) this.set({ check: name }, check.healthy ? 1 : 0);
       },
     });
   }

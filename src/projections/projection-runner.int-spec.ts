@@ -164,6 +164,7 @@ describe('ProjectionRunner (real SQLite files)', () => {
     // End-of-batch writes too: what a rolled-back batch had kept for its end was forgotten.
     expect(db.prepare('SELECT n FROM total_total').pluck().get()).toBe(301);
     expect(runner.state.state).toBe('live');
+    expect(runner.state.error).toBeNull(); // health no longer shows the recovered outage
     await runner.stop();
   });
 

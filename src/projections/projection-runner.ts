@@ -214,6 +214,11 @@ export class ProjectionRunner<E extends ProjectedEvent = LogEvent> {
             this.flushSafely();
             if (this.failed || this.retryPending || this.stopped) break;
             if (this.runnerState !== 'live') this.logger.log(`caught up at ${this.describe()}${this.rate()}`);
+            if (this.lastError) {
+              // Health reports what is wrong now: a recovered outage is only in the log.
+              this.logger.log(`recovered from: ${this.lastError}`);
+              this.lastError = null;
+            }
             this.runnerState = 'live';
             this.hasCaughtUp = true;
             this.releaseCaughtUpWaiters();

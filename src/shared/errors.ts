@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   duplicate_event: { status: 409, title: 'Event id already used' },
   entry_retracted: { status: 409, title: 'Entry retracted' },
   conflict: { status: 409, title: 'Conflict' },
+  log_altered: { status: 409, title: 'The log does not verify' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   request_timeout: { status: 408, title: 'Request timeout' },
   payload_too_large: { status: 413, title: 'Payload too large' },

@@ -16,7 +16,8 @@ export interface EventRow {
   content_hash: string;
 }
 
-const COLUMNS = 'position, event_id, stream, revision, type, schema_version, data, metadata, content_hash';
+export const COLUMNS =
+  'position, event_id, stream, revision, type, schema_version, data, metadata, content_hash';
 
 /** Every SQL statement the adapter runs, prepared once. */
 export class EventStatements {
