@@ -179,6 +179,12 @@ const SOURCE = obj({
   kind: str(),
   url: nullable(str()),
   affiliatedActorId: nullable(str()),
+  ownActorId: nullable(
+    str({
+      description:
+        'The actor created with the source (its id is the source id); null with affiliatedActorId.',
+    }),
+  ),
   reliability: nullable(str({ enum: ['A', 'B', 'C', 'D', 'E', 'F'] })),
   registeredAt: instant(),
   counts: obj({ entriesCited: int(), corroborationsGiven: int() }),

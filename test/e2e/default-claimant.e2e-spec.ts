@@ -50,6 +50,12 @@ describe('the default claimant (embedded SQLite, real HTTP)', () => {
     const view = (await t.get('/v1/actors/reuters')).body;
     expect(view.claims.map((c: { entryId: string }) => c.entryId)).toContain(res.body.entryId);
     expect(view.involvement.byRole).toMatchObject({ claimant: 1 });
+    const source = (await t.get('/v1/sources/reuters')).body;
+    expect(source).toMatchObject({ affiliatedActorId: null, ownActorId: 'reuters' });
+    expect((await t.get('/v1/sources/ukraine-mod')).body).toMatchObject({
+      affiliatedActorId: 'ukraine',
+      ownActorId: null,
+    });
   });
 
   it('takes a registration that describes the own actor, which is then an actor like any other', async () => {
@@ -177,6 +183,11 @@ describe('the default claimant (embedded SQLite, real HTTP)', () => {
     expect(await t.head()).toBe(head);
     expect((await t.get(`/v1/actors/old-wire?minPosition=${head}`)).status).toBe(404);
     const source = (await t.get('/v1/sources/old-wire')).body;
-    expect(source).toMatchObject({ sourceId: 'old-wire', name: 'Old Wire', affiliatedActorId: null });
+    expect(source).toMatchObject({
+      sourceId: 'old-wire',
+      name: 'Old Wire',
+      affiliatedActorId: null,
+      ownActorId: null,
+    });
   });
 });

@@ -171,7 +171,7 @@ export class ReportBaseDto {
   @ValidateNested({ each: true })
   @Type(() => LocationDto)
   locations?: LocationDto[];
-  /** Who did what; with no claimant, the source's own actor (affiliatedActorId) is the claimant. */
+  /** Who did what; with no claimant, the source's actor (its affiliatedActorId, else its own actor) is the claimant. */
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })

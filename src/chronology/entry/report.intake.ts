@@ -51,7 +51,7 @@ export function normaliseReportFields(
         errors.push({
           path: `${prefix}.actors`,
           message:
-            "actors must name at least one claimant (who asserts this), unless the report's source has its own actor (affiliatedActorId), which then stands as the claimant",
+            "actors must name at least one claimant (who asserts this), unless the report's source has an actor (its affiliatedActorId, or the own actor a source registered without one gets), which then stands as the claimant",
         });
       }
     }

@@ -21,7 +21,7 @@ class ActorListQueryDto extends AsOfQueryDto {
   q?: string;
   @LimitParam(500, 100)
   limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) cursor?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 1000) cursor?: string;
 }
 
 class ActorViewQueryDto extends AsOfQueryDto {

@@ -5,7 +5,7 @@ export function sourcesSchema(t: TableNamer): string {
   return `
 CREATE TABLE IF NOT EXISTS ${t('sources')} (
   source_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, url TEXT, affiliated_actor_id TEXT,
-  reliability TEXT, registered_at TEXT NOT NULL);
+  own_actor_id TEXT, reliability TEXT, registered_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ${t('grades')} (
   source_id TEXT NOT NULL, seq INTEGER NOT NULL, reliability TEXT NOT NULL, rationale TEXT NOT NULL,
   recorded_at TEXT NOT NULL, principal TEXT NOT NULL, PRIMARY KEY (source_id, seq)) WITHOUT ROWID;
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS ${t('counts')} (
 /** Per source: its grading history, the entries it carried and the corroborations it gave. */
 export const sourcesProjection: Projection = {
   name: 'sources',
-  version: 2,
+  version: 3,
   handles: new Set([
     'SourceRegistered',
     'SourceGraded',
@@ -33,8 +33,8 @@ export const sourcesProjection: Projection = {
   schema: sourcesSchema,
   bind(db, t) {
     const register = db.prepare(
-      `INSERT OR IGNORE INTO ${t('sources')} (source_id, name, kind, url, affiliated_actor_id, reliability, registered_at)
-       VALUES (?, ?, ?, ?, ?, NULL, ?)`,
+      `INSERT OR IGNORE INTO ${t('sources')} (source_id, name, kind, url, affiliated_actor_id, own_actor_id, reliability, registered_at)
+       VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
     );
     const grade = db.prepare(`UPDATE ${t('sources')} SET reliability = ? WHERE source_id = ?`);
     const history = db.prepare(
@@ -85,7 +85,15 @@ export const sourcesProjection: Projection = {
       }
       if (event.type === 'SourceRegistered') {
         const d = event.data;
-        register.run(d.sourceId, d.name, d.kind, d.url ?? null, d.affiliatedActorId ?? null, at);
+        register.run(
+          d.sourceId,
+          d.name,
+          d.kind,
+          d.url ?? null,
+          d.affiliatedActorId ?? null,
+          d.ownActor?.actorId ?? null,
+          at,
+        );
       } else if (event.type === 'SourceGraded') {
         const d = event.data;
         grade.run(d.reliability, d.sourceId);

@@ -43,6 +43,7 @@ interface SourceRow {
   kind: string;
   url: string | null;
   affiliated_actor_id: string | null;
+  own_actor_id: string | null;
   reliability: string | null;
   registered_at: string;
   cited: number;
@@ -56,6 +57,7 @@ function present(r: SourceRow) {
     kind: r.kind,
     url: r.url,
     affiliatedActorId: r.affiliated_actor_id,
+    ownActorId: r.own_actor_id,
     reliability: r.reliability,
     registeredAt: r.registered_at,
     counts: { entriesCited: r.cited, corroborationsGiven: r.corroborations },
