@@ -138,7 +138,7 @@ export function filterSql(f: TimelineFilter, scope: Scope): { where: string[]; p
   }
   if (f.place !== undefined) {
     add(
-      `EXISTS (SELECT 1 FROM json_each(v.doc, '$.report.locations') l WHERE lower(trim(json_extract(l.value, '$.name'))) = ?)`,
+      `EXISTS (SELECT 1 FROM json_each(v.doc, '$.report.locations') l WHERE place_key(json_extract(l.value, '$.name')) = ?)`,
       f.place,
     );
   }

@@ -1,3 +1,4 @@
+import type { ReadDb } from '../projection';
 import type { TimelineDoc } from './timeline.doc';
 import type { SortKey } from './timeline.order';
 
@@ -66,6 +67,17 @@ const SEP = '\u001f';
 
 /** How a place name is indexed and looked up: case and surrounding spaces do not matter. */
 export const placeKey = (name: string): string => name.trim().toLocaleLowerCase('en');
+
+/**
+ * `place_key(name)` in SQL on a read connection: the same folding as placeKey, so the as-of path,
+ * which matches places inside stored documents, agrees with the key index beyond ASCII (SQLite's
+ * own lower() folds A–Z only: 'ÜSKÜDAR' would not match 'üsküdar').
+ */
+export function registerPlaceKey(db: { function: ReadDb['function'] }): void {
+  db.function('place_key', { deterministic: true }, (name: unknown) =>
+    typeof name === 'string' ? placeKey(name) : null,
+  );
+}
 
 /** The countries of the places an entry names: a disputed place counts for each state claiming it. */
 function countriesOf(doc: TimelineDoc): Set<string> {

@@ -10,6 +10,7 @@ import { filterSql, timelineFilter, type TimelineFilter } from './timeline.filte
 import { nameBook, namedIn, presentEntry, type TimelineItem } from './timeline.presenter';
 import { AsOfPagePlanner } from './timeline.asof-plan';
 import { CurrentPagePlanner } from './timeline.plan';
+import { registerPlaceKey } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
 import { AppError } from '../../shared/errors';
 import type { TimelineQueryDto } from './timeline-query.dto';
@@ -73,6 +74,7 @@ export class TimelineReader {
     private readonly actors: ActorsReader,
     private readonly sources: SourcesReader,
   ) {
+    registerPlaceKey(db);
     this.planner = new CurrentPagePlanner(db);
     this.asOfPlanner = new AsOfPagePlanner(db);
   }
