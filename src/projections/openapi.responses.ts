@@ -231,6 +231,10 @@ const MEASURE = obj(
     targetActorIds: arr(str()),
     ...RECORDED,
     state: nullable({ ...MEASURE_CHANGE, description: 'The change in effect at `at`; null: none yet.' }),
+    lapsed: bool({
+      description:
+        'The state’s `until` has passed by `at`: in force no longer; what holds after it is for a later change to say.',
+    }),
     at: instant('The valid time the state is given at.'),
   },
   { description: str() },

@@ -64,6 +64,9 @@ describe('measures (embedded SQLite, real HTTP)', () => {
   it('gives the state of the measure at each moment of valid time, with codes by phase', async () => {
     const at = async (when: string) => (await view(`&at=${when}`)).state?.status ?? null;
     expect(await at('2022-02-21')).toBeNull();
+    // Extended until the end of 2022, then changed before that: never lapsed.
+    expect((await view('&at=2022-07-01')).lapsed).toBe(false);
+    expect((await view('&at=2022-12-31T12:00:00Z')).lapsed).toBe(false);
     expect(await at('2022-02-22T12:00:00Z')).toBe('announced');
     expect(await at('2022-03-01')).toBe('imposed');
     expect(await at('2022-07-01')).toBe('extended');
@@ -106,6 +109,37 @@ describe('measures (embedded SQLite, real HTTP)', () => {
     expect(await list('state=imposed&at=2022-07-01')).toEqual([]);
     expect(await list('kind=airspace-closure')).toEqual([]);
     expect(await list('state=none&at=2021-01-01')).toEqual([id]);
+  });
+
+  it('says when the state in effect has passed its `until`, without inventing what followed', async () => {
+    const closure = 'ua-airspace-closure-test';
+    const registered = await t.post('/v1/events', {
+      type: 'MeasureRegistered',
+      data: {
+        measureId: closure,
+        crisisId: CRISIS,
+        kind: 'airspace-closure',
+        name: 'Airspace closed to civil flights',
+        byActorIds: ['ukraine'],
+        targetActorIds: ['russia'],
+      },
+    });
+    expect(registered.status).toBe(201);
+    const imposed = await t.post('/v1/events', {
+      type: 'MeasureStatusChanged',
+      data: {
+        measureId: closure,
+        status: 'imposed',
+        effective: { start: '2022-02-24', timezone: 'Europe/Kyiv' },
+        until: { start: '2022-03-31', timezone: 'Europe/Kyiv' },
+        sourceId: 'reuters',
+      },
+    });
+    expect(imposed.status).toBe(201);
+    const at = async (when: string) =>
+      (await t.get(`/v1/measures/${closure}?minPosition=${imposed.body.position}&at=${when}`)).body;
+    expect(await at('2022-03-15')).toMatchObject({ state: { status: 'imposed' }, lapsed: false });
+    expect(await at('2022-04-15')).toMatchObject({ state: { status: 'imposed' }, lapsed: true });
   });
 
   it('refuses a change out of the lifecycle, an unknown measure or source, and stores nothing', async () => {

@@ -25,6 +25,11 @@ export type MeasureChange = MeasureStatusChangedData & Recorded & { readonly cod
 export interface MeasureItem extends MeasureRegisteredData, Recorded {
   /** The state in effect at `at`: the last change effective by then (null: none yet). */
   readonly state: MeasureChange | null;
+  /**
+   * The state's `until` has passed by `at`: it is in force no longer. What holds after it is not
+   * inferred (a suspension that lapses does not bring back the state before it): a later change says.
+   */
+  readonly lapsed: boolean;
   readonly at: string;
 }
 
@@ -113,6 +118,7 @@ export class MeasuresReader {
   ): MeasureItem {
     let state: MeasureChange | null = null;
     for (const c of changes) if (Date.parse(c.effective.start) <= atMs) state = c;
-    return { ...measure, state, at: new Date(atMs).toISOString() };
+    const lapsed = state?.until !== undefined && Date.parse(state.until.start) <= atMs;
+    return { ...measure, state, lapsed, at: new Date(atMs).toISOString() };
   }
 }
