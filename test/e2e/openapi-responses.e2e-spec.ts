@@ -22,16 +22,21 @@ describe('documented response bodies (real HTTP, sample chronology)', () => {
 
   const pointer = (...parts: string[]) =>
     parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
-  function schemaOf(method: string, path: string, status: string): ValidateFunction {
+  function schemaOf(
+    method: string,
+    path: string,
+    status: string,
+    media = 'application/json',
+  ): ValidateFunction {
     const content = document.paths[path]?.[method]?.responses?.[status]?.content;
-    expect({ method, path, status, json: Boolean(content?.['application/json']) }).toEqual({
+    expect({ method, path, status, json: Boolean(content?.[media]) }).toEqual({
       method,
       path,
       status,
       json: true,
     });
     return ajv.compile({
-      $ref: `openapi#/${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}`,
+      $ref: `openapi#/${pointer('paths', path, method, 'responses', status, 'content', media, 'schema')}`,
     });
   }
 
@@ -97,6 +102,8 @@ describe('documented response bodies (real HTTP, sample chronology)', () => {
       ['/v1/measures/{measureId}', `/v1/measures/m?at=2022-01-01&atPosition=${changed.position}`],
       ['/health', '/health'],
       ['/health/ready', '/health/ready'],
+      ['/v1/exports/{format}', '/v1/exports/timelinejs'],
+      ['/v1/exports/{format}', '/v1/exports/timelinejs?actor=russia&atPosition=30'],
     ];
     const problems: unknown[] = [];
     const check = (method: string, path: string, status: string, url: string, res: any) => {
@@ -105,6 +112,21 @@ describe('documented response bodies (real HTTP, sample chronology)', () => {
       if (!validate(res.body)) problems.push({ url, errors: validate.errors });
     };
     for (const [path, url] of reads) check('get', path, '200', url, await t.get(url));
+    // The JSON exports that are not application/json: GeoJSON (a place with coordinates, so not empty).
+    const located = await t.append('ShellingAlleged', {
+      crisisId: page.items[0].crisisId,
+      summary: 'A located report, for the GeoJSON export.',
+      occurred: { start: '2022-02-18', timezone: 'Europe/Kyiv' },
+      locations: [
+        { name: 'Shchastia', role: 'where', countryCode: 'UA', lat: 48.74, lon: 39.23, geoPrecision: 2 },
+      ],
+      actors: [{ actorId: 'russia', role: 'agent' }],
+      attribution: { sourceId: 'itv-news' },
+    });
+    const geo = await t.get(`/v1/exports/geojson?minPosition=${located.position}`);
+    expect(geo.body.features.length).toBeGreaterThan(0);
+    const validateGeo = schemaOf('get', '/v1/exports/{format}', '200', 'application/geo+json');
+    if (!validateGeo(geo.body)) problems.push({ url: '/v1/exports/geojson', errors: validateGeo.errors });
 
     const issued = await t.post('/v1/admin/keys', { name: 'desk', role: 'reader' });
     check('post', '/v1/admin/keys', '201', '/v1/admin/keys', issued);
