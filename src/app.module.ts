@@ -10,7 +10,6 @@ import { EventStoreModule } from './event-store';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
-import { WebModule } from './web/web.module';
 import { actorsProjection } from './projections/actors/actors.projection';
 import { logProjection } from './projections/log/log.projection';
 import { ProjectionsModule } from './projections/projections.module';
@@ -68,7 +67,6 @@ export class AppModule {
         ChronologyModule,
         HealthModule,
         LiveModule,
-        WebModule,
         ExportsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
