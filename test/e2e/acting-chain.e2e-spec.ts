@@ -42,6 +42,33 @@ describe('acting chains and the basis of a report (embedded SQLite, real HTTP)',
     expect(observed.details.basis).toBe('observed');
   });
 
+  it('a correction that only adds an acting chain makes its new actors agents too', async () => {
+    const report = await t.append('DeploymentAnnounced', reportBase(23, { destination: 'Luhansk' }));
+    const corrected = await t.post('/v1/events', {
+      type: 'EntryCorrected',
+      data: {
+        entryId: report.entryId,
+        changes: {
+          actingChain: [
+            { actorId: 'russia', as: 'ordered' },
+            { actorId: 'maria-zakharova', as: 'carried-out' },
+          ],
+        },
+        reason: 'the ministry said who carried it out',
+      },
+    });
+    expect(corrected.status).toBe(201);
+    const entry = (await t.get(`/v1/entries/${report.entryId}?minPosition=${corrected.body.position}`)).body;
+    expect(entry.actors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actorId: 'maria-zakharova', role: 'agent' }),
+        expect.objectContaining({ actorId: 'united-kingdom', role: 'claimant' }),
+      ]),
+    );
+    const byHer = await t.get(`/v1/timeline?crisis=${CRISIS}&actor=maria-zakharova`);
+    expect(byHer.body.items.map((i: any) => i.entryId)).toContain(report.entryId);
+  });
+
   it('refuses an actor twice in a chain, an unknown one, and a basis on a type that has none', async () => {
     const head = await t.head();
     const twice = await t.post('/v1/events', {

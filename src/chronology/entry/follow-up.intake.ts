@@ -57,11 +57,27 @@ async function planCorrection(
   const normalised = normaliseReportFields(changesDto, 'data.changes', errors);
   if (errors.length > 0) throw AppError.validation(errors);
   const changes = toPlain({ ...changesDto, ...normalised }) as CorrectableReport & Record<string, unknown>;
+  withChainAgents(entry, changes);
   withRecomputedCodes(type, entry, changes);
   return {
     command: { kind: 'CorrectEntry', data: { entryId: dto.entryId, changes, reason: dto.reason } },
     refs: reportReferences(changesDto, 'data.changes'),
   };
+}
+
+/**
+ * A corrected acting chain whose actors the entry does not name yet: they become agents, as in a
+ * report (the chain's actors are agents of it), so filters and roll-ups find the entry by them.
+ */
+function withChainAgents(entry: RecordedEntry, changes: CorrectableReport & Record<string, unknown>): void {
+  if (!changes.actingChain || changes.actors) return;
+  const named = new Set(entry.report.actors.map((a) => a.actorId));
+  const missing = changes.actingChain.filter((h) => !named.has(h.actorId));
+  if (missing.length === 0) return;
+  (changes as Record<string, unknown>).actors = [
+    ...entry.report.actors,
+    ...missing.map((h) => ({ actorId: h.actorId, role: 'agent' as const })),
+  ];
 }
 
 /** Codes follow the data (a contact's mode, a sanction's status): a correction carries the new ones. */
