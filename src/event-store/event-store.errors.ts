@@ -47,3 +47,26 @@ export const isWrongExpectedRevision = (e: unknown): e is WrongExpectedRevision 
   e instanceof WrongExpectedRevision;
 export const isStreamNotFound = (e: unknown): e is StreamNotFound => e instanceof StreamNotFound;
 export const isDuplicateEvent = (e: unknown): e is DuplicateEvent => e instanceof DuplicateEvent;
+
+/**
+ * An append larger than the store takes in one write (EventStoreDB / KurrentDB: the node's
+ * MaxAppendSize, 1 MiB by default). Nothing was written. `statusCode` lets the HTTP layer's
+ * mapping of client errors answer 413 payload_too_large.
+ */
+export class AppendTooLarge extends EventStoreError {
+  readonly code = 'payload_too_large';
+  readonly statusCode = 413;
+  constructor(
+    readonly stream: string,
+    /** The append's size as the store counts it, when known. */
+    readonly size: number | null,
+    readonly maxAppendSize: number,
+  ) {
+    super(
+      `the append to ${stream} is too large for the event store: ${size === null ? 'over' : `${size} bytes against`} ` +
+        `its maximum append size of ${maxAppendSize} bytes (data, metadata and twice the type's length)`,
+    );
+  }
+}
+
+export const isAppendTooLarge = (e: unknown): e is AppendTooLarge => e instanceof AppendTooLarge;

@@ -41,6 +41,16 @@ export function encodeEvent(event: NewEvent, appendId: string): EventData {
 }
 
 /**
+ * The size of an append as a node counts it against its MaxAppendSize (Event.SizeOnDisk): data
+ * and metadata as the client sends them (JSON, UTF-8) and twice the length of the type.
+ */
+export function appendSize(events: readonly EventData[]): number {
+  const bytes = (value: unknown): number =>
+    value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+  return events.reduce((n, e) => n + bytes(e.data) + bytes(e.metadata) + e.type.length * 2, 0);
+}
+
+/**
  * Events the port never shows: system streams and system event types (`$`-prefixed, a real `$all`
  * is full of them), link events, and this adapter's own claim streams.
  */

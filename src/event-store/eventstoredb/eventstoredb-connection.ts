@@ -14,3 +14,9 @@ export function endpointOf(connectionString: string): string {
     .replace(/\?.*$/, '')
     .replace(/\/+$/, '');
 }
+
+/** The `defaultDeadline` (ms) of a connection string, which the client applies to appends only. */
+export function deadlineOf(connectionString: string): number | undefined {
+  const m = /[?&]defaultDeadline=(\d+)/i.exec(connectionString);
+  return m ? Number(m[1]) : undefined;
+}

@@ -7,13 +7,14 @@ import {
   START,
   STREAM_EXISTS,
   EventStoreDBClient,
+  MaxAppendSizeExceededError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { contentHash } from '../append-rules';
-import { EventStoreUnavailable } from '../event-store.errors';
+import { AppendTooLarge, EventStoreUnavailable } from '../event-store.errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -27,10 +28,10 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
-import { decodeEvent, encodeEvent } from './eventstoredb-codec';
-import { endpointOf, forClient } from './eventstoredb-connection';
-import { toPortError } from './eventstoredb-errors';
-import { EventIdClaims, collect, storedResult } from './eventstoredb-idempotency';
+import { appendSize, decodeEvent, encodeEvent } from './eventstoredb-codec';
+import { deadlineOf, endpointOf, forClient } from './eventstoredb-connection';
+import { isTransient, toPortError } from './eventstoredb-errors';
+import { EventIdClaims, collect, storedResult, type CallDeadlines } from './eventstoredb-idempotency';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
 export interface EventStoreDbOptions {
@@ -42,6 +43,17 @@ export interface EventStoreDbOptions {
   readonly resubscribeDelayMs?: number;
   /** Events a subscription holds for a slow consumer before it stops reading from the server. */
   readonly subscriptionBufferSize?: number;
+  /**
+   * Deadline of each call in ms: appends (passed to the client) and reads (which the client leaves
+   * without one). Default: the connection string's `defaultDeadline`, else 10 s as the client's.
+   */
+  readonly deadlineMs?: number;
+  /** Attempts of an append whose outcome is unknown (timeout, deadline, NotLeader, lost connection). */
+  readonly appendAttempts?: number;
+  /** First delay between those attempts (doubling). */
+  readonly retryDelayMs?: number;
+  /** The node's MaxAppendSize (1 MiB by default, as a node's); a node's own refusal lowers it. */
+  readonly maxAppendSize?: number;
 }
 
 /**
@@ -50,6 +62,8 @@ export interface EventStoreDbOptions {
  */
 const MAX_ATTEMPTS = 20;
 const PAGE = 256;
+const DEFAULT_DEADLINE_MS = 10_000;
+const DEFAULT_APPEND_ATTEMPTS = 4;
 
 /** The EventStore port over EventStoreDB / KurrentDB through @eventstore/db-client (gRPC). */
 export class EventStoreDbEventStore implements EventStore {
@@ -58,50 +72,101 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly claims: EventIdClaims;
   private readonly endpoint: string;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly deadlines: CallDeadlines;
+  private maxAppendSize: number;
   private closed = false;
 
   constructor(private readonly options: EventStoreDbOptions) {
     this.client = EventStoreDBClient.connectionString(forClient(options.connectionString));
-    this.claims = new EventIdClaims(this.client);
+    const deadline = options.deadlineMs ?? deadlineOf(options.connectionString);
+    this.deadlines = { readMs: deadline ?? DEFAULT_DEADLINE_MS, appendMs: options.deadlineMs };
+    this.claims = new EventIdClaims(this.client, this.deadlines);
     this.endpoint = endpointOf(options.connectionString);
+    this.maxAppendSize = options.maxAppendSize ?? 1024 * 1024;
   }
 
+  /**
+   * Claims the ids, then appends at the exact revision of a scan (eventstoredb-idempotency.ts). A
+   * call whose outcome is unknown (commit timeout, deadline, NotLeader, dropped connection: the
+   * write may have been stored) is run again from the claim with the same event ids and append id,
+   * up to `appendAttempts` times: a stored attempt is then found by the scan and answered as
+   * written by this call, so nothing is stored twice and nothing is lost. Past the attempts the
+   * caller gets EventStoreUnavailable (a 503 with Retry-After) and may retry with the same ids.
+   */
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError('append needs at least one event');
-    const hashes = events.map(contentHash);
     const appendId = randomUUID();
+    const encoded = events.map((e) => encodeEvent(e, appendId));
+    const size = appendSize(encoded);
+    // Refused before anything is claimed, so the ids stay free for content that fits.
+    if (size > this.maxAppendSize) throw new AppendTooLarge(stream, size, this.maxAppendSize);
+    const attempts = this.options.appendAttempts ?? DEFAULT_APPEND_ATTEMPTS;
     return this.call(stream, async () => {
-      const since = await this.claims.claim(stream, events, hashes);
-      const expected = options.expectedRevision;
       for (let attempt = 1; ; attempt++) {
-        const scan = await this.claims.scan(stream, since);
-        const stored = storedResult(stream, events, hashes, scan, null);
-        if (stored) return stored;
-        // 'any' and 'stream_exists' go out as the exact revision just read (see the idempotency notes).
-        const target: AppendExpectedRevision =
-          expected === 'any'
-            ? (scan.current ?? NO_STREAM)
-            : expected === 'stream_exists'
-              ? (scan.current ?? STREAM_EXISTS)
-              : expected;
         try {
-          const encoded = events.map((e) => encodeEvent(e, appendId));
-          await this.client.appendToStream(stream, encoded, { expectedRevision: target });
+          return await this.appendOnce(stream, events, encoded, appendId, options);
         } catch (e) {
-          if (!(e instanceof WrongExpectedVersionError)) throw e;
-          const retry =
-            expected === 'any' || (expected === 'stream_exists' && e.actualVersion !== 'no_stream');
-          if (attempt < MAX_ATTEMPTS && retry) continue;
-          // Lost to a retry of this very append? Then that one's result is ours.
-          const again = storedResult(stream, events, hashes, await this.claims.scan(stream, since), null);
-          if (again) return again;
-          throw e;
+          if (e instanceof MaxAppendSizeExceededError) {
+            this.maxAppendSize = e.maxAppendSize; // the node's own limit is lower: learn it
+            throw new AppendTooLarge(stream, size, e.maxAppendSize);
+          }
+          if (!isTransient(e) || this.closed) throw e;
+          if (attempt >= attempts) throw this.unconfirmed(stream, attempt, e);
+          await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 100) * 2 ** (attempt - 1)));
         }
-        const written = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
-        if (!written) throw new Error(`append to ${stream} succeeded but its events cannot be read back`);
-        return written;
       }
     });
+  }
+
+  private async appendOnce(
+    stream: string,
+    events: readonly NewEvent[],
+    encoded: ReturnType<typeof encodeEvent>[],
+    appendId: string,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const hashes = events.map(contentHash);
+    const since = await this.claims.claim(stream, events, hashes);
+    const expected = options.expectedRevision;
+    for (let attempt = 1; ; attempt++) {
+      const scan = await this.claims.scan(stream, since);
+      // Found with this call's append id: an earlier attempt whose answer was lost stored them.
+      const stored = storedResult(stream, events, hashes, scan, appendId);
+      if (stored) return stored;
+      // 'any' and 'stream_exists' go out as the exact revision just read (see the idempotency notes).
+      const target: AppendExpectedRevision =
+        expected === 'any'
+          ? (scan.current ?? NO_STREAM)
+          : expected === 'stream_exists'
+            ? (scan.current ?? STREAM_EXISTS)
+            : expected;
+      try {
+        await this.client.appendToStream(stream, encoded, {
+          expectedRevision: target,
+          deadline: this.deadlines.appendMs,
+        });
+      } catch (e) {
+        if (!(e instanceof WrongExpectedVersionError)) throw e;
+        const retry = expected === 'any' || (expected === 'stream_exists' && e.actualVersion !== 'no_stream');
+        if (attempt < MAX_ATTEMPTS && retry) continue;
+        // Lost to a retry of this very append? Then that one's result is ours.
+        const again = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
+        if (again) return again;
+        throw e;
+      }
+      const written = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
+      if (!written) throw new Error(`append to ${stream} succeeded but its events cannot be read back`);
+      return written;
+    }
+  }
+
+  private unconfirmed(stream: string, attempts: number, cause: unknown): EventStoreUnavailable {
+    const reason = cause instanceof Error && cause.message ? cause.message : 'no answer';
+    return new EventStoreUnavailable(
+      `EventStoreDB at ${this.endpoint} did not confirm the append to ${stream} in ${attempts} attempts ` +
+        `(${reason}); it may have been stored: retry with the same event ids`,
+      { cause },
+    );
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -113,6 +178,7 @@ export class EventStoreDbEventStore implements EventStore {
           fromRevision: options.fromRevision ?? (backwards ? END : START),
           maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
         }),
+        this.deadlines.readMs,
       );
       return decodeAll(read);
     });
@@ -123,6 +189,7 @@ export class EventStoreDbEventStore implements EventStore {
       try {
         const [last] = await collect(
           this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+          this.deadlines.readMs,
         );
         return last?.event?.revision ?? null;
       } catch (e) {
@@ -139,7 +206,10 @@ export class EventStoreDbEventStore implements EventStore {
       const out: RecordedEvent[] = [];
       let from: Position | typeof START = options.fromPosition ?? START;
       for (;;) {
-        const page = await collect(this.client.readAll({ fromPosition: from, maxCount: PAGE }));
+        const page = await collect(
+          this.client.readAll({ fromPosition: from, maxCount: PAGE }),
+          this.deadlines.readMs,
+        );
         for (const resolved of page) {
           const event = decodeEvent(resolved);
           if (!event || (from !== START && comparePositions(event.position, from) < 0)) continue;
@@ -161,6 +231,7 @@ export class EventStoreDbEventStore implements EventStore {
       for (;;) {
         const page = await collect(
           this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: PAGE }),
+          this.deadlines.readMs,
         );
         for (const resolved of page) {
           const event = decodeEvent(resolved);
@@ -196,26 +267,13 @@ export class EventStoreDbEventStore implements EventStore {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { up: false, driver: this.driver, detail: 'event store is closed' };
-    // The client gives reads no deadline, so the wait is bounded here.
     const ms = this.options.healthTimeoutMs ?? 2000;
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new EventStoreUnavailable(`EventStoreDB at ${this.endpoint} gave no answer in ${ms} ms`)),
-        ms,
-      );
-    });
     try {
-      await Promise.race([collect(read), timeout]);
+      await collect(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), ms);
       return { up: true, driver: this.driver };
     } catch (e) {
       const error = toPortError(e, this.endpoint);
       return { up: false, driver: this.driver, detail: (error as Error).message };
-    } finally {
-      clearTimeout(timer);
-      await read.cancel().catch(() => undefined);
     }
   }
 

@@ -1,5 +1,6 @@
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   NO_STREAM,
   StreamNotFoundError,
@@ -38,7 +39,7 @@ import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX, storedMarks } from './eventstore
 export interface Scan {
   /** Revision of the last event of the stream, null when the stream does not exist. */
   readonly current: bigint | null;
-  /** Events of the stream written since the claims, by id. */
+  /** Events of the stream written since the claims, by id in lower case (a node's ids are GUIDs). */
   readonly found: ReadonlyMap<string, Found>;
 }
 
@@ -56,8 +57,18 @@ interface ClaimData {
 
 const PAGE = 64n;
 
+/** Deadlines of the calls: reads get none from the client, so `readMs` is enforced by `collect`. */
+export interface CallDeadlines {
+  readonly readMs: number;
+  /** Appends: the client's own deadline (its `defaultDeadline` when undefined). */
+  readonly appendMs?: number;
+}
+
 export class EventIdClaims {
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly deadlines: CallDeadlines,
+  ) {}
 
   /**
    * Claims every id for `stream` and returns the earliest claim position (no copy of these ids can
@@ -82,6 +93,7 @@ export class EventIdClaims {
       try {
         page = await collect(
           this.client.readStream(stream, { direction: BACKWARDS, fromRevision: from, maxCount: PAGE }),
+          this.deadlines.readMs,
         );
       } catch (e) {
         if (e instanceof StreamNotFoundError) return { current: null, found };
@@ -92,7 +104,7 @@ export class EventIdClaims {
         current ??= e.revision;
         const position = positionOf(e.position!.commit, e.position!.prepare);
         if (comparePositions(position, since) < 0) return { current, found };
-        found.set(e.id, { revision: e.revision, position, ...storedMarks(resolved) });
+        found.set(e.id.toLowerCase(), { revision: e.revision, position, ...storedMarks(resolved) });
       }
       const last = page[page.length - 1];
       if (BigInt(page.length) < PAGE || !last || last.event!.revision === 0n) return { current, found };
@@ -107,15 +119,16 @@ export class EventIdClaims {
       await this.client.appendToStream(
         claimStream,
         jsonEvent({ type: CLAIM_EVENT_TYPE, data: { ...data } }),
-        {
-          expectedRevision: NO_STREAM,
-        },
+        { expectedRevision: NO_STREAM, deadline: this.deadlines.appendMs },
       );
     } catch (e) {
       if (!(e instanceof WrongExpectedVersionError)) throw e;
     }
     // Read the claim back (ours or an earlier one): it gives the position and the binding.
-    const [resolved] = await collect(this.client.readStream(claimStream, { maxCount: 1 }));
+    const [resolved] = await collect(
+      this.client.readStream(claimStream, { maxCount: 1 }),
+      this.deadlines.readMs,
+    );
     const claim = resolved?.event;
     if (!claim?.position) throw new Error(`claim ${claimStream} could not be read back`);
     const bound = claim.data as unknown as ClaimData;
@@ -141,7 +154,7 @@ export function storedResult(
   scan: Scan,
   appendId: string | null,
 ): AppendResult | null {
-  const stored = events.map((e) => scan.found.get(e.id));
+  const stored = events.map((e) => scan.found.get(e.id.toLowerCase()));
   if (stored.every((s) => s === undefined)) return null;
   const written = stored.map((s, i) => {
     const id = events[i]!.id;
@@ -156,8 +169,32 @@ export function storedResult(
   return appendResult(stream, written, idempotent);
 }
 
-export async function collect(read: AsyncIterable<ResolvedEvent>): Promise<ResolvedEvent[]> {
-  const out: ResolvedEvent[] = [];
-  for await (const e of read) out.push(e);
-  return out;
+/**
+ * Reads a whole (bounded) read. The client gives reads no deadline at all (it passes Infinity to
+ * grpc-js), so a node that stops answering would hold the caller forever: past `deadlineMs` the
+ * read is cancelled and fails as a deadline does (EventStoreUnavailable for the port's callers,
+ * retried by appends, a 503 at the API).
+ */
+export async function collect<E>(
+  read: AsyncIterable<E> & { cancel(): Promise<void> },
+  deadlineMs: number,
+): Promise<E[]> {
+  const out: E[] = [];
+  const drained = (async () => {
+    for await (const e of read) out.push(e);
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      drained.catch(() => undefined); // the cancelled read's own error is not the caller's
+      void read.cancel().catch(() => undefined);
+      reject(new DeadlineExceededError(undefined, `a read got no answer within ${deadlineMs} ms`));
+    }, deadlineMs);
+  });
+  try {
+    await Promise.race([drained, deadline]);
+    return out;
+  } finally {
+    clearTimeout(timer);
+  }
 }
