@@ -14,7 +14,7 @@ const LAYERS = [
   ['chronology'], // the write side and the event catalogue
   ['projections'], // the read models, their runner and readers
   ['health'], // health and metrics
-  ['access', 'live', 'audit', 'exports'], // keys, live feeds, the audit log, exports: each on the read side, none on another
+  ['access', 'live', 'audit', 'exports', 'web'], // keys, live feeds, the audit log, exports, the web page: each on the read side, none on another
   ['cli'], // the command line
 ];
 const PRODUCTION = { pathNot: ['\\.(int-)?spec\\.ts$', '/testing/'] };

@@ -73,4 +73,26 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The web page's browser scripts (src/web/public): plain ES modules, no build, no type information.
+    files: ['src/web/public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        AbortController: 'readonly',
+        document: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        history: 'readonly',
+        location: 'readonly',
+        Node: 'readonly',
+        setTimeout: 'readonly',
+        TextDecoderStream: 'readonly',
+        URLSearchParams: 'readonly',
+        window: 'readonly',
+      },
+    },
+  },
 );

@@ -10,6 +10,7 @@ import { EventStoreModule } from './event-store';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
+import { WebModule } from './web/web.module';
 import { actorsProjection } from './projections/actors/actors.projection';
 import { logProjection } from './projections/log/log.projection';
 import { ProjectionsModule } from './projections/projections.module';
@@ -67,6 +68,7 @@ export class AppModule {
         ChronologyModule,
         HealthModule,
         LiveModule,
+        WebModule,
         ExportsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

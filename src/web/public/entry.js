@@ -1,0 +1,144 @@
+import { el, instantLabel, occurredLabel, typeLabel } from './dom.js';
+
+function section(title, ...content) {
+  const body = content.flat().filter(Boolean);
+  if (body.length === 0) return null;
+  return el('section', { class: 'entry-part' }, el('h3', {}, title), ...body);
+}
+
+function entryLink(entryId, text) {
+  return el('a', { href: `#entry/${entryId}` }, text ?? entryId);
+}
+
+function attribution(entry) {
+  const a = entry.attribution ?? {};
+  const hops = [];
+  for (const hop of a.chain ?? [])
+    hops.push(
+      el(
+        'li',
+        {},
+        hop.anonymous
+          ? `anonymous: ${hop.description ?? ''}`
+          : (hop.sourceId ?? hop.actorId ?? hop.description ?? '?'),
+        hop.hedge ? ` (${hop.hedge})` : '',
+      ),
+    );
+  for (const via of a.via ?? []) hops.push(el('li', {}, via));
+  const source = entry.source ?? { sourceId: a.sourceId };
+  hops.push(
+    el(
+      'li',
+      {},
+      el('strong', {}, source.name ?? source.sourceId),
+      source.reliability ? ` — source reliability ${source.reliability}` : '',
+      a.url ? [' · ', el('a', { href: a.url, rel: 'noopener noreferrer' }, 'report')] : '',
+      a.publishedAt ? ` · published ${instantLabel(a.publishedAt)}` : '',
+    ),
+  );
+  const grade = entry.grade
+    ? el(
+        'p',
+        { class: 'grade' },
+        el('strong', {}, `Grade ${entry.grade.code ?? ''}`),
+        ` (${[
+          entry.grade.reliability ? `source reliability ${entry.grade.reliability}` : null,
+          entry.grade.credibility ? `credibility ${entry.grade.credibility}` : null,
+        ]
+          .filter(Boolean)
+          .join(', ')})`,
+        entry.grade.rationale ? `: ${entry.grade.rationale}` : '',
+      )
+    : null;
+  return section(
+    'Attribution',
+    el('ol', { class: 'chain', 'aria-label': 'From the origin to this chronology' }, hops),
+    grade,
+  );
+}
+
+function codes(entry) {
+  const rows = [];
+  const walk = (prefix, value) => {
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}.${k}` : k, v);
+    else
+      rows.push(el('dt', {}, prefix), el('dd', {}, Array.isArray(value) ? value.join(', ') : String(value)));
+  };
+  walk('', entry.codes ?? {});
+  return rows.length ? section('Codes', el('dl', { class: 'codes' }, rows)) : null;
+}
+
+function links(entry) {
+  const items = [
+    ...(entry.links ?? []).map((l) =>
+      el(
+        'li',
+        {},
+        `${l.kind ?? l.type ?? 'linked'} → `,
+        entryLink(l.entryId ?? l.toEntryId ?? l.targetEntryId),
+      ),
+    ),
+    ...(entry.counters ?? []).map((c) => el('li', {}, `counters (${c.how}) `, entryLink(c.entryId))),
+    ...(entry.counteredBy ?? []).map((c) => el('li', {}, `countered (${c.how}) by `, entryLink(c.entryId))),
+    ...(entry.corroboratedBy ?? []).map((c) =>
+      el('li', {}, `corroborated by ${c.name ?? c.sourceId}`, c.note ? `: ${c.note}` : ''),
+    ),
+    ...(entry.disputedBy ?? []).map((d) =>
+      el('li', {}, `disputed by ${d.name ?? d.byActorId}`, d.reason ? `: ${d.reason}` : ''),
+    ),
+  ];
+  return items.length ? section('Links, corroborations and disputes', el('ul', {}, items)) : null;
+}
+
+function history(entry) {
+  const rows = (entry.history ?? []).map((h) =>
+    el(
+      'li',
+      { class: 'history-item' },
+      el('p', {}, el('strong', {}, typeLabel(h.type)), ` — revision ${h.revision}, position ${h.position}`),
+      el(
+        'p',
+        { class: 'who' },
+        `recorded by ${h.principal} at `,
+        el('time', { datetime: h.recordedAt }, instantLabel(h.recordedAt)),
+      ),
+      h.data?.note || h.data?.reason ? el('p', {}, h.data.note ?? h.data.reason) : null,
+      el('details', {}, el('summary', {}, 'Event data'), el('pre', {}, JSON.stringify(h.data, null, 2))),
+    ),
+  );
+  return section('History', el('ol', { class: 'history' }, rows));
+}
+
+/** The entry page: everything the entry says, then how it came to say it. */
+export function renderEntry(article, entry) {
+  const claimants = (entry.claimants ?? []).map((c) => el('li', {}, c.name ?? c.actorId));
+  const actors = (entry.actors ?? []).map((a) => el('li', {}, `${a.name ?? a.actorId} (${a.role})`));
+  const locations = (entry.locations ?? (entry.location ? [entry.location] : [])).map((l) =>
+    el('li', {}, l.name ?? '', l.countryCode ? ` (${l.countryCode})` : '', l.role ? ` — ${l.role}` : ''),
+  );
+  const parts = [
+    el(
+      'h2',
+      { id: 'entry-title', tabindex: '-1' },
+      `${typeLabel(entry.type)}, ${occurredLabel(entry.occurred)}`,
+    ),
+    el(
+      'p',
+      { class: 'entry-meta' },
+      el('span', { class: `badge status-${entry.status}` }, entry.status),
+      ` · crisis ${entry.crisisId} · revision ${entry.revision}`,
+      entry.retracted ? ' · retracted' : '',
+    ),
+    el('p', { class: 'summary' }, entry.summary),
+    entry.quote ? el('blockquote', {}, entry.quote) : null,
+    section('Claimants', claimants.length ? el('ul', {}, claimants) : null),
+    section('Actors', actors.length ? el('ul', {}, actors) : null),
+    attribution(entry),
+    section('Locations', locations.length ? el('ul', {}, locations) : null),
+    codes(entry),
+    links(entry),
+    history(entry),
+  ];
+  article.replaceChildren(...parts.filter(Boolean));
+}
