@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { Precision } from '../shared/time';
 import type { TimelineItem } from '../projections/timeline/timeline.presenter';
 import { csvRow, joined, type Cell } from './csv';
@@ -67,15 +66,21 @@ const DISORDER: Record<string, string> = {
 };
 
 let regionNames: Intl.DisplayNames | null = null;
+const countryNames = new Map<string, string>();
 /** A country's English name, as ACLED writes the country (from the ISO 3166-1 alpha-2 code). */
 function countryName(code: string | undefined): string | undefined {
   if (!code) return undefined;
-  regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
-  try {
-    return regionNames.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
+  let name = countryNames.get(code);
+  if (name === undefined) {
+    regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
+    try {
+      name = regionNames.of(code.toUpperCase()) ?? code;
+    } catch {
+      name = code;
+    }
+    if (countryNames.size < 1000) countryNames.set(code, name);
   }
+  return name;
 }
 
 /** ACLED counts the lowest reported figure of deaths; 0 when the report gives none. */
@@ -85,14 +90,13 @@ const fatalities = (item: TimelineItem): number =>
 /** One ACLED row of an entry. */
 export function acledRow(item: TimelineItem): Record<AcledColumn, Cell> {
   const place = mainLocation(item);
-  const local = DateTime.fromISO(item.occurred.startLocal, { setZone: true });
   const agents = actorsIn(item, 'agent');
   const targets = actorsIn(item, 'target');
   const acled = item.codes.acled;
   return {
     event_id_cnty: item.entryId,
     event_date: item.occurred.startLocal.slice(0, 10),
-    year: local.isValid ? local.year : Number(item.occurred.startLocal.slice(0, 4)),
+    year: Number(item.occurred.startLocal.slice(0, 4)),
     time_precision: acledTimePrecision(item.occurred.precision),
     disorder_type: acled ? DISORDER[acled.eventType] : undefined,
     event_type: acled?.eventType,

@@ -16,6 +16,7 @@ import { ReadConsistency } from '../projections/read-consistency';
 import { READERS, type PooledReaders } from '../projections/read-pool/readers';
 import { ScopeResolver, type Scope } from '../projections/scope';
 import { AppError } from '../shared/errors';
+import { nextTurn } from '../shared/turn';
 import { Valid } from '../shared/validation';
 import type { ExportFormat } from './export-format';
 import { exportPages } from './export-pages';
@@ -98,7 +99,11 @@ export class ExportsController {
     async function* body(): AsyncGenerator<string> {
       yield writer.head();
       if (!first.done) yield writer.page(first.value);
-      for await (const items of pages) yield writer.page(items);
+      for await (const items of pages) {
+        // The page was parsed in this turn (the read pool's answer): it is written in the next one.
+        await nextTurn();
+        yield writer.page(items);
+      }
       yield writer.tail();
     }
     const name = `chronology-${(position ?? 'empty').replace(/[^0-9A-Za-z-]/g, '_')}.${format.extension}`;

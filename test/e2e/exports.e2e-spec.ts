@@ -162,9 +162,10 @@ describe('GET /v1/exports/{format} (real HTTP, sample chronology)', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.get(`/v1/timeline?limit=200&${qs}${cursor ? `&cursor=${cursor}` : ''}`);
+      const url: string = `/v1/timeline?limit=200&${qs}${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await t.get<{ items: Array<{ entryId: string }>; nextCursor: string | null }>(url);
       expect(res.status).toBe(200);
-      ids.push(...res.body.items.map((i: { entryId: string }) => i.entryId));
+      ids.push(...res.body.items.map((i) => i.entryId));
       cursor = res.body.nextCursor;
     } while (cursor);
     return ids;
