@@ -1,63 +1,50 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
-import { createWriteStream, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Command, CommanderError } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { printJson, processIo, type Io } from './cli-io';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
+import { CliError, EXIT } from './exit-codes';
+import { isNoteError } from '../audit/checkpoint';
 import { describeReport, verifyOffline } from './offline-verify';
-import { printTimeline } from './replay';
+import { registerReplay } from './replay';
 
-interface Io {
-  out(text: string): void;
-  err(text: string): void;
+export type { Io } from './cli-io';
+export { EXIT } from './exit-codes';
+
+/** Checkpoint problems that are a verdict on the log, not a bad argument. */
+const REFUSED = new Set(['invalid_signature', 'unknown_key', 'wrong_origin']);
+
+/** This package's version, from the package.json above this file (src/ or dist/). */
+export function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
 }
 
-const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
-
-function headers(apiKey: string | undefined): Record<string, string> {
-  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
-}
-
-/** The `chronology` command line. Returns the exit code (0: ok; 1: verification failed; 2: error). */
+/**
+ * The `chronology` command line. Returns the exit code: 0 ok, 1 verification failed, 2 usage error,
+ * 3 network or server error, 4 an import with rejected rows (exit-codes.ts, docs/cli.md).
+ */
 export async function runCli(
   argv: readonly string[],
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  let code = 0;
+  let code: number = EXIT.ok;
+  const json = argv.includes('--json');
   const program = new Command('chronology')
-    .description('Crisis Chronology: export, verify offline and replay the audit log')
+    .description('Crisis Chronology: export, import, verify offline and replay')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .showHelpAfterError('(chronology --help lists the commands and their options)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => (json ? undefined : io.err(s)) });
 
-  program
-    .command('export')
-    .description('Download the audit log (NDJSON) and the signed checkpoint it ends at')
-    .option('--url <url>', 'service base URL', env.CHRONOLOGY_URL ?? 'http://localhost:3000')
-    .option(
-      '--api-key <key>',
-      'an API key with the audit permission (or CHRONOLOGY_API_KEY)',
-      env.CHRONOLOGY_API_KEY,
-    )
-    .option('--tree-size <n>', 'size of a signed checkpoint (default: the latest)', positiveInt)
-    .requiredOption('-o, --out <file>', 'where to write the export; the checkpoint goes to <file>.checkpoint')
-    .action(async (o: { url: string; apiKey?: string; treeSize?: number; out: string }) => {
-      const size = o.treeSize ? `?treeSize=${o.treeSize}` : '';
-      const res = await fetch(`${o.url}/v1/audit/log${size}`, { headers: headers(o.apiKey) });
-      if (!res.ok || !res.body) throw new Error(`GET /v1/audit/log: ${res.status} ${await res.text()}`);
-      const treeSize = res.headers.get('x-tree-size') ?? '';
-      await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(o.out));
-      const note = await fetch(`${o.url}/v1/audit/checkpoint?treeSize=${treeSize}`, {
-        headers: { ...headers(o.apiKey), accept: 'text/plain' },
-      });
-      if (!note.ok) throw new Error(`GET /v1/audit/checkpoint: ${note.status}`);
-      writeFileSync(`${o.out}.checkpoint`, await note.text());
-      io.out(`exported ${treeSize} leaves to ${o.out}; checkpoint in ${o.out}.checkpoint\n`);
-    });
+  registerExport(program, io, env);
+  registerImport(program, io, env, (c) => (code = c));
 
   program
     .command('verify')
@@ -65,40 +52,52 @@ export async function runCli(
     .argument('<export>', 'an NDJSON export from `chronology export` or GET /v1/audit/log')
     .requiredOption('--checkpoint <note>', 'the signed checkpoint (file, or the note text)')
     .requiredOption('--public-key <key>', 'the verifier key name+id+key (file, or the key text)')
-    .action(async (file: string, o: { checkpoint: string; publicKey: string }) => {
-      const report = await verifyOffline(file, o.checkpoint, o.publicKey);
-      io.out(`${describeReport(report)}\n`);
-      code = report.ok ? 0 : 1;
+    .option('--json', 'print the report as JSON on stdout')
+    .action(async (file: string, o: { checkpoint: string; publicKey: string; json?: boolean }) => {
+      if (!existsSync(file)) throw new CliError('usage', `no such file: ${file}`);
+      let report;
+      try {
+        report = await verifyOffline(file, o.checkpoint, o.publicKey);
+      } catch (e) {
+        // A checkpoint not signed by this key, or an export line that is not JSON: a verdict (1).
+        // A key or checkpoint that cannot be read at all is a bad argument (2).
+        const message = (e as Error).message;
+        if (!(isNoteError(e) && REFUSED.has(e.code)) && !/: not a JSON line$/.test(message)) {
+          throw new CliError('usage', message);
+        }
+        if (o.json) printJson(io, { ok: false, problem: message });
+        else io.out(`FAILED: ${message}\n`);
+        code = EXIT.verificationFailed;
+        return;
+      }
+      if (o.json) printJson(io, report);
+      else io.out(`${describeReport(report)}\n`);
+      code = report.ok ? EXIT.ok : EXIT.verificationFailed;
     });
 
-  program
-    .command('replay')
-    .description('Print the timeline as the chronology showed it at an earlier instant or log position')
-    .requiredOption('--until <instant|position>', 'an ISO 8601 instant with zone, or a log position')
-    .option('--url <url>', 'service base URL', env.CHRONOLOGY_URL ?? 'http://localhost:3000')
-    .option('--api-key <key>', 'an API key (or CHRONOLOGY_API_KEY)', env.CHRONOLOGY_API_KEY)
-    .option('--crisis <id>', 'only this crisis')
-    .action(async (o: { until: string; url: string; apiKey?: string; crisis?: string }) => {
-      io.out(await printTimeline(o, headers(o.apiKey)));
-    });
+  registerReplay(program, io, env);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number; message: string };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
-    io.err(`chronology: ${err.message}\n`);
-    return 2;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      if (e.code === 'commander.help') return EXIT.ok;
+      if (json) printJson(io, { ok: false, error: { kind: 'usage', message: e.message } });
+      return EXIT.usage;
+    }
+    const err = e instanceof CliError ? e : new CliError('usage', (e as Error).message);
+    if (json && !err.printed) {
+      printJson(io, { ok: false, error: { kind: err.kind, message: err.message, ...err.details } });
+    } else io.err(`chronology: ${err.message}\n`);
+    return err.exitCode;
   }
 }
 
 if (require.main === module) {
-  void runCli(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-  }).then((code) => {
+  const io = processIo();
+  void runCli(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });
 }
