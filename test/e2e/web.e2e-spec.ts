@@ -105,11 +105,11 @@ describe('the web page in chromium', () => {
     );
   }
 
-  async function screenshot(page: Page, name: string) {
+  async function screenshot(page: Page, name: string, fullPage = false) {
     if (!SCREENSHOTS) return;
     const dir = join(__dirname, '..', '..', 'docs', 'screenshots');
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`) });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
   }
 
   it('serves the page at / under its own strict CSP, and Swagger keeps its own', async () => {
@@ -188,7 +188,7 @@ describe('the web page in chromium', () => {
     expect(text).toContain(`Grade ${entry.grade.code}`);
     expect(text).toContain('ITV News');
     expect(text).toContain('cameo');
-    await screenshot(page, 'entry');
+    await screenshot(page, 'entry', true);
   });
 
   it('keyboard only: Tab to a filter, set it, Enter; Tab to an entry, Enter opens it; Back returns', async () => {

@@ -192,7 +192,8 @@ async function loadTimeline() {
 async function showEntry(entryId) {
   setBusy(true);
   try {
-    renderEntry($('entry'), await getJson(`/v1/entries/${encodeURIComponent(entryId)}`));
+    const entry = await getJson(`/v1/entries/${encodeURIComponent(entryId)}`);
+    renderEntry($('entry'), entry, (id) => state.items.find((i) => i.entryId === id)?.summary ?? null);
   } catch (e) {
     $('entry').replaceChildren(
       el('h2', { id: 'entry-title', tabindex: '-1' }, 'Entry not available'),
@@ -260,6 +261,10 @@ async function start() {
   } catch (e) {
     showError(e.message);
   }
+  // The timeline (and its live feed) loads first even when the page opens on an entry: Back shows
+  // it at once, and the entry page names linked entries by their summaries.
+  formFromUrl();
+  await loadTimeline();
   await route();
 }
 

@@ -6,8 +6,13 @@ function section(title, ...content) {
   return el('section', { class: 'entry-part' }, el('h3', {}, title), ...body);
 }
 
-function entryLink(entryId, text) {
-  return el('a', { href: `#entry/${entryId}` }, text ?? entryId);
+// Names linked entries by their summary when the timeline has them (set by renderEntry).
+let summaryOf = () => null;
+
+function entryLink(entryId) {
+  const summary = summaryOf(entryId);
+  const text = summary ? (summary.length > 90 ? `${summary.slice(0, 90)}…` : summary) : `entry ${entryId}`;
+  return el('a', { href: `#entry/${entryId}` }, text);
 }
 
 function attribution(entry) {
@@ -111,7 +116,8 @@ function history(entry) {
 }
 
 /** The entry page: everything the entry says, then how it came to say it. */
-export function renderEntry(article, entry) {
+export function renderEntry(article, entry, summaries = () => null) {
+  summaryOf = summaries;
   const claimants = (entry.claimants ?? []).map((c) => el('li', {}, c.name ?? c.actorId));
   const actors = (entry.actors ?? []).map((a) => el('li', {}, `${a.name ?? a.actorId} (${a.role})`));
   const locations = (entry.locations ?? (entry.location ? [entry.location] : [])).map((l) =>
