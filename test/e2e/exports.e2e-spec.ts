@@ -463,3 +463,24 @@ describe('exports with CORS_ORIGINS set (real HTTP)', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('exports with the reads on the event loop (READ_WORKERS=0)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ LOAD_SAMPLE: 'true', READ_WORKERS: '0' });
+  }, 60_000);
+  afterAll(() => t.close());
+
+  it('lists what the timeline lists, page by page', async () => {
+    const timeline = await t.get('/v1/timeline?limit=200&actor=russia&includeMembers=true');
+    const expected = timeline.body.items.map((i: { entryId: string }) => i.entryId);
+    const res = await t.get('/v1/exports/ndjson?actor=russia&includeMembers=true&pageSize=3');
+    expect(res.status).toBe(200);
+    const ids = res.text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { entryId: string }).entryId);
+    expect(ids).toEqual(expected);
+    expect(ids.length).toBeGreaterThan(3);
+  });
+});
