@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { canonicalJson } from '../../shared/canonical-json';
 import { isReportType } from '../../chronology/events/report-type-names';
 import type { EventBody } from './import-batches';
@@ -9,10 +10,26 @@ const NOT_POSTED = new Set(['ApiKeyIssued', 'ApiKeyRevoked']);
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** `occurred` as posted: what the server adds when it stores one (startLocal) removed. */
+/** An instant in a zone's offset at that instant ("...Z" in Europe/Kyiv -> "...+02:00"). */
+function inZone(instant: unknown, zone: string, minusMs = 0): unknown {
+  if (typeof instant !== 'string') return instant;
+  const local = DateTime.fromISO(instant, { setZone: true }).minus({ milliseconds: minusMs }).setZone(zone);
+  return local.isValid ? local.toISO() : instant;
+}
+
+/**
+ * `occurred` as posted: the server stores start and end in UTC beside the zone, and refuses an
+ * instant whose offset disagrees with the zone; so they are given in the zone's offset again, and
+ * what it adds (startLocal) is removed. The stored end is exclusive (the end of the last unit), a
+ * posted end names the last unit: the millisecond before the stored end lies in it.
+ */
 function postedOccurred(o: unknown): unknown {
   if (!isObject(o)) return o;
   const { startLocal: _local, ...rest } = o;
+  if (typeof rest.timezone === 'string') {
+    rest.start = inZone(rest.start, rest.timezone);
+    if (rest.end !== undefined) rest.end = inZone(rest.end, rest.timezone, 1);
+  }
   return rest;
 }
 
