@@ -16,33 +16,24 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** When an entry happened, as precisely as it is known, in its own time zone (from startLocal). */
 export function occurredLabel(occurred) {
   const local = occurred.startLocal || occurred.start;
-  const [date, time = ''] = local.split('T');
-  const [year, month, day] = date.split('-');
+  const [ymd, time = ''] = local.split('T');
+  const [year, month, day] = ymd.split('-');
   const monthName = MONTHS[Number(month) - 1];
+  const date = `${Number(day)} ${monthName} ${year}`;
+  const parts = ['night', 'dawn', 'morning', 'afternoon', 'evening'];
   let text;
-  switch (occurred.precision) {
-    case 'year':
-      text = year;
-      break;
-    case 'month':
-      text = `${monthName} ${year}`;
-      break;
-    case 'day':
-      text = `${Number(day)} ${monthName} ${year}`;
-      break;
-    default:
-      text = `${Number(day)} ${monthName} ${year} ${time.slice(0, 5)}`;
-  }
-  if (
-    occurred.precision &&
-    !['year', 'month', 'day', 'minute', 'second', 'exact'].includes(occurred.precision)
-  )
-    text += ` (${occurred.precision})`;
+  if (occurred.precision === 'year') text = year;
+  else if (occurred.precision === 'month') text = `${monthName} ${year}`;
+  else if (occurred.precision === 'week') text = `week of ${date}`;
+  else if (occurred.precision === 'day') text = date;
+  else if (parts.includes(occurred.precision)) text = `${date}, ${occurred.precision}`;
+  else if (occurred.precision === 'hour') text = `${date} ${time.slice(0, 5)}, to the hour`;
+  else text = `${date} ${time.slice(0, 5)}`;
   return occurred.approximate ? `about ${text}` : text;
 }
 

@@ -1,4 +1,4 @@
-import { el, occurredLabel, typeLabel } from './dom.js';
+import { el, MONTHS, occurredLabel, typeLabel } from './dom.js';
 
 const DAY = 86_400_000;
 
@@ -43,7 +43,8 @@ function position(range, start, end) {
 function axis(range) {
   const track = el('div', { class: 'tl-track tl-axis-track' });
   for (const t of ticks(range)) {
-    const tick = el('span', { class: 'tl-tick' }, new Date(t).toISOString().slice(5, 10).replace('-', '/'));
+    const day = new Date(t);
+    const tick = el('span', { class: 'tl-tick' }, `${day.getUTCDate()} ${MONTHS[day.getUTCMonth()]}`);
     tick.style.left = `${position(range, t, t).left}%`;
     track.append(tick);
   }
@@ -76,7 +77,7 @@ export function itemRow(item, range, highlighted) {
     },
     el(
       'span',
-      { class: 'tl-label' },
+      { class: 'tl-label', title: item.summary },
       el('time', { datetime: item.occurred.start }, occurredLabel(item.occurred)),
       ' ',
       el('span', { class: `badge status-${item.status}` }, item.status),
