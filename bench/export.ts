@@ -67,7 +67,7 @@ async function prepare(
   const l0 = nowMs();
   let lastLog = 0;
   while (entries() < ENTRIES) {
-    const ratio = loader.total > 0 ? loader.total / Math.max(1, entries()) : 2;
+    const ratio = loader.total > 0 ? loader.total / Math.max(1, entries()) : 1.2;
     const step = Math.min(100_000, Math.max(1_000, Math.ceil((ENTRIES - entries()) * ratio)));
     await loader.loadTo(store, loader.total + step, (done) => {
       if (done - lastLog >= 100_000) {
@@ -206,6 +206,7 @@ async function main(): Promise<void> {
           'MB',
           'RSS before',
           'RSS peak',
+          'anon peak',
           'VmHWM',
           'loop p99',
           'loop max',
