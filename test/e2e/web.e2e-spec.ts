@@ -325,6 +325,10 @@ describe('the web page in chromium', () => {
         null,
         WAIT,
       );
+      const summary = `Posted while a keyed page watched ${Date.now()}`;
+      await closed.append('StatementMade', reportBase(18, { crisisId: 'russia-ukraine-2022', summary }));
+      await page.locator('.tl-item.is-new', { hasText: summary }).waitFor(WAIT);
+      await shows(page, expected + 1);
       const stored = await page.evaluate(() => ({
         local: localStorage.length,
         session: sessionStorage.length,
