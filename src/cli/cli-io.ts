@@ -48,12 +48,22 @@ export function progress(io: Io, label: string, total: number, unit: string): Pr
     fps: 10,
   });
   bar.start(known ? total : 0, 0);
+  // Callers report every chunk: the bar is told at most every 100 ms (it costs more than a chunk).
+  let last = 0;
+  let latest = 0;
   return {
     update: (value, newTotal) => {
+      latest = value;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
       if (newTotal !== undefined && newTotal !== bar.getTotal()) bar.setTotal(newTotal);
       bar.update(value);
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      bar.update(latest);
+      bar.stop();
+    },
   };
 }
 
