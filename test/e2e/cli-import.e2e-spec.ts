@@ -231,6 +231,32 @@ describe('chronology import: NDJSON round trip through an empty store', () => {
     expect(second.result).toMatchObject({ stored: 0, alreadyStored: events - 1, failed: 0 });
   });
 
+  it('"@ref" names an entry started in an earlier batch as well as in the same one', async () => {
+    const file = join(work, 'refs.ndjson');
+    const report = {
+      type: 'StatementMade',
+      ref: 'stmt',
+      data: {
+        crisisId: 'russia-ukraine-2022',
+        summary: 'A statement imported with a ref.',
+        occurred: { start: '2022-02-18', timezone: 'Europe/Kyiv' },
+        actors: [{ actorId: 'russia', role: 'claimant' }],
+        attribution: { sourceId: 'itv-news' },
+      },
+    };
+    const followUp = { type: 'EntryCorroborated', data: { entryId: '@stmt', sourceId: 'ap' } };
+    writeFileSync(file, `${JSON.stringify(report)}\n${JSON.stringify(followUp)}\n`);
+    const { code, result } = await importJson(target, [file, '--batch-size', '1']);
+    expect(code).toBe(EXIT.ok);
+    expect(result).toMatchObject({ batches: 2, stored: 2, rejected: [] });
+    const timeline = await target.get(
+      `/v1/timeline?q=imported%20with%20a%20ref&minPosition=${result.position}`,
+    );
+    expect(timeline.body.items).toEqual([
+      expect.objectContaining({ status: 'corroborated', corroborations: 1 }),
+    ]);
+  });
+
   it('POST bodies without ids get ids from their content: a second run stores nothing new', async () => {
     const file = join(work, 'bodies.ndjson');
     const lines = [

@@ -146,7 +146,8 @@ export class BatchSender {
   private resolved(e: EventBody): EventBody {
     let data = e.data;
     for (const [k, v] of Object.entries(e.data)) {
-      if (typeof v !== 'string' || !v.startsWith('@')) continue;
+      if (typeof v !== 'string' || !v.startsWith('@') || !(k === 'entryId' || k.endsWith('EntryId')))
+        continue;
       const entryId = this.entryOfRef.get(v.slice(1));
       if (entryId) data = { ...data, [k]: entryId };
     }
