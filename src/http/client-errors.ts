@@ -14,16 +14,30 @@ const CLIENT_ERRORS: Record<string, [ErrorCode, string]> = {
  * garbage instead of HTTP) with a problem document, as every other error is answered, and closes
  * the connection. Fastify's default answers plain JSON or nothing at all.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export function answerClientError(
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Socket,
+): void {
   if (!socket.writable) return;
   const [code, detail] =
     CLIENT_ERRORS[error.code ?? ''] ?? (['bad_request', 'the request is not valid HTTP'] as const);
   const { status, title } = ERROR_CODES[code];
-  const body = JSON.stringify({ type: `/problems/${code}`, title, status, detail, code });
+  const instance = requestTarget(error.rawPacket);
+  const body = JSON.stringify({ type: `/problems/${code}`, title, status, detail, instance, code });
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * The request's target as far as it arrived (the parser keeps what it had read), for the problem's
+ * `instance` as every other problem has one; empty when there is no readable path, as with garbage.
+ */
+function requestTarget(raw: unknown): string {
+  const line = Buffer.isBuffer(raw) ? raw.subarray(0, 2048).toString('latin1') : '';
+  const target = /^[A-Z]+ (\/[\x21-\x7e]*)/.exec(line)?.[1] ?? '';
+  return target.slice(0, 200);
 }
 
 /** Errors Fastify's router raises (a URL it cannot decode, such as "%FF"), as problem documents. */

@@ -29,7 +29,9 @@ export function registerJsonParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
-    /^application\/(?:[\w.+-]+\+)?json$/i,
+    // Fastify tests a RegExp against the whole normalised header, parameters included
+    // ('application/json; charset="utf-8"'): without them in the pattern, any charset was a 415.
+    /^application\/(?:[\w.+-]+\+)?json(?:;.*)?$/i,
     { parseAs: 'string' },
     (request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');

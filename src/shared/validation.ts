@@ -30,9 +30,42 @@ export function validateInto<T extends object>(cls: ClassConstructor<T>, plain: 
   }
   // Most bodies are valid: a compiled check of the same rules accepts them without building an instance.
   if (fastCheckOf(cls)?.(plain)) return plain as T;
+  const reserved = reservedKeyPaths(plain, prefix).map((path) => ({
+    path,
+    message: `property ${path.slice(path.lastIndexOf('.') + 1)} should not exist`,
+  }));
   const { instance, errors } = classValidation(cls, plain);
-  if (errors.length > 0) throw AppError.validation(flattenValidationErrors(errors, prefix));
+  if (errors.length > 0 || reserved.length > 0)
+    throw AppError.validation([...flattenValidationErrors(errors, prefix), ...reserved]);
   return instance;
+}
+
+/**
+ * Keys plainToInstance never copies, and of which it takes "constructor", when an object has its
+ * own, for the object's class: `{"constructor": " "}` anywhere in a body made it throw a TypeError
+ * (a 500), and either key would otherwise vanish unreported.
+ */
+const RESERVED_KEYS = new Set(['constructor', '__proto__']);
+
+/** Dotted paths of every own reserved key in a parsed JSON value (bodies are at most 32 deep). */
+function reservedKeyPaths(value: unknown, path: string, out: string[] = []): string[] {
+  if (value === null || typeof value !== 'object') return out;
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (RESERVED_KEYS.has(key)) out.push(at);
+    else reservedKeyPaths((value as Record<string, unknown>)[key], at, out);
+  }
+  return out;
+}
+
+/** A copy without reserved keys (see RESERVED_KEYS); the value itself when it has none. */
+function withoutReservedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutReservedKeys);
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value))
+    if (!RESERVED_KEYS.has(key)) copy[key] = withoutReservedKeys(v);
+  return copy;
 }
 
 /** class-validator's own verdict on a plain object: the instance, and every error (none: valid). */
@@ -40,7 +73,8 @@ export function classValidation<T extends object>(
   cls: ClassConstructor<T>,
   plain: object,
 ): { instance: T; errors: ValidationError[] } {
-  const instance = plainToInstance(cls, plain, {
+  const safe = reservedKeyPaths(plain, '').length > 0 ? (withoutReservedKeys(plain) as object) : plain;
+  const instance = plainToInstance(cls, safe, {
     enableImplicitConversion: false,
     exposeDefaultValues: false,
   });
