@@ -42,6 +42,13 @@ export function progress(io: Io, label: string, total: number, unit: string): Pr
       ? `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {duration_formatted} | eta {eta_formatted}`
       : `${label} {value} ${unit} | {duration_formatted}`,
     stream: io.progressStream,
+    // Byte counts in MB: "12.3/32.6 MB".
+    ...(unit === 'MB'
+      ? {
+          formatValue: (v: number, _o: unknown, type: string) =>
+            type === 'value' || type === 'total' ? (v / 1e6).toFixed(1) : String(v),
+        }
+      : {}),
     hideCursor: true,
     clearOnComplete: false,
     etaBuffer: 50,

@@ -128,7 +128,7 @@ async function runImport(
   const fieldOf = format === 'acled' ? acledField : (path: string) => path || '(line)';
   const sender = new BatchSender(http, reject, fieldOf, o.batchSize, o.batchBytes);
   const size = statSync(file).size;
-  const bar = progress(io, o.dryRun ? 'check' : 'import', size, 'bytes');
+  const bar = progress(io, o.dryRun ? 'check' : 'import', size, 'MB');
   const counts = { rows: 0, events: 0, skipped: 0 };
   // The catalogue's validators (class-validator) load only for a dry run: other runs start faster.
   const check = o.dryRun ? (await import('../import/local-check')).localProblems : null;
