@@ -6,6 +6,7 @@ import {
   isDuplicateEvent,
   isStreamNotFound,
   isWrongExpectedRevision,
+  sameEventId,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -113,7 +114,7 @@ export class ChronologyService {
     }
     const expected = expectedRevisionOf(envelope.expectedRevision, ifMatch);
     const dto = validateInto(type.dto, envelope.data, 'data');
-    const eventId = envelope.id ?? this.ids.next();
+    const eventId = envelope.id === undefined ? this.ids.next() : await this.eventIdOf(envelope.id);
     const plan = await this.plan(type, dto, eventId, history);
     // A source's own actor lives on the source's stream: the checker reads it there (a batch's too).
     await this.references.assertExist(plan.references, exists, (stream) =>
@@ -213,7 +214,7 @@ export class ChronologyService {
       const history = assumeNew
         ? []
         : (attempt === 1 && reads.get(plan.stream)) || (await this.history(plan.stream));
-      const prior = history.find((e) => e.id === eventId);
+      const prior = history.find((e) => sameEventId(e.id, eventId));
       if (prior) return this.replay(prior, command);
       const current = history.length > 0 ? history[history.length - 1]!.revision : null;
       if (expected !== undefined) checkExpectedRevision(plan.stream, expected, current);
@@ -234,6 +235,16 @@ export class ChronologyService {
         throw e;
       }
     }
+  }
+
+  /**
+   * A client's event id, in lower case (ids are UUIDs; `@IsUUID()` takes either case, and a DTO
+   * transform would turn off the compiled validation of the envelope), unless it was stored in
+   * another form before that rule: then that form, so that a retry lands on its original entry
+   * (entry ids derive from it) and finds the stored event, which cannot be rewritten.
+   */
+  private async eventIdOf(sent: string): Promise<string> {
+    return (await this.store.storedEventId(sent)) ?? sent.toLowerCase();
   }
 
   /** A retry of a stored event: its original result, if it is the same event. */

@@ -46,3 +46,13 @@ export function appendResult(
     idempotent,
   };
 }
+
+/**
+ * The forms an event id may be stored in: lower case (every id stored since issue 19), upper case
+ * and the form given (ids stored before, as clients sent them). Ids are UUIDs: case carries nothing.
+ */
+export function eventIdForms(id: string): string[] {
+  return [...new Set([id.toLowerCase(), id.toUpperCase(), id])];
+}
+
+export const sameEventId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();

@@ -110,6 +110,7 @@ export interface StoreHealth {
  * - a wrong expected revision throws WrongExpectedRevision carrying the actual revision;
  * - an event id already stored with identical content is not stored twice (the original result
  *   is returned); the same id with other content, or in another stream, throws DuplicateEvent;
+ *   ids are UUIDs, the same in any case;
  * - positions are totally ordered; readAll and subscribeToAll follow the log order;
  * - readStream of a stream that does not exist throws StreamNotFound.
  */
@@ -119,6 +120,12 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The current revision of a stream, or null when it does not exist. */
   streamRevision(stream: string): Promise<bigint | null>;
+  /**
+   * The form in which an event id is stored, looked up without regard to case, or null when no
+   * event has it. Ids are UUIDs and are stored in lower case; an id stored before that in another
+   * case keeps its form (audit leaves commit to it), so a retry can find and use it.
+   */
+  storedEventId(id: string): Promise<string | null>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last event in the log (null when empty). */
   headPosition(): Promise<Position | null>;

@@ -1,6 +1,6 @@
 export * from './event-store.port';
 export * from './event-store.errors';
 export * from './position';
-export { checkExpectedRevision, contentHash } from './append-rules';
+export { checkExpectedRevision, contentHash, sameEventId } from './append-rules';
 export { EventStoreModule } from './event-store.module';
 export { openLogReader, type LogReader } from './log-reader';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { REGISTRY, reportBase } from '../fixtures/chronology.fixtures';
 import { EventStoreDbTestServer } from '../eventstoredb/eventstoredb-test-server';
 import type { AppendFault } from '../eventstoredb/node-faults';
+import { EventIdClaims } from '../../src/event-store/eventstoredb/eventstoredb-idempotency';
 import { TestApp } from './harness';
 
 /**
@@ -50,6 +51,37 @@ describe('the service on EVENT_STORE=eventstoredb when the node answers as a rea
     expect(copies(id)).toBe(1);
   });
 
+  it('an upper-case id on an event decided on its stream: 201, 200, 200, one copy, answered in lower case', async () => {
+    const id = randomUUID().toUpperCase();
+    const body = { id, ...actor('upper-case-id') };
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await t.post('/v1/events', body));
+    expect(answers.map((a) => a.status)).toEqual([201, 200, 200]);
+    expect(answers.map((a) => a.body.id)).toEqual([id, id, id].map((x) => x.toLowerCase()));
+    expect(copies(id)).toBe(1);
+  });
+
+  it('a report stored under an upper-case id before ids were lower-cased: retries in any case land on its entry', async () => {
+    const id = randomUUID().toUpperCase();
+    const body = { id, type: 'StatementMade', data: reportBase(2) };
+    // Before the change the service used the id as sent (the entry derives from it) and the
+    // adapter named the claim with it: both are put back for the first POST only.
+    const asSent = jest.spyOn(t.store, 'storedEventId').mockImplementation((sent) => Promise.resolve(sent));
+    const claims = EventIdClaims.prototype as unknown as { claimStreamOf(id: string): Promise<string> };
+    const oldClaims = jest
+      .spyOn(claims, 'claimStreamOf')
+      .mockImplementation((i) => Promise.resolve(`evid-${i}`));
+    const original = await t.post('/v1/events', body);
+    asSent.mockRestore();
+    oldClaims.mockRestore();
+    expect(original.status).toBe(201);
+    for (const form of [id, id.toLowerCase()]) {
+      const retry = await t.post('/v1/events', { ...body, id: form });
+      expect([retry.status, retry.body.entryId, retry.body.id]).toEqual([200, original.body.entryId, id]);
+    }
+    expect(copies(id)).toBe(1);
+  });
+
   it('an event over the maximum append size: 413 problem+json naming the limit, nothing stored', async () => {
     const id = randomUUID();
     const aliases = Array.from({ length: 20 }, (_, i) => `alias ${i} ${'a'.repeat(180)}`);
@@ -92,5 +124,30 @@ describe('the service on EVENT_STORE=eventstoredb when the node answers as a rea
     leader.faults.clear();
     expect((await t.post('/v1/events', body)).status).toBe(201);
     expect(copies(body.id)).toBe(1);
+  });
+});
+
+describe('the service on SQLite with upper-case event ids', () => {
+  it('stores them in lower case and answers a retry in any case from the stored event', async () => {
+    const t = await TestApp.start();
+    try {
+      const id = randomUUID().toUpperCase();
+      const body = {
+        id,
+        type: 'ActorRegistered',
+        data: { actorId: 'upper-sqlite', name: 'Upper', kind: 'state' },
+      };
+      const answers = [];
+      for (const form of [id, id, id.toLowerCase()])
+        answers.push(await t.post('/v1/events', { ...body, id: form }));
+      expect(answers.map((a) => [a.status, a.body.id])).toEqual([
+        [201, id.toLowerCase()],
+        [200, id.toLowerCase()],
+        [200, id.toLowerCase()],
+      ]);
+      expect((await t.store.readStream('actor-upper-sqlite')).map((e) => e.id)).toEqual([id.toLowerCase()]);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -184,6 +184,11 @@ export class EventStoreDbEventStore implements EventStore {
     });
   }
 
+  /** The node keeps ids as GUIDs; what tells the form an id was first used in is its claim stream. */
+  async storedEventId(id: string): Promise<string | null> {
+    return this.call(undefined, () => this.claims.claimedForm(id));
+  }
+
   async streamRevision(stream: string): Promise<bigint | null> {
     return this.call(stream, async () => {
       try {

@@ -9,7 +9,7 @@ import {
   type EventStoreDBClient,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { appendResult } from '../append-rules';
+import { appendResult, eventIdForms } from '../append-rules';
 import { DuplicateEvent } from '../event-store.errors';
 import type { AppendResult, NewEvent } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
@@ -19,7 +19,8 @@ import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX, storedMarks } from './eventstore
  * Idempotency by event id, without relying on the server's dedupe (a best-effort cache).
  *
  * Claims. Before an event is appended, its id is claimed: one event written to the stream
- * `evid-<id>` with expected revision NO_STREAM, holding the target stream and the content hash.
+ * `evid-<id in lower case>` (a claim made before ids were lower-cased keeps its name: `claimStreamOf`)
+ * with expected revision NO_STREAM, holding the target stream and the content hash.
  * The server makes NO_STREAM writes to one stream mutually exclusive, so exactly one claim per id
  * ever exists, and it is written before any copy of the event can be. A later append of the same id
  * finds the claim: another stream or another hash → DuplicateEvent (also when the first append never
@@ -83,6 +84,17 @@ export class EventIdClaims {
     return positions.reduce((low, p) => (comparePositions(p, low) < 0 ? p : low));
   }
 
+  /**
+   * The form of `id` whose claim exists, or null. The API sends ids in lower case; a claim made
+   * before that is named with the id as its client sent it (`evid-<UPPER>`), and the retry must
+   * use that claim, or the scan would start after the event it looks for. The forms are read at once.
+   */
+  async claimedForm(id: string): Promise<string | null> {
+    const forms = eventIdForms(id);
+    const found = await Promise.all(forms.map((form) => this.exists(CLAIM_STREAM_PREFIX + form)));
+    return forms.find((_, i) => found[i]) ?? null;
+  }
+
   /** Reads `stream` backwards down to `since`: its current revision and the events written after. */
   async scan(stream: string, since: Position): Promise<Scan> {
     const found = new Map<string, Found>();
@@ -112,8 +124,30 @@ export class EventIdClaims {
     }
   }
 
+  /**
+   * Claims are named by the id in lower case (`evid-<id>`), the form a node gives ids back in. An
+   * id in another form is either a retry of one claimed so before that rule (the caller found it
+   * with `claimedForm`), whose claim must be the one used, or any other id: its lower-case claim.
+   */
+  private async claimStreamOf(id: string): Promise<string> {
+    const lower = id.toLowerCase();
+    if (id === lower || !(await this.exists(CLAIM_STREAM_PREFIX + id))) return CLAIM_STREAM_PREFIX + lower;
+    return CLAIM_STREAM_PREFIX + id;
+  }
+
+  private async exists(stream: string): Promise<boolean> {
+    try {
+      return (
+        (await collect(this.client.readStream(stream, { maxCount: 1 }), this.deadlines.readMs)).length > 0
+      );
+    } catch (e) {
+      if (e instanceof StreamNotFoundError) return false;
+      throw e;
+    }
+  }
+
   private async claimOne(stream: string, id: string, hash: string): Promise<Position> {
-    const claimStream = CLAIM_STREAM_PREFIX + id;
+    const claimStream = await this.claimStreamOf(id);
     const data: ClaimData = { stream, contentHash: hash };
     try {
       await this.client.appendToStream(

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { AppendFault } from '../../../test/eventstoredb/node-faults';
+import { contentHash } from '../append-rules';
 import { AppendTooLarge, EventStoreUnavailable } from '../event-store.errors';
 import { rejection, testEvent } from '../testing/event-store.contract';
+import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX, encodeEvent } from './eventstoredb-codec';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
 /**
@@ -36,6 +39,27 @@ describe('eventstoredb adapter against a real node’s answers', () => {
     const third = await store.append(s, [e], { expectedRevision: 'any' });
     expect([first.idempotent, again.idempotent, third.idempotent]).toEqual([false, true, true]);
     expect(copies(s, e.id)).toBe(1);
+  });
+
+  it('an id claimed in upper case before ids were lower-cased keeps its claim: retries in any case find it', async () => {
+    const s = `entry-${randomUUID()}`;
+    const legacy = { ...testEvent('A'), id: randomUUID().toUpperCase() };
+    // As the adapter left it before: the claim named with the id as sent, the event stored after it.
+    const client = EventStoreDBClient.connectionString(server.connectionString);
+    try {
+      const claim = { stream: s, contentHash: contentHash(legacy) };
+      await client.appendToStream(
+        CLAIM_STREAM_PREFIX + legacy.id,
+        jsonEvent({ type: CLAIM_EVENT_TYPE, data: claim }),
+      );
+      await client.appendToStream(s, encodeEvent(legacy, randomUUID()), { expectedRevision: 'no_stream' });
+    } finally {
+      await client.dispose();
+    }
+    expect(await store.storedEventId(legacy.id.toLowerCase())).toBe(legacy.id);
+    const retried = await store.append(s, [legacy], { expectedRevision: 'no_stream' });
+    expect(retried.idempotent).toBe(true);
+    expect(copies(s, legacy.id)).toBe(1);
   });
 
   it('an append over the maximum size is refused as too large, naming the limit, and binds nothing', async () => {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock';
-import { appendResult, checkExpectedRevision, contentHash } from '../append-rules';
+import { appendResult, checkExpectedRevision, contentHash, eventIdForms } from '../append-rules';
 import { DuplicateEvent } from '../event-store.errors';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
 import { positionOf } from '../position';
@@ -32,7 +32,7 @@ export class SqliteAppender {
   /** One append, inside the caller's transaction (a savepoint of the group commit). */
   append({ stream, events, expected }: AppendRequest): AppendResult {
     const hashes = events.map(contentHash);
-    const stored = events.map((e) => this.sql.byEventId.get(e.id));
+    const stored = events.map((e) => this.stored(e.id));
     if (stored.some((row) => row !== undefined)) return this.replayed(stream, events, hashes, stored);
 
     const current = this.currentRevision(stream);
@@ -42,8 +42,9 @@ export class SqliteAppender {
     const written = events.map((event, i) => {
       revision += 1n;
       const metadata = JSON.stringify({ ...event.metadata, recordedAt });
+      const id = event.id.toLowerCase();
       const row = this.sql.insert.get(
-        event.id,
+        id,
         stream,
         revision,
         event.type,
@@ -52,7 +53,7 @@ export class SqliteAppender {
         metadata,
         hashes[i]!,
       ) as { position: bigint };
-      return { id: event.id, revision, position: positionOf(row.position) };
+      return { id, revision, position: positionOf(row.position) };
     });
     return appendResult(stream, written, false);
   }
@@ -80,6 +81,18 @@ export class SqliteAppender {
       position: positionOf(row!.position),
     }));
     return appendResult(stream, written, true);
+  }
+
+  /**
+   * The stored row of an event id in any case: new ids are stored in lower case, ids stored before
+   * in the case they were sent in (all upper, or as given), which cannot be rewritten.
+   */
+  stored(id: string): EventRow | undefined {
+    for (const form of eventIdForms(id)) {
+      const row = this.sql.byEventId.get(form);
+      if (row) return row;
+    }
+    return undefined;
   }
 
   private nextRecordedAt(): string {

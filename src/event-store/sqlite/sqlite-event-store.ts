@@ -106,6 +106,11 @@ export class SqliteEventStore implements EventStore {
     return Promise.resolve(rows.map(rowToEvent));
   }
 
+  async storedEventId(id: string): Promise<string | null> {
+    this.assertOpen();
+    return Promise.resolve(this.appender.stored(id)?.event_id ?? null);
+  }
+
   async streamRevision(stream: string): Promise<bigint | null> {
     this.assertOpen();
     return Promise.resolve(this.appender.currentRevision(stream));

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { contentHash } from '../append-rules';
 import { EventStoreUnavailable } from '../event-store.errors';
 import { testEvent } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -131,6 +132,31 @@ describe('SQLite event store specifics', () => {
       expectedRevision: 'no_stream',
     });
     expect(next.position.commit).toBe(2n); // right after the last acknowledged event: no hole
+    await store.close();
+  });
+
+  it('an id stored in upper case before ids were lower-cased is found in any case, and keeps its form', async () => {
+    const store = new SqliteEventStore({ file });
+    const legacy = { ...testEvent('A'), id: '0F8E2C3A-9B4D-4E6F-8A1B-2C3D4E5F6A7B' };
+    // A row as the adapter wrote it before (the id as the client sent it); rows cannot be rewritten.
+    const other = openSqlite(file, { synchronous: 'NORMAL' });
+    other
+      .prepare(
+        `INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata, content_hash)
+         VALUES (?, 'entry-legacy', 0, 'A', 1, ?, ?, ?)`,
+      )
+      .run(
+        legacy.id,
+        JSON.stringify(legacy.data),
+        JSON.stringify({ ...legacy.metadata, recordedAt: new Date().toISOString() }),
+        contentHash(legacy),
+      );
+    other.close();
+    const lower = { ...legacy, id: legacy.id.toLowerCase() };
+    const retried = await store.append('entry-legacy', [lower], { expectedRevision: 'any' });
+    expect(retried).toMatchObject({ idempotent: true, events: [{ id: legacy.id, revision: 0n }] });
+    expect(await store.storedEventId(lower.id)).toBe(legacy.id);
+    expect((await store.readStream('entry-legacy')).map((e) => e.id)).toEqual([legacy.id]);
     await store.close();
   });
 });

@@ -200,6 +200,18 @@ export function eventStoreContract(name: string, open: () => Promise<ContractFix
     });
 
     describe('idempotency', () => {
+      it('takes an event id in any case as the same id, stored in lower case', async () => {
+        const s = stream();
+        const event = { ...testEvent('A'), id: randomUUID().toUpperCase() };
+        const first = await store.append(s, [event], { expectedRevision: 'no_stream' });
+        const lower = { ...event, id: event.id.toLowerCase() };
+        const again = await store.append(s, [lower], { expectedRevision: 'no_stream' });
+        expect([first.idempotent, again.idempotent]).toEqual([false, true]);
+        expect((await store.readStream(s)).map((e) => e.id)).toEqual([lower.id]);
+        expect(await store.storedEventId(event.id)).toBe(lower.id);
+        expect(await store.storedEventId(randomUUID())).toBeNull();
+      });
+
       it('the same ids with the same content return the original result and store nothing', async () => {
         const s = stream();
         const events = [testEvent('A', { x: 1 }), testEvent('B', { y: [1, 2] })];
