@@ -39,9 +39,12 @@ const VOCABULARY = JSON.stringify({
 export class WebPage implements OnModuleInit {
   constructor(private readonly host: HttpAdapterHost) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
-    await fastify.register(async (page) => {
+    // Queued, not awaited: awaiting would load Fastify's plugins now, before Nest installs its error
+    // handler and body parsers, and every error raised in a hook would then answer as Fastify's
+    // own JSON (a 403 as a 500) instead of problem+json. The plugin loads when the server starts.
+    void fastify.register(async (page) => {
       page.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
         reply.header('content-security-policy', PAGE_CSP);
         return payload;
