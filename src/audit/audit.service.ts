@@ -60,7 +60,15 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /** Before anything is appended at start (the sample is loaded at bootstrap): the log's head now. */
   async onModuleInit(): Promise<void> {
-    const head = await this.store.headPosition();
+    let head;
+    try {
+      head = await this.store.headPosition();
+    } catch (e) {
+      // A server store may be down at start (the service starts anyway and waits for it). The
+      // history is then left unjudged and unrecorded, so the next start checks it again.
+      this.logger.warn(`checkpoint history not checked: the store did not answer (${(e as Error).message})`);
+      return;
+    }
     this.historyMissing = checkHistory(
       this.checkpoints,
       head ? formatPosition(head) : null,
