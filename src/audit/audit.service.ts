@@ -173,6 +173,15 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     const leaf = this.tree.leafOf(eventId);
     if (!leaf) throw new AppError('not_found', `event ${eventId} is not in the audit log (yet)`);
     const checkpoint = this.checkpointAt(treeSize);
+    if (leaf.index >= checkpoint.size && treeSize !== undefined) {
+      // A retry cannot help: that checkpoint will never hold the event.
+      throw AppError.validation([
+        {
+          path: 'treeSize',
+          message: `the checkpoint of size ${checkpoint.size} does not hold event ${eventId} (leaf ${leaf.index}); ask for one larger than ${leaf.index}, or the latest`,
+        },
+      ]);
+    }
     if (leaf.index >= checkpoint.size) {
       throw new AppError(
         'not_caught_up',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { formatPosition, parsePosition } from '../event-store';
-import { AppError } from '../shared/errors';
+import { AppError, type FieldError } from '../shared/errors';
+import { parseInstant } from '../shared/time';
 import { LogReader } from './log/log.reader';
 
 /**
@@ -77,16 +77,17 @@ export class ScopeResolver {
         ]);
       seq = await this.log.seqAtPosition(formatPosition(p));
     } else {
-      const at = DateTime.fromISO(params.asOf!, { setZone: true });
-      if (!at.isValid || !/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(params.asOf!)) {
+      const errors: FieldError[] = [];
+      const at = parseInstant(params.asOf!, 'asOf', errors);
+      if (at === undefined) {
         throw AppError.validation([
           {
             path: 'asOf',
-            message: 'asOf must be an ISO 8601 instant with an offset, e.g. 2022-02-17T09:00:00Z',
+            message: `asOf must be an ISO 8601 instant with an offset, e.g. 2022-02-17T09:00:00Z: ${errors.map((e) => e.message).join('; ')}`,
           },
         ]);
       }
-      seq = await this.log.seqRecordedBy(at.toUTC().toISO());
+      seq = await this.log.seqRecordedBy(at);
     }
     const event = await this.log.event(seq);
     return {

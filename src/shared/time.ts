@@ -343,12 +343,18 @@ export function precisionTier(p: Precision): number {
   return RANK[p] === PART_RANK ? 2 : RANK[p] < PART_RANK ? RANK[p] : RANK[p] + 1;
 }
 
-/** A date (its start in UTC) or an instant with an offset, as a UTC ISO instant; or an error. */
+/** Whether `text` is a bare date (YYYY-MM-DD), which a bound reads as a whole UTC day. */
+export const isBareDate = (text: string): boolean => DAY.test(text.trim());
+
+/**
+ * A date (its start in UTC) or an instant with an offset, as a UTC ISO instant; or an error. The
+ * same limits as a reported time: years 0001-9999, offsets within ±18:00.
+ */
 export function parseDateOrInstant(text: string, path: string, errors: FieldError[]): string | undefined {
   if (DAY.test(text.trim())) {
     const day = DateTime.fromISO(text.trim(), { zone: 'UTC' });
-    if (day.isValid) return day.toISO();
-    errors.push({ path, message: `"${text}" is not a valid date` });
+    if (day.isValid && day.year >= 1) return day.toISO();
+    errors.push({ path, message: `"${text}" is not a valid date (years 0001-9999)` });
     return undefined;
   }
   return parseInstant(text, path, errors);

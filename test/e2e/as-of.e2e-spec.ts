@@ -114,6 +114,12 @@ describe('as-of reads', () => {
     expect((await t.get(`/v1/entries/${entryId}?asOf=2000-01-01T00:00:00Z`)).status).toBe(404);
     expect((await t.get('/v1/timeline?asOf=yesterday')).status).toBe(400);
     expect((await t.get('/v1/timeline?asOf=2022-02-17T09:00:00')).status).toBe(400);
+    // The limits of a reported time hold here too: offsets within ±18:00, years 0001-9999.
+    expect((await t.get(`/v1/timeline?asOf=${encodeURIComponent('2022-02-17T10:00+25:00')}`)).status).toBe(
+      400,
+    );
+    expect((await t.get(`/v1/timeline?to=${encodeURIComponent('+099999-01-01T00:00Z')}`)).status).toBe(400);
+    expect((await t.get('/v1/timeline?from=0000-01-01')).status).toBe(400);
     expect((await t.get(`/v1/timeline?asOf=${instantBetween}&atPosition=3`)).status).toBe(400);
   });
 });

@@ -45,30 +45,6 @@ const replay = process.env.FUZZ_SEED
   : {};
 const only = process.env.FUZZ_ONLY;
 
-/**
- * Bugs the fuzzing found whose fix belongs to code this spec's authors did not own, each pinned by
- * an `it.failing` below (which starts failing once the bug is fixed: then remove both).
- */
-const KNOWN_BUGS = {
-  /**
-   * An inclusion proof against an explicit checkpoint older than the event: 503 + Retry-After,
-   * though no retry can help (src/audit/audit.service.ts, inclusion()).
-   */
-  proofAgainstOlderCheckpoint: (url: string, status: number, body: any): boolean =>
-    status === 503 &&
-    body?.code === 'not_caught_up' &&
-    /^\/v1\/audit\/proof\/[^?]*\?(?:.*&)?treeSize=/.test(url) &&
-    /is newer than the checkpoint/.test(String(body?.detail)),
-  /**
-   * A measure's `at` outside the years 0001-9999 (or with an offset past ±18:00) is accepted and
-   * echoed as "-000001-12-31T23:59:59.999Z", which is not the documented date-time
-   * (boundMillis in src/projections/timeline/timeline.filter.ts has none of parseInstant's checks).
-   */
-  measureAtOutOfRange: (url: string, errors: Array<{ instancePath: string; keyword: string }>): boolean =>
-    /^\/v1\/measures(?:\/[^?]*)?\?(?:.*&)?at=/.test(url) &&
-    errors.every((e) => /\/at$/.test(e.instancePath) && e.keyword === 'format'),
-};
-
 interface Answer {
   readonly status: number;
   readonly contentType: string;
@@ -297,12 +273,12 @@ describe('fuzzing every route (fast-check, real HTTP, sample chronology)', () =>
         fail('a JSON success that is not JSON');
       }
       const validate = documented(op, a.status);
-      if (validate && !validate(body) && !KNOWN_BUGS.measureAtOutOfRange(r.url, validate.errors ?? []))
+      if (validate && !validate(body))
         fail(`a success that breaks its documented schema: ${JSON.stringify(validate.errors).slice(0, 600)}`);
     }
     if (a.status >= 500) {
       const future = a.status === 503 && body?.code === 'not_caught_up' && asksForTheFuture(r, head);
-      if (!future && !KNOWN_BUGS.proofAgainstOlderCheckpoint(r.url, a.status, body)) fail('a 5xx');
+      if (!future) fail('a 5xx');
     }
     if (a.status < 200 || (a.status >= 300 && a.status < 400)) fail('neither a success nor an error');
     return body;
@@ -647,43 +623,33 @@ describe('found by fuzzing (real HTTP)', () => {
     expect((await t.get(`/v1/audit/proof/${proofCase.eventId}`)).status).toBe(200);
   });
 
-  // Reported, not fixed here (src/audit/** belongs to others): the answer is 503 not_caught_up
-  // with Retry-After: 1, though the checkpoint asked for will never include the event. Once fixed
-  // this case fails: make it a plain `it` and remove KNOWN_BUGS.proofAgainstOlderCheckpoint.
-  it.failing(
-    'an inclusion proof against an explicit checkpoint older than the event is a 4xx, not a 503 to retry',
-    async () => {
-      const res = await t.get(`/v1/audit/proof/${proofCase!.eventId}?treeSize=${proofCase!.treeSize}`);
-      expect({ status: res.status, clientError: res.status >= 400 && res.status < 500 }).toEqual({
-        status: res.status,
-        clientError: true,
-      });
-    },
-  );
+  // Was 503 not_caught_up with Retry-After: 1, though that checkpoint will never include the event.
+  it('an inclusion proof against an explicit checkpoint older than the event is a 4xx, not a 503 to retry', async () => {
+    const res = await t.get(`/v1/audit/proof/${proofCase!.eventId}?treeSize=${proofCase!.treeSize}`);
+    expect({ status: res.status, clientError: res.status >= 400 && res.status < 500 }).toEqual({
+      status: res.status,
+      clientError: true,
+    });
+  });
 
-  // Reported, not fixed here (the measures controller and timeline.filter.ts belong to others):
-  // once fixed this case fails: make it a plain `it` and remove KNOWN_BUGS.measureAtOutOfRange.
-  it.failing(
-    'a measure asked for at a year outside 0001-9999 is a 400, as a time in an event is',
-    async () => {
-      await t.append('CrisisRegistered', { crisisId: 'm-crisis', name: 'a crisis' });
-      await t.append('MeasureRegistered', {
-        measureId: 'ban',
-        crisisId: 'm-crisis',
-        kind: 'travel-ban',
-        name: 'a ban',
-        byActorIds: [],
-        targetActorIds: [],
-      });
-      const head = await t.head();
-      expect((await t.get(`/v1/measures/ban?minPosition=${head}`)).status).toBe(200);
-      // Today: 200 with "at": "0000-06-01T00:00:00.000Z" and "-000001-12-31T23:59:59.999Z".
-      for (const at of ['0000-06-01', '-000001-12-31T23:59:59.999Z', '2022-02-17T10:00+23:59']) {
-        const res = await t.get(`/v1/measures/ban?at=${encodeURIComponent(at)}`);
-        expect({ at, status: res.status }).toEqual({ at, status: 400 });
-      }
-    },
-  );
+  // Was 200 echoing "at": "0000-06-01T00:00:00.000Z" and "-000001-12-31T23:59:59.999Z".
+  it('a measure asked for at a year outside 0001-9999 is a 400, as a time in an event is', async () => {
+    await t.append('CrisisRegistered', { crisisId: 'm-crisis', name: 'a crisis' });
+    await t.append('MeasureRegistered', {
+      measureId: 'ban',
+      crisisId: 'm-crisis',
+      kind: 'travel-ban',
+      name: 'a ban',
+      byActorIds: [],
+      targetActorIds: [],
+    });
+    const head = await t.head();
+    expect((await t.get(`/v1/measures/ban?minPosition=${head}`)).status).toBe(200);
+    for (const at of ['0000-06-01', '-000001-12-31T23:59:59.999Z', '2022-02-17T10:00+23:59']) {
+      const res = await t.get(`/v1/measures/ban?at=${encodeURIComponent(at)}`);
+      expect({ at, status: res.status }).toEqual({ at, status: 400 });
+    }
+  });
 
   it('a "constructor" key anywhere in a body or query is a 400 naming it, not a 500', async () => {
     // Was: accepted (201) with the key dropped unseen; or, with any other bad field in the body,

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
-import { AppError } from '../../shared/errors';
+import { AppError, type FieldError } from '../../shared/errors';
+import { isBareDate, parseDateOrInstant } from '../../shared/time';
 import { tablesOf } from '../projection';
 import { validIn, type Scope } from '../scope';
 import type { MemberPeriod } from './actor-involvement.types';
@@ -38,17 +38,18 @@ export interface TimelineFilter {
 
 /** Parses a from/to bound: an instant with an offset, or a date (UTC) taken as its start or its end. */
 export function boundMillis(text: string, path: string, edge: 'start' | 'end'): number {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const value = dateOnly
-    ? DateTime.fromISO(text, { zone: 'UTC' })
-    : DateTime.fromISO(text, { setZone: true });
-  const hasOffset = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text);
-  if (!value.isValid || (!dateOnly && !hasOffset)) {
+  const errors: FieldError[] = [];
+  const iso = parseDateOrInstant(text, path, errors);
+  if (iso === undefined) {
     throw AppError.validation([
-      { path, message: `${path} must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset` },
+      {
+        path,
+        message: `${path} must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset: ${errors.map((e) => e.message).join('; ')}`,
+      },
     ]);
   }
-  return dateOnly && edge === 'end' ? value.plus({ days: 1 }).toMillis() : value.toMillis();
+  const ms = Date.parse(iso);
+  return isBareDate(text) && edge === 'end' ? ms + 86_400_000 : ms;
 }
 
 /** FTS5 query from user words: each word quoted (prefix match on the last), so no syntax leaks in. */
