@@ -70,7 +70,12 @@ export class Http {
 
   /** A GET of JSON that must answer 2xx. */
   async getJson<T>(path: string): Promise<T> {
-    return JSON.parse(await text(await this.open(path, { accept: 'application/json' }))) as T;
+    const raw = await text(await this.open(path, { accept: 'application/json' }));
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      throw new CliError('server', `GET ${path.split('?')[0]}: not JSON: ${raw.slice(0, 200)}`);
+    }
   }
 
   /** A POST of JSON; the status and the parsed answer (a 5xx or a non-JSON answer throws). */
@@ -98,8 +103,22 @@ export class Http {
 
 export async function text(res: HttpResponse): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of res.body) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of res.body) chunks.push(chunk as Buffer);
+  } catch (e) {
+    throw bodyError(e);
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A body cut off mid-way (the connection reset or closed early) is a network error (exit 3). */
+export function bodyError(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  const cut = ['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ETIMEDOUT'];
+  if (err && (cut.includes(err.code ?? '') || err.message === 'aborted')) {
+    return new CliError('network', `the answer was cut off: ${err.code ?? err.message}`);
+  }
+  return e;
 }
 
 /** A non-2xx answer as an error naming the route, the status and the problem document's detail. */

@@ -4,7 +4,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { progress, printJson, type Io, type Progress } from '../cli-io';
 import { usageError } from '../exit-codes';
-import { Http, serverError, text, type HttpResponse } from '../http-client';
+import { bodyError, Http, serverError, text, type HttpResponse } from '../http-client';
 import { connectionOptions, positiveInt, type Connection } from './options';
 
 /** The formats of GET /v1/exports/{format}; `log` is the audit log (GET /v1/audit/log). */
@@ -148,6 +148,8 @@ async function save(
   const sink = file ? createWriteStream(file) : stdoutSink(io);
   try {
     await pipeline(res.body, count, sink);
+  } catch (e) {
+    throw bodyError(e);
   } finally {
     bar.stop();
   }
