@@ -58,17 +58,15 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     this.verifierKey = verifierKeyOf(this.key);
   }
 
-  /** Before anything is appended at start (the sample is loaded at bootstrap): the log's head now. */
+  /**
+   * Before anything is appended at start (the sample is loaded at bootstrap): the log's head now.
+   * Only on the embedded store, whose checkpoint file lives in the same data dir as the log, so a
+   * file missing beside a non-empty log means a lost history. On a server store each instance keeps
+   * its own file and a new instance joins a log that already has events: that is not a loss.
+   */
   async onModuleInit(): Promise<void> {
-    let head;
-    try {
-      head = await this.store.headPosition();
-    } catch (e) {
-      // A server store may be down at start (the service starts anyway and waits for it). The
-      // history is then left unjudged and unrecorded, so the next start checks it again.
-      this.logger.warn(`checkpoint history not checked: the store did not answer (${(e as Error).message})`);
-      return;
-    }
+    if (this.store.driver !== 'sqlite') return;
+    const head = await this.store.headPosition();
     this.historyMissing = checkHistory(
       this.checkpoints,
       head ? formatPosition(head) : null,
@@ -170,7 +168,11 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   inclusion(eventId: string, treeSize: number | undefined) {
-    const leaf = this.tree.leafOf(eventId);
+    // Ids are the same in any case: stored in lower case, or as sent before that was the rule.
+    const leaf =
+      this.tree.leafOf(eventId) ??
+      this.tree.leafOf(eventId.toLowerCase()) ??
+      this.tree.leafOf(eventId.toUpperCase());
     if (!leaf) throw new AppError('not_found', `event ${eventId} is not in the audit log (yet)`);
     const checkpoint = this.checkpointAt(treeSize);
     if (leaf.index >= checkpoint.size && treeSize !== undefined) {

@@ -98,7 +98,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       checkpointsFile: join(dataDir, 'audit-checkpoints.db'),
       checkpointEvery: int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
       checkpointIntervalMs: int('AUDIT_CHECKPOINT_INTERVAL_MS', 10_000, 10, 86_400_000),
-      verifyIntervalMs: int('AUDIT_VERIFY_INTERVAL_SECONDS', 3600, 0, 31_536_000) * 1000,
+      // At most what one timer can wait (2^31 - 1 ms, 24.8 days).
+      verifyIntervalMs: int('AUDIT_VERIFY_INTERVAL_SECONDS', 3600, 0, 2_147_483) * 1000,
       acceptMissingHistory: bool('AUDIT_ACCEPT_MISSING_HISTORY', false),
     },
     http: {

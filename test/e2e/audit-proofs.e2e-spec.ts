@@ -78,6 +78,14 @@ describe('audit proofs over HTTP (sample chronology)', () => {
     }
   });
 
+  it('finds an event by its id in any case, as the write side does', async () => {
+    const id = lines[lines.length - 1]!.event.id as string;
+    const lower = await t.get(`/v1/audit/proof/${id.toLowerCase()}`);
+    const upper = await t.get(`/v1/audit/proof/${id.toUpperCase()}`);
+    expect([lower.status, upper.status]).toEqual([200, 200]);
+    expect(upper.body.leafIndex).toBe(lower.body.leafIndex);
+  });
+
   it('answers 404 for an unknown event and 400 for a bad tree size', async () => {
     expect((await t.get('/v1/audit/proof/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await t.get('/v1/audit/consistency?from=abc')).status).toBe(400);
