@@ -62,6 +62,10 @@ describe('the chronology command line: version, exit codes, --json', () => {
       expect(json.code).toBe(EXIT.usage);
       expect(JSON.parse(json.out)).toMatchObject({ ok: false, error: { kind: 'usage' } });
     }
+    // With --json, stdout holds one JSON document: an export to stdout cannot share it.
+    const mixed = await cli(['export', '--format', 'csv', '--url', t.url, '--json']);
+    expect(mixed.code).toBe(EXIT.usage);
+    expect(JSON.parse(mixed.out)).toMatchObject({ ok: false, error: { kind: 'usage' } });
   });
 
   it('an unreachable server exits 3, and so does a server that refuses the request', async () => {

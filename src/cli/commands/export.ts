@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { progress, printJson, type Io, type Progress } from '../cli-io';
 import { usageError } from '../exit-codes';
 import { bodyError, Http, serverError, text, type HttpResponse } from '../http-client';
@@ -63,6 +64,10 @@ export function registerExport(program: Command, io: Io, env: NodeJS.ProcessEnv)
   connectionOptions(cmd, env).action(async (o: ExportOptions) => {
     if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
       throw usageError(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got "${o.format}")`);
+    }
+    if (o.json && !o.out) {
+      // stdout holds one JSON document with --json: the export itself cannot go there too.
+      throw usageError('export --json needs -o <file>: without it the export is written to stdout');
     }
     const http = new Http(o.url, o.apiKey);
     const result = o.format === 'log' ? await exportLog(http, o, io) : await exportFormat(http, o, io);
@@ -157,10 +162,17 @@ async function save(
 }
 
 /** The body onto `io.out`, waiting for it to drain. */
-function stdoutSink(io: Io): Writable {
+export function stdoutSink(io: Io): Writable {
+  // A character split between two chunks is held back until its last byte arrives.
+  const text = new StringDecoder('utf8');
   return new Writable({
+    final(done) {
+      const rest = text.end();
+      if (rest) io.out(rest);
+      done();
+    },
     write(chunk: Buffer, _enc, done) {
-      io.out(chunk.toString('utf8'));
+      io.out(text.write(chunk));
       (io.drain ? io.drain() : Promise.resolve()).then(() => done(), done);
     },
   });
