@@ -252,6 +252,12 @@ describe('the web page in chromium', () => {
     expect(await scan()).toEqual([]);
   });
 
+  it('Swagger UI at /docs runs under its own policy: the API renders, nothing is blocked', async () => {
+    const page = await open('/docs', { ready: false });
+    await page.waitForSelector('.swagger-ui .opblock', WAIT);
+    expect(await page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(20);
+  });
+
   it('logged no console error, no uncaught error and no CSP violation on any page above', async () => {
     for (const context of contexts.splice(0)) await context.close();
     expect(problems).toEqual({ console: [], errors: [], csp: [] });
