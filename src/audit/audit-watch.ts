@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Worker } from 'node:worker_threads';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { EVENT_STORE, openLogReader, type EventStore } from '../event-store';
+import { EVENT_STORE, hasLogReader, type EventStore } from '../event-store';
 import { HealthChecks } from '../health/health-checks';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { CLOCK, type Clock } from '../shared/clock';
@@ -35,6 +35,8 @@ export interface AuditStatus {
 
 const FOREVER_MS = 2_147_483_647;
 
+type FullReport = VerifyReport & { readonly treeSize: number };
+
 /**
  * Tamper evidence without being asked: once the read models have caught up at start, the log is
  * checked against the signed checkpoints (verifyTail), then verified whole every
@@ -47,6 +49,7 @@ export class AuditWatch implements OnApplicationBootstrap, OnApplicationShutdown
   private current: AuditStatus = { state: 'pending', checkedAt: null };
   private timer: NodeJS.Timeout | null = null;
   private readonly workers = new Set<Worker>();
+  private full: Promise<FullReport | null> | null = null;
   private stopped = false;
 
   constructor(
@@ -92,10 +95,17 @@ export class AuditWatch implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** Runs the whole verification now (also what the periodic timer calls); null if stopped meanwhile. */
-  async verifyFull(): Promise<(VerifyReport & { treeSize: number }) | null> {
+  verifyFull(): Promise<FullReport | null> {
+    // One run at a time: callers arriving meanwhile (the timer, several auditors) share its report
+    // rather than each re-reading the whole log in a thread of its own.
+    this.full ??= this.runFull().finally(() => (this.full = null));
+    return this.full;
+  }
+
+  private async runFull(): Promise<FullReport | null> {
     const size = this.audit.tree.size;
     const trusted = this.audit.trustedRoots();
-    const report = openLogReader(this.config.eventStore)
+    const report = hasLogReader(this.config.eventStore)
       ? await this.inWorker({
           eventStore: this.config.eventStore,
           readDbFile: this.config.readDbFile,

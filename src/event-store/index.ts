@@ -3,4 +3,4 @@ export * from './event-store.errors';
 export * from './position';
 export { checkExpectedRevision, contentHash, sameEventId } from './append-rules';
 export { EventStoreModule } from './event-store.module';
-export { openLogReader, type LogReader } from './log-reader';
+export { hasLogReader, openLogReader, type LogReader } from './log-reader';

@@ -12,5 +12,12 @@ export interface LogReader extends Pick<EventStore, 'readAll'> {
  * opened read-only); null for a server store, which is read through the service's own client.
  */
 export function openLogReader(config: EventStoreConfig): LogReader | null {
-  return config.driver === 'sqlite' && config.file !== ':memory:' ? new SqliteLogReader(config.file) : null;
+  return hasLogReader(config) ? new SqliteLogReader(config.file) : null;
+}
+
+/** Whether openLogReader would give a reader, without opening one. */
+export function hasLogReader(
+  config: EventStoreConfig,
+): config is Extract<EventStoreConfig, { driver: 'sqlite' }> {
+  return config.driver === 'sqlite' && config.file !== ':memory:';
 }
