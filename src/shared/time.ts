@@ -313,13 +313,6 @@ export function parseInstant(text: string, path: string, errors: FieldError[]): 
   return value.toUTC().toISO();
 }
 
-/** Parses a query-string instant (offset required) to epoch milliseconds. */
-export function instantMillis(text: string): number | null {
-  const errors: FieldError[] = [];
-  const iso = parseInstant(text, 'x', errors);
-  return iso === undefined ? null : Date.parse(iso);
-}
-
 /**
  * The end (epoch ms) of the unit a normalised time's start is stated in: its minute, hour, part of
  * the day, day, week, month or year, in its own zone. The start is known only to within
