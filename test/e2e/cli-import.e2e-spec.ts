@@ -2,24 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, runCli } from '../../src/cli/chronology';
+import { EXIT } from '../../src/cli/chronology';
+import { cli } from './cli-run';
 import { ADMIN_KEY, TestApp } from './harness';
 
 const ACLED = join(__dirname, '../fixtures/acled-import.csv');
 const CRISIS = 'russia-ukraine-2022';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) }, {});
-  return { code, out, err };
-}
 
 async function importJson(t: TestApp, args: string[]): Promise<{ code: number; result: any }> {
   const run = await cli(['import', ...args, '--url', t.url, '--api-key', ADMIN_KEY, '--json']);

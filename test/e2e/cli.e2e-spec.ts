@@ -1,21 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, runCli } from '../../src/cli/chronology';
+import { EXIT } from '../../src/cli/chronology';
+import { cli } from './cli-run';
 import { ADMIN_KEY, TestApp } from './harness';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) }, {});
-  return { code, out, err };
-}
 
 /** Nothing listens on port 1 of the loopback address: connecting is refused at once. */
 const UNREACHABLE = 'http://127.0.0.1:1';
