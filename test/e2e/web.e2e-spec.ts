@@ -1,115 +1,45 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { reportBase } from '../fixtures/chronology.fixtures';
+import { axeViolations, following, screenshot, shows, WAIT, WebBrowser } from './browser';
 import { ADMIN_KEY, TestApp } from './harness';
 
 /**
- * The web page (issue 21, first slice) in a real browser: Debian's chromium driven by
- * playwright-core, headless, against the service with its sample loaded. Every wait is for a
- * condition, never a fixed time. WEB_SCREENSHOTS=1 also writes docs/screenshots/*.png.
+ * The web page (issue 21) in a real browser: Debian's chromium driven by playwright-core, headless,
+ * against the service with its sample loaded (test/e2e/browser.ts). Every wait is for a condition,
+ * never a fixed time. WEB_SCREENSHOTS=1 also writes docs/screenshots/*.png.
  */
 jest.setTimeout(120_000);
 
 // Callbacks passed to page.evaluate and waitForFunction run in the browser; the project's types
 // are Node's (no DOM lib), so the browser globals they use are declared here, for this file only.
 declare const document: any;
-declare const window: any;
 declare const location: any;
 declare const localStorage: any;
 declare const sessionStorage: any;
 
-const WAIT = { timeout: 60_000 };
 const SAMPLE_ENTRY = 'a46da07f-0d04-5763-a4fa-cc3eff47ba8e'; // corroborated, then disputed twice
-const SCREENSHOTS = process.env.WEB_SCREENSHOTS === '1';
-
-function chromiumPath(): string {
-  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (p): p is string => Boolean(p) && existsSync(p!),
-  );
-  if (!found)
-    throw new Error('chromium not found: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH');
-  return found;
-}
-
-/** What the page reported that it should not have: console errors, uncaught errors, CSP violations. */
-interface Problems {
-  console: string[];
-  errors: string[];
-  csp: string[];
-}
 
 describe('the web page in chromium', () => {
   let t: TestApp;
-  let browser: Browser;
-  const problems: Problems = { console: [], errors: [], csp: [] };
-  const contexts: BrowserContext[] = [];
+  let web: WebBrowser;
 
   beforeAll(async () => {
     t = await TestApp.start({ LOAD_SAMPLE: 'true' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-    });
+    web = await WebBrowser.launch();
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await web?.close();
     await t?.close();
   });
 
-  /** A fresh page on `path` that records its problems; waits until the page says it is ready. */
-  async function open(path: string, options: { bypassCSP?: boolean; app?: TestApp; ready?: boolean } = {}) {
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      bypassCSP: options.bypassCSP ?? false,
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.console.push(`${path}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.errors.push(`${path}: ${e.message}`));
-    await page.exposeFunction('reportCspViolation', (v: string) => problems.csp.push(`${path}: ${v}`));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e: any) => {
-        window.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`);
-      });
-    });
-    await page.goto(`${(options.app ?? t).url}${path}`);
-    if (options.ready !== false) await ready(page);
-    return page;
-  }
-
-  async function ready(page: Page) {
-    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, WAIT);
-  }
+  const open = (path: string, options: { bypassCSP?: boolean; app?: TestApp; ready?: boolean } = {}) =>
+    web.open(options.app ?? t, path, options);
 
   async function apiCount(query: string, app: TestApp = t): Promise<number> {
     const res = await app.get(`/v1/timeline?limit=200${query ? `&${query}` : ''}`);
     expect(res.status).toBe(200);
     expect(res.body.nextCursor).toBeNull();
     return res.body.items.length as number;
-  }
-
-  /** Waits until the page shows `n` entries (its count and its items agree). */
-  async function shows(page: Page, n: number) {
-    await page.waitForFunction(
-      (expected) =>
-        document.body.dataset.state === 'ready' &&
-        document.getElementById('count')?.dataset.count === String(expected) &&
-        document.querySelectorAll('.tl-item').length === expected,
-      n,
-      WAIT,
-    );
-  }
-
-  async function screenshot(page: Page, name: string, fullPage = false) {
-    if (!SCREENSHOTS) return;
-    const dir = join(__dirname, '..', '..', 'docs', 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
   }
 
   it('serves the page at / under its own strict CSP, and Swagger keeps its own', async () => {
@@ -224,11 +154,7 @@ describe('the web page in chromium', () => {
     const before = await apiCount('');
     const page = await open('/');
     await shows(page, before);
-    await page.waitForFunction(
-      () => document.getElementById('live-status')?.dataset.live === 'live',
-      null,
-      WAIT,
-    );
+    await following(page);
     const summary = `Posted while the page watched ${Date.now()}`;
     await t.append('StatementMade', reportBase(18, { crisisId: 'russia-ukraine-2022', summary }));
     await page.locator('.tl-item.is-new', { hasText: summary }).waitFor(WAIT);
@@ -239,13 +165,7 @@ describe('the web page in chromium', () => {
     // axe is injected as an inline script, which the page's CSP rightly refuses: this context
     // bypasses CSP for the scan only (the other tests run under it).
     const page = await open('/', { bypassCSP: true });
-    const scan = async () => {
-      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-      return (results.violations as Array<{ id: string; impact: string; nodes: unknown[] }>)
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
-    };
+    const scan = () => axeViolations(page);
     expect(await scan()).toEqual([]);
     await page.click(`.tl-item[data-entry-id="${SAMPLE_ENTRY}"]`);
     await page.waitForFunction(() => document.querySelectorAll('.history-item').length > 0, null, WAIT);
@@ -259,19 +179,15 @@ describe('the web page in chromium', () => {
   });
 
   it('logged no console error, no uncaught error and no CSP violation on any page above', async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    expect(problems).toEqual({ console: [], errors: [], csp: [] });
+    await web.closePages();
+    expect(web.problems).toEqual({ console: [], errors: [], csp: [] });
   });
 
   it('the live feed resumes after the service restarts (EventSource reconnects with Last-Event-ID)', async () => {
     const page = await open('/');
     const before = await apiCount('');
     await shows(page, before);
-    await page.waitForFunction(
-      () => document.getElementById('live-status')?.dataset.live === 'live',
-      null,
-      WAIT,
-    );
+    await following(page);
     // One event seen live first, so that the reconnect carries its position as Last-Event-ID.
     const first = `Seen live before the restart ${Date.now()}`;
     await t.append('StatementMade', reportBase(19, { crisisId: 'russia-ukraine-2022', summary: first }));
@@ -286,20 +202,16 @@ describe('the web page in chromium', () => {
     await t.append('StatementMade', reportBase(20, { crisisId: 'russia-ukraine-2022', summary }));
     await page.locator('.tl-item.is-new', { hasText: summary }).waitFor(WAIT);
     await shows(page, before + 2);
-    await page.waitForFunction(
-      () => document.getElementById('live-status')?.dataset.live === 'live',
-      null,
-      WAIT,
-    );
+    await following(page);
     // While the service was down, the browser logged its failed reconnects, and nothing else.
-    expect(problems.errors).toEqual([]);
-    expect(problems.csp).toEqual([]);
+    expect(web.problems.errors).toEqual([]);
+    expect(web.problems.csp).toEqual([]);
     expect(
-      problems.console.filter(
+      web.problems.console.filter(
         (line) => !/ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|status of 503/.test(line),
       ),
     ).toEqual([]);
-    problems.console = [];
+    web.problems.console = [];
   });
 
   describe('when reads need a key (PUBLIC_READS=false)', () => {
@@ -326,11 +238,7 @@ describe('the web page in chromium', () => {
       await page.press('#key-input', 'Enter');
       await shows(page, expected);
       // The feed, too, with the key as a header (EventSource cannot send one).
-      await page.waitForFunction(
-        () => document.getElementById('live-status')?.dataset.live === 'live',
-        null,
-        WAIT,
-      );
+      await following(page);
       const summary = `Posted while a keyed page watched ${Date.now()}`;
       await closed.append('StatementMade', reportBase(18, { crisisId: 'russia-ukraine-2022', summary }));
       await page.locator('.tl-item.is-new', { hasText: summary }).waitFor(WAIT);
@@ -346,8 +254,8 @@ describe('the web page in chromium', () => {
       await page.reload();
       await page.locator('#key-panel').waitFor({ state: 'visible', ...WAIT });
       // The only console errors are the browser's own lines for the 401s asked for here.
-      problems.console = problems.console.filter((line) => !/status of 401/.test(line));
-      expect(problems).toEqual({ console: [], errors: [], csp: [] });
+      web.problems.console = web.problems.console.filter((line) => !/status of 401/.test(line));
+      expect(web.problems).toEqual({ console: [], errors: [], csp: [] });
     });
   });
 });
