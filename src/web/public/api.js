@@ -16,27 +16,48 @@ export function authHeaders() {
   return key ? { authorization: `Bearer ${key}` } : {};
 }
 
-export async function getJson(path) {
+async function problemDetail(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || problem.title || response.statusText;
+  } catch {
+    return response.statusText; // not a problem document
+  }
+}
+
+/** A request that asks for a key when the API answers 401 (or 403 for `askOn403`), then retries. */
+async function send(path, init, { askOn403 = false } = {}) {
   let asked = false;
   for (;;) {
-    const response = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
-    if (response.status === 401 && askKey) {
+    const response = await fetch(path, {
+      ...init,
+      headers: { accept: 'application/json', ...init.headers, ...authHeaders() },
+    });
+    if ((response.status === 401 || (askOn403 && response.status === 403)) && askKey) {
       key = await askKey(asked);
       asked = true;
       continue;
     }
     if (!response.ok) {
-      let detail = response.statusText;
-      try {
-        const problem = await response.json();
-        detail = problem.detail || problem.title || detail;
-      } catch {
-        // not a problem document
-      }
-      throw new Error(`${response.status}: ${detail}`);
+      const error = new Error(`${response.status}: ${await problemDetail(response)}`);
+      error.status = response.status;
+      throw error;
     }
-    return response.json();
+    return response.status === 204 ? null : response.json();
   }
+}
+
+export function getJson(path) {
+  return send(path, {});
+}
+
+/** Posts JSON (a follow-up, for one): asks for a key with the right to write when refused. */
+export function postJson(path, body) {
+  return send(
+    path,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    { askOn403: true },
+  );
 }
 
 /** Every page of a timeline read (up to `cap` entries), and the position the first page reflects. */
