@@ -2,11 +2,26 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ENTRY_STATUSES, REPORT_TYPE_NAMES, RELIABILITY } from '../chronology/events';
 
 /** Where the page's files are: copied beside this file by `nest build` (nest-cli.json assets). */
 export const PUBLIC_DIR = join(__dirname, 'public');
+
+/**
+ * Browser builds of the page's libraries, served from their installed packages (dependencies in
+ * package.json, so the lockfile pins them): `/web/vendor/<name>/<file>`, the package's folder below.
+ */
+const VENDOR: Record<string, string> = {
+  uplot: 'uplot/dist', // charts: uPlot.esm.js and uPlot.min.css
+  'topojson-client': 'topojson-client/src', // ES modules with relative imports only
+  'world-atlas': 'world-atlas', // country outlines (TopoJSON), e.g. countries-110m.json
+};
+
+function packageDir(path: string): string {
+  const [scopeOrName, ...rest] = path.split('/');
+  return join(dirname(require.resolve(`${scopeOrName}/package.json`)), ...rest);
+}
 
 /**
  * The page's policy: its own scripts, styles and images only (no inline script or style, no eval),
@@ -57,6 +72,16 @@ export class WebPage implements OnModuleInit {
         cacheControl: true,
         maxAge: 0,
       });
+      for (const [name, path] of Object.entries(VENDOR))
+        await page.register(fastifyStatic, {
+          root: packageDir(path),
+          prefix: `/web/vendor/${name}/`,
+          index: false,
+          list: false,
+          decorateReply: false,
+          cacheControl: true,
+          maxAge: 0,
+        });
       const index = (_request: FastifyRequest, reply: FastifyReply) => reply.sendFile('index.html');
       page.get('/', index);
       page.get('/web/vocabulary.json', (_request, reply) =>

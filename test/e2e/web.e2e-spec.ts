@@ -52,6 +52,16 @@ describe('the web page in chromium', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
     expect((await t.get('/web/app.js', { key: null })).headers.get('content-security-policy')).toBe(csp);
+    // The libraries' browser builds come from their installed packages, under the same policy.
+    for (const file of [
+      '/web/vendor/uplot/uPlot.esm.js',
+      '/web/vendor/topojson-client/index.js',
+      '/web/vendor/world-atlas/countries-110m.json',
+    ]) {
+      const vendor = await t.get(file, { key: null });
+      expect([file, vendor.status, vendor.headers.get('content-security-policy')]).toEqual([file, 200, csp]);
+    }
+    expect((await t.get('/web/vendor/uplot/package.json', { key: null })).status).toBe(404);
     expect((await t.get('/docs/', { key: null })).headers.get('content-security-policy')).toContain(
       "style-src 'self' 'unsafe-inline'",
     );
