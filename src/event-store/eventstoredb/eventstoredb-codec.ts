@@ -27,6 +27,8 @@ export interface StoredMetadata {
 /** Prefix of the per-event-id claim streams (see eventstoredb-idempotency.ts). */
 export const CLAIM_STREAM_PREFIX = 'evid-';
 export const CLAIM_EVENT_TYPE = 'ChronologyEventIdClaimed';
+/** The deployment's signed audit checkpoints: kept in the store, outside the Merkle log and feeds. */
+export const CHECKPOINT_STREAM = 'chronology-audit-checkpoints';
 
 export function encodeEvent(event: NewEvent, appendId: string): EventData {
   const metadata: StoredMetadata = {
@@ -52,10 +54,15 @@ export function appendSize(events: readonly EventData[]): number {
 
 /**
  * Events the port never shows: system streams and system event types (`$`-prefixed, a real `$all`
- * is full of them), link events, and this adapter's own claim streams.
+ * is full of them), link events, and this adapter's own streams: claims and signed checkpoints.
  */
 export function isHidden(streamId: string, type: string): boolean {
-  return streamId.startsWith('$') || type.startsWith('$') || streamId.startsWith(CLAIM_STREAM_PREFIX);
+  return (
+    streamId.startsWith('$') ||
+    type.startsWith('$') ||
+    streamId.startsWith(CLAIM_STREAM_PREFIX) ||
+    streamId === CHECKPOINT_STREAM
+  );
 }
 
 /** The port's view of an event read from EventStoreDB, or null for an event the port does not show. */
