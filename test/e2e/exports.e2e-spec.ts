@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
 import { ACLED_COLUMNS, OWN_COLUMNS } from '../../src/exports/acled.format';
 import { CSV_COLUMNS } from '../../src/exports/csv.format';
 import { TestApp } from './harness';
@@ -50,43 +51,10 @@ function csvRecords(text: string): Array<Record<string, string>> {
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
 }
 
-/** GeoJSON FeatureCollection, after RFC 7946 and the GeoJSON project's schema (geojson.org/schema). */
-const POSITION = { type: 'array', minItems: 2, items: { type: 'number' } };
-const BBOX = { type: 'array', minItems: 4, items: { type: 'number' } };
-const geometry = (type: string, coordinates: object) => ({
-  type: 'object',
-  required: ['type', 'coordinates'],
-  properties: { type: { enum: [type] }, coordinates, bbox: BBOX },
-});
-const GEOJSON_FEATURE_COLLECTION = {
-  type: 'object',
-  required: ['type', 'features'],
-  properties: {
-    type: { enum: ['FeatureCollection'] },
-    bbox: BBOX,
-    features: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['type', 'properties', 'geometry'],
-        properties: {
-          type: { enum: ['Feature'] },
-          id: { oneOf: [{ type: 'number' }, { type: 'string' }] },
-          properties: { oneOf: [{ type: 'null' }, { type: 'object' }] },
-          geometry: {
-            oneOf: [
-              { type: 'null' },
-              geometry('Point', POSITION),
-              geometry('MultiPoint', { type: 'array', items: POSITION }),
-              geometry('LineString', { type: 'array', minItems: 2, items: POSITION }),
-            ],
-          },
-          bbox: BBOX,
-        },
-      },
-    },
-  },
-};
+/** The GeoJSON project's published JSON Schema for a FeatureCollection (npm geojson-schema, draft-07). */
+const GEOJSON_FEATURE_COLLECTION = JSON.parse(
+  readFileSync(require.resolve('geojson-schema/FeatureCollection.json'), 'utf8'),
+) as object;
 
 describe('GET /v1/exports/{format} (real HTTP, sample chronology)', () => {
   let t: TestApp;
