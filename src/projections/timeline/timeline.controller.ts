@@ -16,6 +16,8 @@ import {
   type PooledReaders,
 } from '../read-pool/readers';
 import { TimelineQueryDto } from './timeline-query.dto';
+import { HistogramQueryDto } from './timeline.histogram.dto';
+import { HISTOGRAM_RESPONSE } from './timeline.histogram.openapi';
 
 @ApiTags('timeline')
 @Controller('v1')
@@ -41,6 +43,18 @@ export class TimelineController {
     const { scope, asOf } = await this.scopes.resolve(query);
     const page = await this.json.timeline.page(query, scope);
     return withMembers(page, { position, ...(asOf ? { asOf } : {}) });
+  }
+
+  @Get('timeline/histogram')
+  @ApiOkResponse({ description: 'Entry counts per bucket of time.', schema: HISTOGRAM_RESPONSE })
+  @ApiOperation({
+    summary:
+      "Entry counts of the timeline per day, week, month or year (UTC) of their occurred start, with the timeline's filters: what the timeline lists, counted in one aggregate read. Current state only (no asOf or atPosition).",
+  })
+  @Header('content-type', 'application/json; charset=utf-8')
+  async histogram(@Query(new Valid(HistogramQueryDto)) query: HistogramQueryDto): Promise<string> {
+    const position = this.consistency.position; // taken first: the counts reflect at least this
+    return withMembers(await this.json.timeline.histogram(query), { position });
   }
 
   @Get('entries/:entryId')

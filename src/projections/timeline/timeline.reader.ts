@@ -9,6 +9,8 @@ import type { TimelineDoc } from './timeline.doc';
 import { filterSql, timelineFilter, type TimelineFilter } from './timeline.filter';
 import { nameBook, namedIn, presentEntry, type TimelineItem } from './timeline.presenter';
 import { AsOfPagePlanner } from './timeline.asof-plan';
+import { TimelineHistogram, type Histogram } from './timeline.histogram';
+import type { HistogramQueryDto } from './timeline.histogram.dto';
 import { CurrentPagePlanner } from './timeline.plan';
 import { registerPlaceKey } from './timeline.keys';
 import { timelineProjection } from './timeline.projection';
@@ -68,6 +70,7 @@ function bySeq(rows: ChangedRow[]): ChangedRow[][] {
 export class TimelineReader {
   private readonly planner: CurrentPagePlanner;
   private readonly asOfPlanner: AsOfPagePlanner;
+  private readonly histograms: TimelineHistogram;
 
   constructor(
     private readonly db: ReadDb,
@@ -77,6 +80,7 @@ export class TimelineReader {
     registerPlaceKey(db);
     this.planner = new CurrentPagePlanner(db);
     this.asOfPlanner = new AsOfPagePlanner(db);
+    this.histograms = new TimelineHistogram(db);
   }
 
   /** Resolves query parameters into a filter (null: nothing can match). */
@@ -118,6 +122,11 @@ export class TimelineReader {
       ),
       nextCursor: more && last ? encodeCursor('timeline', [last.sort_ms, last.sort_tie]) : null,
     };
+  }
+
+  /** Entry counts per bucket of time of the current timeline (see TimelineHistogram). */
+  async histogram(query: HistogramQueryDto): Promise<Histogram> {
+    return this.histograms.count(await this.filter(query, CURRENT), query.bucket ?? 'auto');
   }
 
   /** A page of the current timeline, through the key index (see CurrentPagePlanner). */
