@@ -9,7 +9,6 @@ import {
   sameEventId,
   type AppendResult,
   type EventStore,
-  type ExpectedRevision,
   type JsonObject,
   type NewEvent,
 } from '../event-store';
@@ -22,7 +21,8 @@ import { planCrisis } from './crisis/crisis.intake';
 import { fold, type DomainEvent } from './decider';
 import type { ReportBaseDto } from './dto/common.dto';
 import type { EntryFollowUpDto } from './dto/follow-up.dto';
-import { PostEventDto, type ExpectedRevisionInput } from './dto/post-event.dto';
+import { PostEventDto } from './dto/post-event.dto';
+import { expectedRevisionOf } from './expected-revision';
 import type { CrisisRegisteredDto, SourceGradedDto, SourceRegisteredDto } from './dto/registry.dto';
 import { entryDecider, type EntryEvent, type EntryState } from './entry/entry.decider';
 import { planFollowUp } from './entry/follow-up.intake';
@@ -292,22 +292,4 @@ export class ChronologyService {
       throw e;
     }
   }
-}
-
-function expectedRevisionOf(
-  body: ExpectedRevisionInput | undefined,
-  ifMatch: string | undefined,
-): ExpectedRevision | undefined {
-  const fromBody = body === undefined ? undefined : typeof body === 'number' ? BigInt(body) : body;
-  if (ifMatch === undefined) return fromBody;
-  const m = /^\s*(?:W\/)?"?(\d{1,15}|\*)"?\s*$/.exec(ifMatch);
-  if (!m)
-    throw AppError.validation([
-      { path: 'If-Match', message: 'If-Match must be a quoted revision number, e.g. "3"' },
-    ]);
-  const fromHeader: ExpectedRevision = m[1] === '*' ? 'stream_exists' : BigInt(m[1]!);
-  if (fromBody !== undefined && fromBody !== fromHeader) {
-    throw AppError.validation([{ path: 'If-Match', message: 'If-Match and expectedRevision disagree' }]);
-  }
-  return fromHeader;
 }
