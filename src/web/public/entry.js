@@ -1,4 +1,7 @@
+import { getJson } from './api.js';
+import { isPast } from './asof.js';
 import { el, instantLabel, occurredLabel, typeLabel } from './dom.js';
+import { followUps } from './followup.js';
 
 function section(title, ...content) {
   const body = content.flat().filter(Boolean);
@@ -115,8 +118,42 @@ function history(entry) {
   return section('History', el('ol', { class: 'history' }, rows));
 }
 
+/**
+ * Posting follow-ups: on the entry as it is now only. A live re-render of the same entry keeps the
+ * forms (and what is typed in them); after a post of this page's own, they are built anew from the
+ * entry read again, with a message saying what was recorded.
+ */
+function followUpPart(article, entry, message) {
+  if (isPast()) {
+    return section(
+      'Post a follow-up',
+      el(
+        'p',
+        { class: 'hint' },
+        'This page shows the entry as it was then; follow-ups are posted on the entry as it is now: go back to now first.',
+      ),
+    );
+  }
+  const kept = article.querySelector('.followups');
+  if (!message && kept?.dataset.entryId === entry.entryId) return kept;
+  return followUps(entry, (result, done) => reread(article, entry.entryId, result.position, done), message);
+}
+
+/** Reads the entry again once the read models have applied `position`, and shows it with `message`. */
+async function reread(article, entryId, position, message) {
+  const query = new URLSearchParams({ minPosition: position });
+  try {
+    const entry = await getJson(`/v1/entries/${encodeURIComponent(entryId)}?${query}`);
+    renderEntry(article, entry, summaryOf, message);
+  } catch (e) {
+    const status = article.querySelector('#fu-status');
+    if (status) status.textContent = `${message} The entry could not be read again: ${e.message}`;
+  }
+  article.querySelector('#fu-status')?.focus();
+}
+
 /** The entry page: everything the entry says, then how it came to say it. */
-export function renderEntry(article, entry, summaries = () => null) {
+export function renderEntry(article, entry, summaries = () => null, message = '') {
   summaryOf = summaries;
   const claimants = (entry.claimants ?? []).map((c) => el('li', {}, c.name ?? c.actorId));
   const actors = (entry.actors ?? []).map((a) => el('li', {}, `${a.name ?? a.actorId} (${a.role})`));
@@ -135,6 +172,7 @@ export function renderEntry(article, entry, summaries = () => null) {
       el('span', { class: `badge status-${entry.status}` }, entry.status),
       ` · crisis ${entry.crisisId} · revision ${entry.revision}`,
       entry.retracted ? ' · retracted' : '',
+      entry.asOf?.position ? ` · as it was after log position ${entry.asOf.position}` : '',
     ),
     el('p', { class: 'summary' }, entry.summary),
     entry.quote ? el('blockquote', {}, entry.quote) : null,
@@ -144,6 +182,7 @@ export function renderEntry(article, entry, summaries = () => null) {
     section('Locations', locations.length ? el('ul', {}, locations) : null),
     codes(entry),
     links(entry),
+    followUpPart(article, entry, message),
     history(entry),
   ];
   article.replaceChildren(...parts.filter(Boolean));
