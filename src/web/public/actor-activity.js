@@ -41,7 +41,7 @@ export function dailySeries(buckets) {
   return [xs, ys];
 }
 
-function chartOptions(width, [xs]) {
+function chartOptions(width, [xs, ys], readout) {
   // A few days of margin each side, so that a short activity is not drawn as a wall of bars.
   const margin = Math.max(2, Math.ceil(xs.length * 0.03)) * (DAY / 1000);
   return {
@@ -50,6 +50,18 @@ function chartOptions(width, [xs]) {
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
+    // The day under the pointer and its count, beside the chart (the table gives them all).
+    hooks: {
+      setCursor: [
+        (u) => {
+          const i = u.cursor.idx;
+          readout.textContent =
+            i === null || i === undefined
+              ? 'Point at a bar for its day.'
+              : `${dayLabel(xs[i] * 1000)}: ${ys[i] ?? 0} ${ys[i] === 1 ? 'entry' : 'entries'}`;
+        },
+      ],
+    },
     scales: {
       x: { time: true, range: () => [xs[0] - margin, xs[xs.length - 1] + margin] },
       y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
@@ -137,12 +149,13 @@ export async function activityPart(actorId, includeMembers) {
     `${dayLabel(Date.parse(buckets[0].start))} to ${dayLabel(Date.parse(buckets[buckets.length - 1].start))}; ` +
     `the busiest day ${dayLabel(Date.parse(busiest.start))} (${busiest.count}).`;
   const box = el('div', { class: 'activity-chart', role: 'img', 'aria-label': summary });
-  part.append(el('p', { class: 'activity-summary' }, summary), box, table(buckets));
+  const readout = el('p', { class: 'hint', 'aria-hidden': 'true' }, 'Point at a bar for its day.');
+  part.append(el('p', { class: 'activity-summary' }, summary), box, readout, table(buckets));
   // Drawn once the part is in the page and visible: uPlot measures nothing, but the width is the box's.
   const draw = () => {
     resizing?.disconnect();
     const data = dailySeries(buckets);
-    const plot = new uPlot(chartOptions(Math.max(box.clientWidth, 300), data), data, box);
+    const plot = new uPlot(chartOptions(Math.max(box.clientWidth, 300), data, readout), data, box);
     box.dataset.total = String(plot.data[1].reduce((sum, n) => sum + (n ?? 0), 0));
     resizing = new window.ResizeObserver(() => {
       if (box.isConnected && box.clientWidth > 0 && box.clientWidth !== plot.width)

@@ -1,6 +1,6 @@
 import { activityPart } from './actor-activity.js';
 import { actorHref, actorLink } from './actor-link.js';
-import { relationsPart } from './actor-relations.js';
+import { boundLabel, relationsPart } from './actor-relations.js';
 import { getJson } from './api.js';
 import { el, instantLabel, typeLabel } from './dom.js';
 
@@ -82,7 +82,7 @@ function membersPart(actor) {
           {},
           actorLink(m),
           m.validFrom || m.validTo
-            ? ` (member ${m.validFrom ? `from ${m.validFrom.slice(0, 10)}` : ''}${m.validTo ? ` to ${m.validTo.slice(0, 10)}` : ''})`
+            ? ` (member ${m.validFrom ? `from ${boundLabel(m.validFrom)}` : ''}${m.validTo ? ` to ${boundLabel(m.validTo)}` : ''})`
             : '',
         ),
       ),
