@@ -58,6 +58,9 @@ async function buildApp(
     requestTimeout: http.requestTimeoutMs,
     connectionTimeout: http.idleTimeoutMs,
     keepAliveTimeout: Math.min(5000, http.idleTimeoutMs),
+    // Behind the proxies TRUST_PROXY names, X-Forwarded-For/-Proto/-Host say who and how
+    // (rate limits by address, the session cookie's Secure flag and its CSRF check).
+    trustProxy: http.trustProxy.length > 0 ? [...http.trustProxy] : false,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
   });
@@ -90,7 +93,7 @@ async function buildApp(
     const route = request.routeOptions.url;
     if (request.method === 'POST' && (route === '/v1/events' || route === '/v1/events/batch')) {
       try {
-        assertMayWrite(keys, request.headers.authorization);
+        assertMayWrite(keys, request);
       } catch (e) {
         done(e as Error, undefined);
         return;

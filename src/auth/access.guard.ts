@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { AppError } from '../shared/errors';
 import { ANONYMOUS, principalOfKey, type Permission, type Principal } from './access.model';
 import { KEY_LOOKUP, type KeyLookup } from './key-lookup';
+import { sessionTokenOf } from './session';
+import { authenticateSession, sessionKeyId } from './session-auth';
 
 /** What a route needs: a permission, any valid key ('authenticated'), or nothing ('public'). */
 export type RouteAccess = Permission | 'authenticated' | 'public';
@@ -19,8 +21,8 @@ declare module 'fastify' {
 
 /**
  * Authenticates `Authorization: Bearer <key>` against the stored key digests of the access read
- * model and checks the route's permission. A route without an @Access declaration needs admin:
- * fail closed.
+ * model, or else the session cookie against the key it stands for, and checks the route's
+ * permission. A route without an @Access declaration needs admin: fail closed.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -39,10 +41,10 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     // A public route needs no principal: a key it cannot use (unknown, not read yet) is ignored.
     if (access === 'public') {
-      request.principal = this.tryAuthenticate(request.headers.authorization);
+      request.principal = this.tryAuthenticate(request);
       return true;
     }
-    const principal = this.authenticate(request.headers.authorization);
+    const principal = authenticate(this.keys, request);
     if (principal instanceof Promise) {
       return principal.then((p) => this.authorize(request, access, p));
     }
@@ -59,7 +61,7 @@ export class AccessGuard implements CanActivate {
     if (principal === ANONYMOUS) {
       throw new AppError(
         'unauthorized',
-        'an API key is required: Authorization: Bearer <key>',
+        'an API key is required: Authorization: Bearer <key>, or the session cookie POST /v1/session sets',
         {},
         { 'www-authenticate': 'Bearer' },
       );
@@ -68,26 +70,28 @@ export class AccessGuard implements CanActivate {
     throw new AppError('forbidden', `the ${principal.role} role may not do this (needs ${access})`);
   }
 
-  private tryAuthenticate(header: string | undefined): Principal {
+  private tryAuthenticate(request: FastifyRequest): Principal {
     try {
-      const principal = this.authenticate(header);
+      const principal = authenticate(this.keys, request);
       return principal instanceof Promise ? ANONYMOUS : principal;
     } catch {
       return ANONYMOUS;
     }
   }
-
-  private authenticate(header: string | undefined): Principal | Promise<Principal> {
-    return authenticate(this.keys, header);
-  }
 }
 
 /**
- * The key's principal; a promise only while the keys read model is incomplete (catching up with
- * the log), when a key found unrevoked is checked against the log for a revocation not read yet.
+ * The principal of the request's key, given as `Authorization: Bearer <key>` or, without that
+ * header, through a session cookie that stands for it (see session-auth.ts); anonymous with
+ * neither. A promise only while the keys read model is incomplete (catching up with the log), when
+ * a key found unrevoked is checked against the log for a revocation not read yet.
  */
-export function authenticate(keys: KeyLookup, header: string | undefined): Principal | Promise<Principal> {
-  if (header === undefined) return ANONYMOUS;
+export function authenticate(keys: KeyLookup, request: FastifyRequest): Principal | Promise<Principal> {
+  const header = request.headers.authorization;
+  if (header === undefined) {
+    const token = sessionTokenOf(request.headers.cookie);
+    return token === null ? ANONYMOUS : authenticateSession(keys, request, token);
+  }
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"');
   const found = keys.find(m[1]!);
@@ -103,14 +107,21 @@ export function authenticate(keys: KeyLookup, header: string | undefined): Princ
 }
 
 /**
- * Who a request counts against for rate limits: its key (`key:<id>`), its address when it has none
- * (`ip:<address>`), or its address with `fail:` when the key it presents is unknown, revoked or
- * malformed, so guessing keys meets the strict limit.
+ * Who a request counts against for rate limits: its key (`key:<id>`, whether presented or stood for
+ * by a session cookie), its address when it has none (`ip:<address>`), or its address with `fail:`
+ * when the key or session it presents is unknown, revoked, expired or malformed, so guessing keys
+ * meets the strict limit.
  */
 export function rateKeyOf(keys: KeyLookup): (request: FastifyRequest) => string {
   return (request) => {
     const header = request.headers.authorization;
-    if (header === undefined) return `ip:${request.ip}`;
+    if (header === undefined) {
+      const token = sessionTokenOf(request.headers.cookie);
+      if (token === null) return `ip:${request.ip}`;
+      const keyId = sessionKeyId(keys, token);
+      if (keyId !== null) return `key:${keyId}`;
+      return keys.incomplete() ? `ip:${request.ip}` : `fail:${request.ip}`;
+    }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const found = m ? keys.find(m[1]!) : null;
     if (found && !found.revokedAt) return `key:${found.keyId}`;
@@ -124,13 +135,13 @@ export function rateKeyOf(keys: KeyLookup): (request: FastifyRequest) => string 
  * The exact permission (it depends on the event type) is the guard's, after parsing. A key that
  * cannot be checked yet (keys read model catching up) is left to the guard.
  */
-export function assertMayWrite(keys: KeyLookup, header: string | undefined): void {
-  const principal = authenticate(keys, header);
+export function assertMayWrite(keys: KeyLookup, request: FastifyRequest): void {
+  const principal = authenticate(keys, request);
   if (principal instanceof Promise) return;
   if (principal === ANONYMOUS)
     throw new AppError(
       'unauthorized',
-      'an API key is required: Authorization: Bearer <key>',
+      'an API key is required: Authorization: Bearer <key>, or the session cookie POST /v1/session sets',
       {},
       { 'www-authenticate': 'Bearer' },
     );

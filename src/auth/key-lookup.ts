@@ -1,4 +1,5 @@
 import type { Role } from './access.model';
+import type { SessionTokens } from './session';
 
 /** A key as the guard needs it. */
 export interface KnownKey {
@@ -14,6 +15,10 @@ export interface KnownKey {
  */
 export interface KeyLookup {
   find(key: string): KnownKey | null;
+  /** The key a session stands for, by its id: checked on each request, as a key is. */
+  byId(keyId: string): KnownKey | null;
+  /** Issues and checks the session cookies that stand for keys (POST /v1/session). */
+  readonly sessions: SessionTokens;
   /**
    * Null when every key on the log (as it was at start) is known; else the error to answer for a
    * key not found, since it may be one not read yet (a 503 to retry, not a 401).

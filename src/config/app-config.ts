@@ -29,6 +29,11 @@ export interface AppConfig {
    */
   readonly apiKeySecret: string | null;
   readonly apiKeySecretFile: string;
+  /**
+   * How long a browser session (the cookie POST /v1/session sets for a key) lasts from when it was
+   * opened; it ends sooner when signed out or when its key is revoked.
+   */
+  readonly sessionLifetimeSeconds: number;
   readonly bodyLimitBytes: number;
   /** How long a read with minPosition waits for the projections before answering 503. */
   readonly readWaitTimeoutMs: number;
@@ -55,6 +60,11 @@ export interface HttpConfig {
   readonly idleTimeoutMs: number;
   /** Open connections at most; past it new ones are closed at once. Keep below `ulimit -n`. */
   readonly maxConnections: number;
+  /**
+   * Reverse proxies whose X-Forwarded-For, -Proto and -Host are believed (addresses, CIDR ranges or
+   * proxy-addr's names such as `loopback`); empty: none, the socket says who and how.
+   */
+  readonly trustProxy: readonly string[];
   /** Origins allowed to call the API from a browser (CORS); empty: CORS off. Never with credentials. */
   readonly corsOrigins: readonly string[];
   /** Requests per minute per API key (or, without one, per client address); 0: no limit. */

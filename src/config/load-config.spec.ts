@@ -71,4 +71,17 @@ describe('loadConfig', () => {
       /API_KEY_SECRET is too easy to guess/,
     );
   });
+
+  it('reads the session lifetime and the trusted proxies, and names a bad one', () => {
+    const config = loadConfig({ SESSION_LIFETIME_SECONDS: '3600', TRUST_PROXY: '10.0.0.0/8, ::1, loopback' });
+    expect(config.sessionLifetimeSeconds).toBe(3600);
+    expect(config.http.trustProxy).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    expect(loadConfig({}).sessionLifetimeSeconds).toBe(8 * 3600);
+    expect(loadConfig({}).http.trustProxy).toEqual([]);
+    expect(() => loadConfig({ SESSION_LIFETIME_SECONDS: '10' })).toThrow(
+      /SESSION_LIFETIME_SECONDS must be an integer from 60 to 2592000/,
+    );
+    for (const bad of ['10.0.0.0/33', 'proxy.example', '10.0.0.1/8/2', '*'])
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(`TRUST_PROXY: "${bad}" is not an address`);
+  });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageRoot, type AppConfig, type EventStoreConfig } from './app-config';
@@ -79,6 +80,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     adminApiKey,
     apiKeySecret,
     apiKeySecretFile: join(dataDir, 'api-key.secret'),
+    // 8 hours: a working day; from a minute to 30 days.
+    sessionLifetimeSeconds: int('SESSION_LIFETIME_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     readWaitTimeoutMs: int('READ_WAIT_TIMEOUT_MS', 5000, 0, 60000),
     readWorkers: int('READ_WORKERS', Math.min(2, availableParallelism()), 0, 64),
@@ -107,6 +110,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
       idleTimeoutMs: int('HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
       maxConnections: int('HTTP_MAX_CONNECTIONS', 2_000, 1, 1_000_000),
+      trustProxy: trustedProxies(env.TRUST_PROXY, problems),
       corsOrigins: corsOrigins(env.CORS_ORIGINS, problems),
       rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 1_200, 0, 10_000_000),
       authFailuresPerMinute: int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
@@ -128,6 +132,30 @@ function corsOrigins(value: string | undefined, problems: string[]): string[] {
       problems.push(`CORS_ORIGINS: "${o}" is not an origin such as https://newsroom.example.org`);
   }
   return origins;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: a comma list of the proxies in front of the service, as addresses (10.0.0.2), CIDR
+ * ranges (10.0.0.0/8) or the names loopback, linklocal, uniquelocal; what they forward is believed.
+ */
+function trustedProxies(value: string | undefined, problems: string[]): string[] {
+  const proxies = (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const p of proxies) {
+    const [address, bits, extra] = p.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (PROXY_NAMES.includes(p) || (family !== 0 && validBits && extra === undefined)) continue;
+    problems.push(
+      `TRUST_PROXY: "${p}" is not an address, a CIDR range or one of ${PROXY_NAMES.join(', ')} (e.g. 10.0.0.0/8)`,
+    );
+  }
+  return proxies;
 }
 
 /** LOG_FORMAT: `json` or `text`; unset, JSON unless stdout is a terminal (logs go to a collector). */

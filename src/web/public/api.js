@@ -1,19 +1,27 @@
-// Reads from this origin. A key, when reads need one, lives in this module's memory only: never in
-// storage, a cookie or a URL.
-let key = null;
+import { openSession } from './session.js';
+
+// Reads and posts to this origin. When the API asks for a key, the key typed is exchanged once for
+// a session (session.js): a cookie no script can read, which the browser sends by itself from then
+// on, with fetches and EventSource alike. The key is held nowhere: no variable, storage, readable
+// cookie or URL.
 let askKey = null;
+// One sign-in at a time: requests refused meanwhile wait for it rather than ask again.
+let signingIn = null;
 
 /** `ask(failedBefore)` resolves to a key typed by the user; called when a read answers 401. */
 export function onKeyNeeded(ask) {
   askKey = ask;
 }
 
-export function currentKey() {
-  return key;
-}
-
-export function authHeaders() {
-  return key ? { authorization: `Bearer ${key}` } : {};
+/** Asks for a key until one opens a session (`failedBefore`: a key was already refused). */
+function signIn(failedBefore) {
+  signingIn ??= (async () => {
+    let refused = failedBefore;
+    while (!(await openSession(await askKey(refused)))) refused = true;
+  })().finally(() => {
+    signingIn = null;
+  });
+  return signingIn;
 }
 
 async function problemDetail(response) {
@@ -25,16 +33,16 @@ async function problemDetail(response) {
   }
 }
 
-/** A request that asks for a key when the API answers 401 (or 403 for `askOn403`), then retries. */
+/**
+ * A request that, when the API answers 401 (or 403 for `askOn403`: the session's key may not do
+ * this), asks for a key, opens a session with it, then retries.
+ */
 async function send(path, init, { askOn403 = false } = {}) {
   let asked = false;
   for (;;) {
-    const response = await fetch(path, {
-      ...init,
-      headers: { accept: 'application/json', ...init.headers, ...authHeaders() },
-    });
+    const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
     if ((response.status === 401 || (askOn403 && response.status === 403)) && askKey) {
-      key = await askKey(asked);
+      await signIn(asked);
       asked = true;
       continue;
     }

@@ -82,15 +82,44 @@ export function groupItems(group) {
   );
 }
 
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** "6 markers at 5 places for 5 entries. 29 entries have no coordinates (12 of them …) and are not drawn." */
 export function summaryText({ groups, markers, unlocated, named }, total) {
   const located = total - unlocated;
   const parts = [
-    `${markers} ${markers === 1 ? 'marker' : 'markers'} at ${groups.length} ${groups.length === 1 ? 'place' : 'places'} for ${located} ${located === 1 ? 'entry' : 'entries'}.`,
+    `${count(markers, 'marker', 'markers')} at ${count(groups.length, 'place', 'places')} for ${count(located, 'entry', 'entries')}.`,
   ];
-  if (unlocated > 0)
+  if (unlocated > 0) {
+    const naming = named
+      ? ` (${named} of them ${named === 1 ? 'names a place' : 'name places'} without coordinates)`
+      : '';
+    const verbs = unlocated === 1 ? ['has', 'is'] : ['have', 'are'];
     parts.push(
-      `${unlocated} ${unlocated === 1 ? 'entry has' : 'entries have'} no coordinates${named ? ` (${named} of them ${named === 1 ? 'names a place' : 'name places'} without coordinates)` : ''} and ${unlocated === 1 ? 'is' : 'are'} not drawn.`,
+      `${count(unlocated, 'entry', 'entries')} ${verbs[0]} no coordinates${naming} and ${verbs[1]} not drawn.`,
     );
+  }
   if (groups.some((g) => g.members.length > 1)) parts.push('A number is several entries at one place.');
   return parts.join(' ');
+}
+
+/** Makes `list`'s children `rows`, in order, moving only what changed (a live update adds one). */
+export function updateRows(list, rows) {
+  const wanted = new Set(rows);
+  for (const row of [...list.children]) if (!wanted.has(row)) row.remove();
+  rows.forEach((row, i) => {
+    if (list.children[i] !== row) list.insertBefore(row, list.children[i] ?? null);
+  });
+}
+
+/**
+ * What a marker shows: its point, its entries with their revisions and statuses, which are new.
+ * A marker whose signature did not change is kept as it is (a live update touches one marker).
+ */
+export function signature(group, highlighted) {
+  const members = group.members.map(
+    ({ item, roles }) =>
+      `${item.entryId}:${item.revision}:${item.status}:${roles}:${highlighted.has(item.entryId)}`,
+  );
+  return `${group.key}|${group.names.join('/')}|${members.join(',')}`;
 }

@@ -1,7 +1,7 @@
 import { el } from './dom.js';
 import { attachControls, ZOOM_STEP } from './map-controls.js';
 import { clampView, countryOutlines, fitView, OUTLINE_SCALE, toScreen, zoomAt } from './map-geo.js';
-import { groupItems, markerOf, placeLabel, summaryText } from './map-markers.js';
+import { groupItems, markerOf, placeLabel, signature, summaryText, updateRows } from './map-markers.js';
 import { placesOf } from './map-places.js';
 import { syncShowSwitch } from './map-switch.js';
 
@@ -226,35 +226,13 @@ function closeGroup(returnFocus) {
 }
 
 /** Builds the markers for the items and lays them out (fitting the view unless the user moved it). */
-/** Makes `list`'s children `rows`, in order, moving only what changed (a live update adds one). */
-function updateRows(list, rows) {
-  const wanted = new Set(rows);
-  for (const row of [...list.children]) if (!wanted.has(row)) row.remove();
-  rows.forEach((row, i) => {
-    if (list.children[i] !== row) list.insertBefore(row, list.children[i] ?? null);
-  });
-}
-
-/**
- * What a marker shows: its point, its entries with their revisions and statuses, which are new.
- * A marker whose signature did not change is kept as it is (a live update touches one marker).
- */
-function signature(group) {
-  const members = group.members.map(
-    ({ item, roles }) =>
-      `${item.entryId}:${item.revision}:${item.status}:${roles}:${map.highlighted.has(item.entryId)}`,
-  );
-  return `${group.key}|${group.names.join('/')}|${members.join(',')}`;
-}
-
-/** Builds the markers for the items and lays them out (fitting the view unless the user moved it). */
 function update() {
   const { list, summary, groupPanel } = map.parts;
   const places = placesOf(map.items);
   map.places = places;
   const kept = new Map(map.markers.map((m) => [m.signature, m]));
   map.markers = places.groups.map((group) => {
-    const sign = signature(group);
+    const sign = signature(group, map.highlighted);
     const old = kept.get(sign);
     if (old) return Object.assign(old, { group });
     return { group, signature: sign, node: markerOf(group, map.highlighted), at: null };
