@@ -104,7 +104,7 @@ export class AuditWatch implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async runFull(): Promise<FullReport | null> {
     const size = this.audit.tree.size;
-    const trusted = this.audit.trustedRoots();
+    const trusted = this.audit.trustedRoots(size);
     const report = hasLogReader(this.config.eventStore)
       ? await this.inWorker({
           eventStore: this.config.eventStore,
@@ -121,6 +121,13 @@ export class AuditWatch implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async checkAtStart(): Promise<void> {
     if (!(await this.runner.whenCaughtUp(FOREVER_MS)) || this.stopped) return;
+    // The roots to check are those stored by then (on EventStoreDB, by any instance).
+    await this.audit
+      .refreshCheckpoints()
+      .catch((e: unknown) =>
+        this.logger.warn(`could not read the signed checkpoints: ${(e as Error).message}`),
+      );
+    if (this.stopped) return;
     const report = await verifyTail(this.audit.tree, this.audit.trustedRoots(), (from) =>
       exportLines(this.store, this.audit.tree, this.audit.tree.size, from),
     );

@@ -76,12 +76,12 @@ export class AuditController {
       'text/plain': { schema: str() },
     },
   })
-  checkpoint(
+  async checkpoint(
     @Query(new Valid(SizeQueryDto)) query: SizeQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
-  ): void {
-    const c = this.audit.checkpointAt(query.treeSize);
+  ): Promise<void> {
+    const c = await this.audit.checkpointAt(query.treeSize);
     if (accept?.includes('text/plain') && !accept.includes('application/json')) {
       void reply.type('text/plain; charset=utf-8').send(c.note);
       return;
@@ -99,11 +99,14 @@ export class AuditController {
   @Access('read')
   @ApiOperation({ summary: 'Every checkpoint signed so far (sizes and roots), oldest first.' })
   @ApiOkResponse({ description: 'Every checkpoint.', schema: obj({ items: arr(CHECKPOINT) }) })
-  checkpoints() {
+  async checkpoints() {
+    const all = await this.audit.allCheckpoints();
     return {
-      items: this.audit.checkpoints
-        .all()
-        .map((c) => ({ size: c.size, rootHash: c.rootHash.toString('base64'), signedAt: c.signedAt })),
+      items: all.map((c) => ({
+        size: c.size,
+        rootHash: c.rootHash.toString('base64'),
+        signedAt: c.signedAt,
+      })),
     };
   }
 
@@ -160,8 +163,8 @@ export class AuditController {
       'One JSON object per line: the leaf (index, hash, recorded position) and its event (docs/audit-format.md). The tree size is in the x-tree-size header.',
     content: { 'application/x-ndjson': { schema: str() } },
   })
-  log(@Query(new Valid(SizeQueryDto)) query: SizeQueryDto, @Res() reply: FastifyReply): void {
-    const size = this.audit.checkpointAt(query.treeSize).size;
+  async log(@Query(new Valid(SizeQueryDto)) query: SizeQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const size = (await this.audit.provableAt(query.treeSize)).size;
     const lines = exportLines(this.store, this.audit.tree, size);
     const body = Readable.from(
       (async function* () {

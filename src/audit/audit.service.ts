@@ -16,33 +16,35 @@ import { loadSigningKey } from './audit-keys';
 import type { AuditTreeTables } from './audit.projection';
 import { openAuditTree } from './audit-tree';
 import { checkHistory } from './checkpoint-history';
-import { CheckpointLog, type SignedCheckpoint } from './checkpoint-log';
+import { CheckpointSigner } from './checkpoint-signer';
+import type { CheckpointStore, SignedCheckpoint } from './checkpoint-store';
 import {
   formatVerifierKey,
   openCheckpoint,
-  signCheckpoint,
   verifierKeyOf,
   type SigningKey,
   type VerifierKey,
 } from './checkpoint';
-import { consistencyProof, inclusionProof, rootAt } from './merkle';
+import { consistencyProof, inclusionProof } from './merkle';
+import { FileCheckpointStore } from './file-checkpoint-store';
+import { openCheckpointStore } from './open-checkpoint-store';
 
 /**
  * The audit tree's public face: signs checkpoints every N events or T seconds (never one that is
- * inconsistent with an earlier one), and answers for proofs against them.
+ * inconsistent with an earlier one) into the deployment's checkpoint store, and answers for proofs
+ * against them. On EventStoreDB every instance serves the one set kept in the store.
  */
 @Injectable()
 export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private treeTables: AuditTreeTables | null = null;
-  readonly checkpoints: CheckpointLog;
+  private readonly checkpoints: CheckpointStore;
+  private readonly signer: CheckpointSigner;
   private readonly key: SigningKey;
   readonly verifierKey: VerifierKey;
   private timer: NodeJS.Timeout | null = null;
   private signPending: NodeJS.Immediate | null = null;
   private unsubscribe: (() => void) | null = null;
-  /** Set when the tree no longer matches a checkpoint this instance signed: signing stops. */
-  private inconsistent: string | null = null;
   /** Set when the checkpoint history does not cover the log (see checkHistory): signing stops. */
   private historyMissing: string | null = null;
 
@@ -53,22 +55,35 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly applied: AppliedStream,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
-    this.checkpoints = new CheckpointLog(config.audit.checkpointsFile);
     this.key = loadSigningKey(config.audit, this.logger);
     this.verifierKey = verifierKeyOf(this.key);
+    this.checkpoints = openCheckpointStore(config, this.verifierKey);
+    this.signer = new CheckpointSigner(
+      this.checkpoints,
+      this.key,
+      () => this.tree,
+      config.audit,
+      clock,
+      this.logger,
+    );
   }
 
   /**
    * Before anything is appended at start (the sample is loaded at bootstrap): the log's head now.
    * Only on the embedded store, whose checkpoint file lives in the same data dir as the log, so a
-   * file missing beside a non-empty log means a lost history. On a server store each instance keeps
-   * its own file and a new instance joins a log that already has events: that is not a loss.
+   * file missing beside a non-empty log means a lost history. On a server store the checkpoints
+   * live in the store itself; they are read in the background, since the server may be away.
    */
   async onModuleInit(): Promise<void> {
-    if (this.store.driver !== 'sqlite') return;
+    void this.checkpoints
+      .open()
+      .catch((e: unknown) =>
+        this.logger.warn(`could not read the signed checkpoints yet: ${(e as Error).message}`),
+      );
+    if (this.store.driver !== 'sqlite' || !(this.checkpoints instanceof FileCheckpointStore)) return;
     const head = await this.store.headPosition();
     this.historyMissing = checkHistory(
-      this.checkpoints,
+      this.checkpoints.log,
       head ? formatPosition(head) : null,
       this.config.audit.acceptMissingHistory,
       this.clock.now().toISOString(),
@@ -78,8 +93,8 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   onApplicationBootstrap(): void {
-    // Signing (a root, a signature, a synced write) waits for the next turn, so that no other
-    // listener of the batch (the live fan-out above all) waits for it; batches in between coalesce.
+    // Signing (a root, a signature, a write) waits for the next turn, so that no other listener
+    // of the batch (the live fan-out above all) waits for it; batches in between coalesce.
     this.unsubscribe = this.applied.subscribe(() => {
       if (this.signPending) return;
       this.signPending = setImmediate(() => {
@@ -91,20 +106,18 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     this.timer.unref();
   }
 
-  /** From a timer or a deferred turn: a failure (e.g. a full disk) is logged; the next turn tries again. */
+  /** From a timer or a deferred turn: a failure (a full disk, a store away) is logged; the next turn tries again. */
   private signSafely(due: boolean): void {
-    try {
-      this.maybeSign(due);
-    } catch (e) {
-      this.logger.warn(`could not sign a checkpoint: ${(e as Error).message}`);
-    }
+    void this.sign(due).catch((e: unknown) =>
+      this.logger.warn(`could not sign a checkpoint: ${(e as Error).message}`),
+    );
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     if (this.signPending) clearImmediate(this.signPending);
-    this.checkpoints.close();
+    await this.checkpoints.close();
   }
 
   /** The tree, read synchronously (see openAuditTree); opened on first use, after bootstrap. */
@@ -119,62 +132,94 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /** Why signing stopped: the history is missing, or the tree no longer matches a signed root. */
   get problem(): string | null {
-    return this.historyMissing ?? this.inconsistent;
+    return this.historyMissing ?? this.signer.problem;
   }
 
   get isHistoryMissing(): boolean {
     return this.historyMissing !== null;
   }
 
-  latest(): SignedCheckpoint {
-    this.maybeSign(true);
-    const latest = this.checkpoints.latest();
+  /** Signs a checkpoint for the current tree when enough has been added (or `due` and anything has). */
+  sign(due: boolean): Promise<void> {
+    return this.historyMissing ? Promise.resolve() : this.signer.sign(due);
+  }
+
+  /**
+   * The latest checkpoint this instance can give proofs for, signed first if newer events exist.
+   * A failure to sign is logged and the latest known one served.
+   */
+  async latest(): Promise<SignedCheckpoint> {
+    await this.sign(true).catch((e: unknown) =>
+      this.logger.warn(`could not sign a checkpoint: ${(e as Error).message}`),
+    );
+    const latest = this.provable();
     if (!latest) {
       throw new AppError('not_found', this.historyMissing ?? 'no checkpoint yet: the log is empty');
     }
     return latest;
   }
 
-  /** Signs a checkpoint for the current tree when enough has been added (or `due` and anything has). */
-  maybeSign(due: boolean): void {
-    if (this.problem) return;
-    const size = this.tree.size;
-    const last = this.checkpoints.latest();
-    if (size === 0 || (last && size <= last.size)) return;
-    if (last && !due) {
-      const elapsed = this.clock.now().getTime() - Date.parse(last.signedAt);
-      if (
-        size - last.size < this.config.audit.checkpointEvery &&
-        elapsed < this.config.audit.checkpointIntervalMs
-      )
-        return;
-    }
-    if (last && !rootAt(this.tree, last.size).equals(last.rootHash)) {
-      this.inconsistent = `the audit tree no longer matches the checkpoint signed at size ${last.size}; no further checkpoint will be signed`;
-      this.logger.error(this.inconsistent);
-      return;
-    }
-    const rootHash = rootAt(this.tree, size);
-    const note = signCheckpoint({ origin: this.config.audit.origin, size, rootHash }, this.key);
-    this.checkpoints.add({ size, rootHash, note, signedAt: this.clock.now().toISOString() });
-  }
-
-  /** A signed checkpoint of exactly `size`, or the latest when omitted. */
-  checkpointAt(size: number | undefined): SignedCheckpoint {
+  /** A signed checkpoint of exactly `size` (looked for again in the store when not known), or the latest. */
+  async checkpointAt(size: number | undefined): Promise<SignedCheckpoint> {
     if (size === undefined) return this.latest();
-    const c = this.checkpoints.at(size);
+    let c = this.checkpoints.at(size);
+    if (!c) {
+      await this.refreshed();
+      c = this.checkpoints.at(size);
+    }
     if (!c) throw new AppError('not_found', `no checkpoint was signed at size ${size}`);
     return c;
   }
 
-  inclusion(eventId: string, treeSize: number | undefined) {
+  /** Every signed checkpoint, oldest first: on EventStoreDB, the deployment's set as stored now. */
+  async allCheckpoints(): Promise<SignedCheckpoint[]> {
+    await this.refreshed();
+    return this.checkpoints.all();
+  }
+
+  /** Like checkpointAt, for an answer that needs the tree up to it (proofs, the export). */
+  async provableAt(size: number | undefined): Promise<SignedCheckpoint> {
+    const c = await this.checkpointAt(size);
+    if (this.checkpoints.kind === 'stream' && c.size > this.tree.size) {
+      throw new AppError(
+        'not_caught_up',
+        `this instance's audit tree has ${this.tree.size} leaves, fewer than the checkpoint of size ${c.size} covers`,
+        {},
+        { 'retry-after': '1' },
+      );
+    }
+    return c;
+  }
+
+  /** The latest known checkpoint; on a shared stream, the latest within this instance's tree. */
+  private provable(): SignedCheckpoint | null {
+    const latest = this.checkpoints.latest();
+    const size = this.tree.size;
+    if (!latest || this.checkpoints.kind === 'file' || latest.size <= size) return latest;
+    return this.checkpoints.all().findLast((c) => c.size <= size) ?? null;
+  }
+
+  private async refreshed(): Promise<void> {
+    try {
+      await this.checkpoints.refresh();
+    } catch (e) {
+      throw new AppError(
+        'store_unavailable',
+        `the signed checkpoints cannot be read from the store: ${(e as Error).message}`,
+        {},
+        { 'retry-after': '1' },
+      );
+    }
+  }
+
+  async inclusion(eventId: string, treeSize: number | undefined) {
     // Ids are the same in any case: stored in lower case, or as sent before that was the rule.
     const leaf =
       this.tree.leafOf(eventId) ??
       this.tree.leafOf(eventId.toLowerCase()) ??
       this.tree.leafOf(eventId.toUpperCase());
     if (!leaf) throw new AppError('not_found', `event ${eventId} is not in the audit log (yet)`);
-    const checkpoint = this.checkpointAt(treeSize);
+    const checkpoint = await this.provableAt(treeSize);
     if (leaf.index >= checkpoint.size && treeSize !== undefined) {
       // A retry cannot help: that checkpoint will never hold the event.
       throw AppError.validation([
@@ -204,9 +249,9 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     };
   }
 
-  consistency(from: number, to: number | undefined) {
-    const newer = this.checkpointAt(to);
-    const older = this.checkpointAt(from);
+  async consistency(from: number, to: number | undefined) {
+    const newer = await this.provableAt(to);
+    const older = await this.checkpointAt(from);
     if (older.size > newer.size)
       throw AppError.validation([{ path: 'from', message: 'from must not exceed to' }]);
     return {
@@ -220,11 +265,22 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     };
   }
 
-  /** Roots this instance signed, each signature checked again with its own public key. */
-  trustedRoots(): Array<{ size: number; rootHash: Buffer }> {
-    return this.checkpoints.all().map((c) => {
+  /**
+   * The signed roots, each signature checked again with the public key. On a shared stream, only
+   * those within `treeSize` (default: the tree now): others may have signed beyond this instance's
+   * tree, which is not a truncated log.
+   */
+  trustedRoots(treeSize = this.tree.size): Array<{ size: number; rootHash: Buffer }> {
+    const all = this.checkpoints.all();
+    const known = this.checkpoints.kind === 'stream' ? all.filter((c) => c.size <= treeSize) : all;
+    return known.map((c) => {
       const opened = openCheckpoint(c.note, this.verifierKey, this.config.audit.origin).checkpoint;
       return { size: opened.size, rootHash: Buffer.from(opened.rootHash) };
     });
+  }
+
+  /** Learns the checkpoints stored since the last read (other instances'); a failure is the caller's. */
+  refreshCheckpoints(): Promise<void> {
+    return this.checkpoints.refresh();
   }
 }

@@ -1,14 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { openSqlite, type SqliteDatabase } from '../shared/sqlite';
-
-export interface SignedCheckpoint {
-  readonly size: number;
-  readonly rootHash: Buffer;
-  /** The C2SP signed note, exactly as published. */
-  readonly note: string;
-  readonly signedAt: string;
-}
+import type { SignedCheckpoint } from './checkpoint-store';
 
 /**
  * What the file itself records about the history it keeps: when it was started, and for a log

@@ -76,7 +76,11 @@ export interface HttpConfig {
 export interface AuditConfig {
   /** The log's name in signed checkpoints (C2SP origin line) and the signing key's name. */
   readonly origin: string;
-  /** A signing key (PRIVATE+KEY+… note format); when null, one is read from or created in `keyFile`. */
+  /**
+   * A signing key (PRIVATE+KEY+… note format). Required on the EventStoreDB path, where every
+   * instance signs the deployment's one checkpoint stream; on the embedded default, when null, one
+   * is read from or created in `keyFile`.
+   */
   readonly signingKey: string | null;
   readonly keyFile: string;
   /** Signed checkpoints: kept apart from the disposable read models, never overwritten. */

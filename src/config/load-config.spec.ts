@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './load-config';
 
 const SECRET = 'b3J0aG9nb25hbC1yYW5kb20tc2VjcmV0LTQyLXE5eg';
+const SIGNING_KEY = 'PRIVATE+KEY+crisis.example/log+0a1b2c3d+AQ==';
 
 describe('loadConfig', () => {
   it('needs nothing to run the embedded default', () => {
@@ -19,8 +20,10 @@ describe('loadConfig', () => {
       EVENT_STORE: 'eventstoredb',
       EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
       API_KEY_SECRET: SECRET,
+      AUDIT_SIGNING_KEY: SIGNING_KEY,
     });
     expect(config.port).toBe(8080);
+    expect(config.audit.signingKey).toBe(SIGNING_KEY);
     expect(config.apiKeySecret).toBe(SECRET);
     expect(config.readDbFile).toBe('/tmp/x/read-models.db');
     expect(config.eventStore).toEqual({
@@ -51,6 +54,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/tmp/x' })).toMatchObject({
       apiKeySecret: null,
       apiKeySecretFile: '/tmp/x/api-key.secret',
+    });
+  });
+
+  it('requires AUDIT_SIGNING_KEY on the EventStoreDB path, where instances sign one checkpoint stream', () => {
+    const esdb = {
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113',
+      API_KEY_SECRET: SECRET,
+    };
+    expect(() => loadConfig(esdb)).toThrow(/AUDIT_SIGNING_KEY is required when EVENT_STORE=eventstoredb/);
+    expect(() => loadConfig({ ...esdb, AUDIT_SIGNING_KEY: '' })).toThrow(/AUDIT_SIGNING_KEY is required/);
+    // The embedded default reads or generates its own key file instead.
+    expect(loadConfig({ DATA_DIR: '/tmp/x' }).audit).toMatchObject({
+      signingKey: null,
+      keyFile: '/tmp/x/audit-signing.key',
     });
   });
 

@@ -68,6 +68,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     );
   }
 
+  const signingKey = env.AUDIT_SIGNING_KEY || null;
+  if (signingKey === null && eventStore.driver === 'eventstoredb') {
+    problems.push(
+      'AUDIT_SIGNING_KEY is required when EVENT_STORE=eventstoredb: every instance must sign checkpoints with the same key (PRIVATE+KEY+…; README, "Running on EventStoreDB / KurrentDB", gives the command that makes one)',
+    );
+  }
+
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -96,7 +103,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     },
     audit: {
       origin: env.AUDIT_ORIGIN || 'crisis-chronology.local/log',
-      signingKey: env.AUDIT_SIGNING_KEY || null,
+      signingKey,
       keyFile: resolve(env.AUDIT_KEY_FILE || join(dataDir, 'audit-signing.key')),
       checkpointsFile: join(dataDir, 'audit-checkpoints.db'),
       checkpointEvery: int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
