@@ -18,6 +18,7 @@ import {
   maxAppendSizeError,
   notLeaderError,
   sizeOnDisk,
+  type AppendFault,
   type FaultPlan,
 } from './node-faults';
 
@@ -79,14 +80,24 @@ export function appendHandler(node: NodeContext): grpc.handleClientStreamingCall
       if (!options) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'no options' });
       if (sizeOf(events) > node.maxAppendSize) return callback(maxAppendSizeError(node.maxAppendSize));
       const stream = streamName(options.getStreamIdentifier());
-      const fault = node.faults.take(stream);
+      const planned = node.faults.take(stream);
+      if (planned?.kind === 'slow-commit') {
+        void planned.until.then(() => commit(undefined));
+        return;
+      }
+      commit(planned);
+    });
+
+    function commit(fault: Exclude<AppendFault, { kind: 'slow-commit' }> | undefined): void {
+      if (!options) return;
+      const stream = streamName(options.getStreamIdentifier());
       if (fault?.kind === 'not-leader') return callback(notLeaderError(fault.leader ?? node.self()));
       const expected = appendExpected(options);
       const outcome = !fault || fault.written ? node.log.append(stream, expected, events) : null;
       if (fault?.kind === 'commit-timeout') return callback(appendTimeoutError());
       if (fault?.kind === 'deadline') return; // no answer: the client's own deadline ends the call
       callback(null, appendResp(outcome!, expected));
-    });
+    }
   };
 }
 
@@ -149,22 +160,31 @@ export function batchAppendHandler(
       if (!req.getIsFinal()) return;
       pending.delete(key);
       const stream = streamName(entry.options.getStreamIdentifier());
-      const fault = node.faults.take(stream);
-      if (fault?.kind === 'not-leader') {
-        ended = true;
-        call.emit('error', notLeaderError(fault.leader ?? node.self()));
-        return;
+      const planned = node.faults.take(stream);
+      if (planned?.kind === 'slow-commit') void planned.until.then(() => commit(undefined));
+      else commit(planned);
+
+      function commit(fault: Exclude<AppendFault, { kind: 'slow-commit' }> | undefined): void {
+        if (!entry) return;
+        if (fault?.kind === 'not-leader') {
+          ended = true;
+          call.emit('error', notLeaderError(fault.leader ?? node.self()));
+          return;
+        }
+        const expected = batchExpected(entry.options);
+        const outcome = !fault || fault.written ? node.log.append(stream, expected, entry.events) : null;
+        if (fault?.kind === 'commit-timeout') return reply((r) => r.setError(batchTimeoutStatus()));
+        if (fault?.kind === 'deadline') {
+          // The node answers a write it could not complete at the deadline the request carries.
+          const deadline = entry.options.getDeadline()?.toDate().getTime() ?? Date.now();
+          setTimeout(
+            () => reply((r) => r.setError(batchTimeoutStatus())),
+            Math.max(0, deadline - Date.now()),
+          );
+          return;
+        }
+        reply((r) => batchResult(r, outcome!, expected));
       }
-      const expected = batchExpected(entry.options);
-      const outcome = !fault || fault.written ? node.log.append(stream, expected, entry.events) : null;
-      if (fault?.kind === 'commit-timeout') return reply((r) => r.setError(batchTimeoutStatus()));
-      if (fault?.kind === 'deadline') {
-        // The node answers a write it could not complete at the deadline the request carries.
-        const deadline = entry.options.getDeadline()?.toDate().getTime() ?? Date.now();
-        setTimeout(() => reply((r) => r.setError(batchTimeoutStatus())), Math.max(0, deadline - Date.now()));
-        return;
-      }
-      reply((r) => batchResult(r, outcome!, expected));
     });
     call.on('error', () => undefined);
     call.on('end', () => call.end());

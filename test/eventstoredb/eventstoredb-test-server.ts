@@ -5,7 +5,7 @@ import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generat
 import { appendHandler, batchAppendHandler } from './append-handlers';
 import { InMemoryLog, type LogOptions } from './in-memory-log';
 import { DEFAULT_MAX_APPEND_SIZE, FaultPlan } from './node-faults';
-import { readHandler } from './read-handler';
+import { WireLog, readHandler } from './read-handler';
 
 export interface TestServerOptions extends LogOptions {
   /** Advertise Streams.BatchAppend in ServerFeatures (real servers do; the client then uses it). */
@@ -33,6 +33,8 @@ const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): voi
 export class EventStoreDbTestServer {
   readonly log: InMemoryLog;
   readonly faults = new FaultPlan();
+  /** The filters `$all` calls asked for and the events they were sent. */
+  readonly wire = new WireLog();
   private server: grpc.Server | null = null;
   private boundPort = 0;
 
@@ -71,6 +73,8 @@ export class EventStoreDbTestServer {
       read: readHandler(this.log, {
         caughtUpMessages: this.options.caughtUpMessages ?? true,
         stalled: () => this.faults.takeStalledRead(),
+        stalledSubscription: () => this.faults.takeStalledSubscription(),
+        wire: this.wire,
       }),
       append: appendHandler(node),
       batchAppend: batchAppendHandler(node),

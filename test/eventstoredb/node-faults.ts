@@ -16,10 +16,12 @@ import { Code } from '@eventstore/db-client/generated/code_pb';
  * | too large      | INVALID_ARGUMENT, `exception: maximum-append-size-exceeded`, `maximum-append-size` | reply Status{INVALID_ARGUMENT, details MaximumAppendSizeExceeded} | MaxAppendSizeExceededError |
  *
  * A commit timeout or a deadline says nothing about the write: `written` chooses whether the events
- * were stored all the same (the uncertain commit a client has to resolve) or not.
+ * were stored all the same (the uncertain commit a client has to resolve) or not. `slow-commit`
+ * holds a write until `until` settles and then commits it (a write that other writes overtake).
  */
 export type AppendFault =
   | { readonly kind: 'not-leader'; readonly leader?: { readonly host: string; readonly port: number } }
+  | { readonly kind: 'slow-commit'; readonly until: Promise<void> }
   | { readonly kind: 'commit-timeout'; readonly written: boolean }
   | { readonly kind: 'deadline'; readonly written: boolean };
 
@@ -34,6 +36,8 @@ export class FaultPlan {
   private readonly planned: PlannedFault[] = [];
   /** Reads held without an answer (a node that stopped answering reads), for the next `reads` reads. */
   stalledReads = 0;
+  /** Subscriptions held without a confirmation or any event, for the next this many subscriptions. */
+  stalledSubscriptions = 0;
   /** How many faults have been served, for tests. */
   served = 0;
 
@@ -61,9 +65,17 @@ export class FaultPlan {
     return true;
   }
 
+  /** Takes a stalled subscription, if one is planned. */
+  takeStalledSubscription(): boolean {
+    if (this.stalledSubscriptions <= 0) return false;
+    this.stalledSubscriptions -= 1;
+    return true;
+  }
+
   clear(): void {
     this.planned.length = 0;
     this.stalledReads = 0;
+    this.stalledSubscriptions = 0;
   }
 }
 

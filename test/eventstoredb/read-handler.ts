@@ -9,6 +9,46 @@ export interface ReadHandlerOptions {
   readonly caughtUpMessages: boolean;
   /** True when this read is to be held without an answer (a node that stopped answering). */
   readonly stalled?: () => boolean;
+  /** True when this subscription is to be held without a confirmation or any event. */
+  readonly stalledSubscription?: () => boolean;
+  /** What `$all` calls asked for and what they were sent, for tests. */
+  readonly wire?: WireLog;
+}
+
+/** A `$all` call's filter as the client sent it. */
+export interface WireFilter {
+  readonly on: 'stream' | 'type';
+  readonly regex: string;
+  readonly prefixes: readonly string[];
+}
+
+/** What the `$all` reads and subscriptions of a node were asked and sent (tests count on it). */
+export class WireLog {
+  /** Every `$all` call: read or subscription, and its filter (null: none). */
+  readonly calls: Array<{ readonly subscription: boolean; readonly filter: WireFilter | null }> = [];
+  private readonly sent = new Map<string, number>();
+
+  called(subscription: boolean, o: ReadReq.Options): void {
+    if (this.calls.length >= 10_000) this.calls.shift();
+    const f = o.hasFilter() ? o.getFilter()! : null;
+    const expr = f ? (f.hasEventType() ? f.getEventType()! : f.getStreamIdentifier()!) : null;
+    const filter: WireFilter | null =
+      f && expr
+        ? { on: f.hasEventType() ? 'type' : 'stream', regex: expr.getRegex(), prefixes: expr.getPrefixList() }
+        : null;
+    this.calls.push({ subscription, filter });
+  }
+
+  wrote(record: StoredRecord): void {
+    this.sent.set(record.stream, (this.sent.get(record.stream) ?? 0) + 1);
+  }
+
+  /** Events sent by `$all` reads and subscriptions from streams whose name matches. */
+  sentFrom(stream: (name: string) => boolean): number {
+    let n = 0;
+    for (const [name, count] of this.sent) if (stream(name)) n += count;
+    return n;
+  }
 }
 
 function toReadResp(r: StoredRecord, allRead: boolean): ReadResp {
@@ -68,7 +108,9 @@ export function readHandler(
   return (call) => {
     const o = call.request.getOptions()!;
     // A held read answers nothing until the client gives up (its deadline, or a cancel).
+    if (o.hasAll()) options.wire?.called(o.hasSubscription(), o);
     if (!o.hasSubscription() && options.stalled?.()) return;
+    if (o.hasSubscription() && options.stalledSubscription?.()) return;
     const backwards = o.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     const count = o.hasCount() ? Number(BigInt(o.getCount())) : Number.MAX_SAFE_INTEGER;
     if (o.hasStream()) {
@@ -104,7 +146,10 @@ export function readHandler(
         const from = position(all.getPosition()!);
         list = list.filter((r) => (backwards ? comparePos(r, from) < 0 : comparePos(r, from) >= 0));
       } else if (all.hasEnd()) list = backwards ? list : [];
-      for (const r of list.filter(filterOf(o)).slice(0, count)) call.write(toReadResp(r, true));
+      for (const r of list.filter(filterOf(o)).slice(0, count)) {
+        options.wire?.wrote(r);
+        call.write(toReadResp(r, true));
+      }
       call.end();
       return;
     }
@@ -128,6 +173,10 @@ function subscribe(
   const open = (): boolean => !call.cancelled && !call.destroyed;
   /** Writes a message; false when the call's buffer is full. */
   const send = (resp: ReadResp): boolean => open() && call.write(resp);
+  const sendEvent = (r: StoredRecord): boolean => {
+    if (open()) options.wire?.wrote(r);
+    return send(toReadResp(r, true));
+  };
   const message = (set: (resp: ReadResp) => void): ReadResp => {
     const resp = new ReadResp();
     set(resp);
@@ -143,7 +192,7 @@ function subscribe(
   const catchUp = (): void => {
     if (!open()) return;
     const backlog = log.all.filter((r) => last === null || comparePos(r, last) > 0);
-    for (const r of backlog) if (matches(r)) send(toReadResp(r, true));
+    for (const r of backlog) if (matches(r)) sendEvent(r);
     const end = backlog[backlog.length - 1];
     last = end ?? last;
     if (end && o.hasFilter()) {
@@ -156,7 +205,7 @@ function subscribe(
     // Same turn as the backlog was taken: nothing appended in between can be missed.
     stop = log.onAppend((r) => {
       last = r;
-      if (!matches(r) || send(toReadResp(r, true)) || !options.caughtUpMessages) return;
+      if (!matches(r) || sendEvent(r) || !options.caughtUpMessages) return;
       stop?.();
       stop = null;
       log.fellBehind++;

@@ -6,12 +6,13 @@ import {
 } from '@eventstore/db-client';
 import { contentHash } from '../append-rules';
 import type { JsonObject, NewEvent, RecordedEvent } from '../event-store.port';
-import { positionOf } from '../position';
+import { parsePosition, positionOf, type Position } from '../position';
 
 /**
  * How a port event is stored in EventStoreDB: the event type and id as they are, `data` as the JSON
- * body, and the rest (schema version, principal, correlation, causation, content hash) as the JSON
- * custom metadata. `recordedAt` is the server's `created` timestamp.
+ * body, and the rest (schema version, principal, correlation, causation, content hash, the writer's
+ * stamp) as the JSON custom metadata. The port's `recordedAt` is derived from the stamps along `$all`
+ * (eventstoredb-recorded-at.ts), not taken from the node's `created`.
  */
 export interface StoredMetadata {
   readonly schemaVersion: number;
@@ -22,7 +23,23 @@ export interface StoredMetadata {
   readonly contentHash: string;
   /** One per append call: tells an append that wrote from one the server answered from its dedupe cache. */
   readonly appendId: string;
+  /** The writer's stamp: max(its clock, the transaction time of the last event it saw in `$all`). */
+  readonly recordedAt?: string;
+  /** Position (wire form) of that last event; null when the writer saw none. */
+  readonly recordedAfter?: string | null;
 }
+
+/** What the writer puts in an event's metadata (eventstoredb-recorded-at.ts). */
+export interface WriterStamp {
+  readonly recordedAt: string;
+  readonly recordedAfter: string | null;
+}
+
+/** The largest stamp an event can carry: the size check counts it before the stamp is known. */
+export const LARGEST_STAMP: WriterStamp = {
+  recordedAt: new Date(0).toISOString(),
+  recordedAfter: `${2n ** 64n - 1n}-${2n ** 64n - 1n}`,
+};
 
 /** Prefix of the per-event-id claim streams (see eventstoredb-idempotency.ts). */
 export const CLAIM_STREAM_PREFIX = 'evid-';
@@ -30,8 +47,9 @@ export const CLAIM_EVENT_TYPE = 'ChronologyEventIdClaimed';
 /** The deployment's signed audit checkpoints: kept in the store, outside the Merkle log and feeds. */
 export const CHECKPOINT_STREAM = 'chronology-audit-checkpoints';
 
-export function encodeEvent(event: NewEvent, appendId: string): EventData {
+export function encodeEvent(event: NewEvent, appendId: string, stamp?: WriterStamp): EventData {
   const metadata: StoredMetadata = {
+    ...stamp,
     schemaVersion: event.schemaVersion,
     principal: event.metadata.principal,
     correlationId: event.metadata.correlationId,
@@ -65,8 +83,15 @@ export function isHidden(streamId: string, type: string): boolean {
   );
 }
 
-/** The port's view of an event read from EventStoreDB, or null for an event the port does not show. */
-export function decodeEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
+/**
+ * The port's view of an event read from EventStoreDB, or null for an event the port does not show.
+ * `recordedAt` (ms since the epoch) is its transaction time, which the caller derives from `$all`;
+ * without it, the event's own stamp (stampOf) stands in.
+ */
+export function decodeEvent(
+  resolved: ResolvedEvent | AllStreamResolvedEvent,
+  recordedAt?: number,
+): RecordedEvent | null {
   const e = resolved.event;
   if (!e || !e.isJson || isHidden(e.streamId, e.type)) return null;
   if (!e.position) throw new Error(`event ${e.id} in ${e.streamId} was read without a log position`);
@@ -80,12 +105,30 @@ export function decodeEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): R
     schemaVersion: meta.schemaVersion ?? 1,
     data: e.data as JsonObject,
     metadata: {
-      recordedAt: e.created.toISOString(),
+      recordedAt: new Date(recordedAt ?? stampOf(resolved).at).toISOString(),
       principal: meta.principal ?? 'unknown',
       correlationId: meta.correlationId ?? e.id,
       causationId: meta.causationId ?? null,
     },
   };
+}
+
+/**
+ * An event's stamp: `at` is the writer's `recordedAt` (ms), or the node's `created` for an event
+ * written without one (before stamps, or by another writer); `after` is the position of the last
+ * event its writer saw, null when it saw none, undefined when not known (no stamp).
+ */
+export function stampOf(resolved: ResolvedEvent | AllStreamResolvedEvent): {
+  at: number;
+  after: Position | null | undefined;
+} {
+  const e = resolved.event!;
+  const meta = e.isJson ? ((e.metadata ?? {}) as Partial<StoredMetadata>) : {};
+  const at = typeof meta.recordedAt === 'string' ? Date.parse(meta.recordedAt) : NaN;
+  if (Number.isNaN(at)) return { at: e.created.getTime(), after: undefined };
+  if (meta.recordedAfter === null) return { at, after: null };
+  const after = typeof meta.recordedAfter === 'string' ? parsePosition(meta.recordedAfter) : null;
+  return { at, after: after ?? undefined };
 }
 
 /** The content hash and append id stored with an event (null for events not written by this adapter). */

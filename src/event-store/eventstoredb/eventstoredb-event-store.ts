@@ -10,8 +10,8 @@ import {
   MaxAppendSizeExceededError,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
   type AppendExpectedRevision,
-  type ResolvedEvent,
 } from '@eventstore/db-client';
 import { contentHash } from '../append-rules';
 import { AppendTooLarge, EventStoreUnavailable } from '../event-store.errors';
@@ -28,10 +28,12 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
-import { appendSize, decodeEvent, encodeEvent } from './eventstoredb-codec';
+import { LARGEST_STAMP, appendSize, decodeEvent, encodeEvent, stampOf } from './eventstoredb-codec';
 import { deadlineOf, endpointOf, forClient } from './eventstoredb-connection';
 import { isTransient, toPortError } from './eventstoredb-errors';
 import { EventIdClaims, collect, storedResult, type CallDeadlines } from './eventstoredb-idempotency';
+import { readPortEvents } from './eventstoredb-filtered-read';
+import { TransactionTimes } from './eventstoredb-recorded-at';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
 export interface EventStoreDbOptions {
@@ -54,6 +56,8 @@ export interface EventStoreDbOptions {
   readonly retryDelayMs?: number;
   /** The node's MaxAppendSize (1 MiB by default, as a node's); a node's own refusal lowers it. */
   readonly maxAppendSize?: number;
+  /** This instance's clock (ms since the epoch), for the writer's stamp (eventstoredb-recorded-at.ts). */
+  readonly clock?: () => number;
 }
 
 /**
@@ -73,6 +77,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly endpoint: string;
   private readonly subscriptions = new Set<Subscription>();
   private readonly deadlines: CallDeadlines;
+  private readonly times: TransactionTimes;
   private maxAppendSize: number;
   private closed = false;
 
@@ -81,6 +86,10 @@ export class EventStoreDbEventStore implements EventStore {
     const deadline = options.deadlineMs ?? deadlineOf(options.connectionString);
     this.deadlines = { readMs: deadline ?? DEFAULT_DEADLINE_MS, appendMs: options.deadlineMs };
     this.claims = new EventIdClaims(this.client, this.deadlines);
+    this.times = new TransactionTimes(
+      (from, maxCount) => this.readPort(from, maxCount, BACKWARDS),
+      options.clock,
+    );
     this.endpoint = endpointOf(options.connectionString);
     this.maxAppendSize = options.maxAppendSize ?? 1024 * 1024;
   }
@@ -96,15 +105,14 @@ export class EventStoreDbEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError('append needs at least one event');
     const appendId = randomUUID();
-    const encoded = events.map((e) => encodeEvent(e, appendId));
-    const size = appendSize(encoded);
+    const size = appendSize(events.map((e) => encodeEvent(e, appendId, LARGEST_STAMP)));
     // Refused before anything is claimed, so the ids stay free for content that fits.
     if (size > this.maxAppendSize) throw new AppendTooLarge(stream, size, this.maxAppendSize);
     const attempts = this.options.appendAttempts ?? DEFAULT_APPEND_ATTEMPTS;
     return this.call(stream, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.appendOnce(stream, events, encoded, appendId, options);
+          return await this.appendOnce(stream, events, appendId, options);
         } catch (e) {
           if (e instanceof MaxAppendSizeExceededError) {
             this.maxAppendSize = e.maxAppendSize; // the node's own limit is lower: learn it
@@ -121,7 +129,6 @@ export class EventStoreDbEventStore implements EventStore {
   private async appendOnce(
     stream: string,
     events: readonly NewEvent[],
-    encoded: ReturnType<typeof encodeEvent>[],
     appendId: string,
     options: AppendOptions,
   ): Promise<AppendResult> {
@@ -129,7 +136,8 @@ export class EventStoreDbEventStore implements EventStore {
     const since = await this.claims.claim(stream, events, hashes);
     const expected = options.expectedRevision;
     for (let attempt = 1; ; attempt++) {
-      const scan = await this.claims.scan(stream, since);
+      // The stamp is read anew for every attempt: the head may have moved, or the leader changed.
+      const [scan, stamp] = await Promise.all([this.claims.scan(stream, since), this.times.stamp()]);
       // Found with this call's append id: an earlier attempt whose answer was lost stored them.
       const stored = storedResult(stream, events, hashes, scan, appendId);
       if (stored) return stored;
@@ -141,10 +149,14 @@ export class EventStoreDbEventStore implements EventStore {
             ? (scan.current ?? STREAM_EXISTS)
             : expected;
       try {
-        await this.client.appendToStream(stream, encoded, {
-          expectedRevision: target,
-          deadline: this.deadlines.appendMs,
-        });
+        await this.client.appendToStream(
+          stream,
+          events.map((e) => encodeEvent(e, appendId, stamp)),
+          {
+            expectedRevision: target,
+            deadline: this.deadlines.appendMs,
+          },
+        );
       } catch (e) {
         if (!(e instanceof WrongExpectedVersionError)) throw e;
         const retry = expected === 'any' || (expected === 'stream_exists' && e.actualVersion !== 'no_stream');
@@ -180,7 +192,7 @@ export class EventStoreDbEventStore implements EventStore {
         }),
         this.deadlines.readMs,
       );
-      return decodeAll(read);
+      return this.times.decodeStream(read);
     });
   }
 
@@ -204,23 +216,31 @@ export class EventStoreDbEventStore implements EventStore {
     });
   }
 
-  /** The log without system events and claim streams; reads pages until `maxCount` events are found. */
+  /**
+   * The log without system events, claims and checkpoints (filtered by the node, and again here);
+   * reads pages until `maxCount` events are found. recordedAt is the running maximum of the stamps,
+   * seeded from the event before the start (eventstoredb-recorded-at.ts).
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const max = options.maxCount ?? 1000;
     return this.call(undefined, async () => {
       const out: RecordedEvent[] = [];
       let from: Position | typeof START = options.fromPosition ?? START;
+      let time = from === START ? -Infinity : await this.times.timeBefore(from);
       for (;;) {
-        const page = await collect(
-          this.client.readAll({ fromPosition: from, maxCount: PAGE }),
-          this.deadlines.readMs,
-        );
+        const page = await this.readPort(from, PAGE, FORWARDS);
         for (const resolved of page) {
-          const event = decodeEvent(resolved);
-          if (!event || (from !== START && comparePositions(event.position, from) < 0)) continue;
-          if (from !== START && from !== options.fromPosition && comparePositions(event.position, from) === 0)
+          const stamped = decodeEvent(resolved);
+          if (!stamped || (from !== START && comparePositions(stamped.position, from) < 0)) continue;
+          if (
+            from !== START &&
+            from !== options.fromPosition &&
+            comparePositions(stamped.position, from) === 0
+          )
             continue; // the first event of a following page is the last of the previous one
-          out.push(event);
+          time = Math.max(time, stampOf(resolved).at);
+          this.times.remember(stamped.position, time);
+          out.push(decodeEvent(resolved, time)!);
           if (out.length >= max) return out;
         }
         const last = page[page.length - 1]?.event?.position;
@@ -234,10 +254,7 @@ export class EventStoreDbEventStore implements EventStore {
     return this.call(undefined, async () => {
       let from: Position | typeof END = END;
       for (;;) {
-        const page = await collect(
-          this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: PAGE }),
-          this.deadlines.readMs,
-        );
+        const page = await this.readPort(from, PAGE, BACKWARDS);
         for (const resolved of page) {
           const event = decodeEvent(resolved);
           if (event && (from === END || comparePositions(event.position, from) < 0)) return event.position;
@@ -255,6 +272,8 @@ export class EventStoreDbEventStore implements EventStore {
       {
         client: this.client,
         head: () => this.headPosition(),
+        times: this.times,
+        deadlineMs: this.deadlines.readMs,
         retryDelayMs: this.options.resubscribeDelayMs,
         highWaterMark: this.options.subscriptionBufferSize,
       },
@@ -303,8 +322,14 @@ export class EventStoreDbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailable('event store is closed');
   }
-}
 
-function decodeAll(read: readonly ResolvedEvent[]): RecordedEvent[] {
-  return read.map(decodeEvent).filter((e): e is RecordedEvent => e !== null);
+  /** A page of `$all` filtered by the node to the port's streams, with the read deadline. */
+  private readPort(
+    from: Position | typeof START | typeof END,
+    maxCount: number,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+  ): Promise<AllStreamResolvedEvent[]> {
+    const options = { fromPosition: from, direction, maxCount, deadlineMs: this.deadlines.readMs };
+    return collect(readPortEvents(this.client, options), this.deadlines.readMs);
+  }
 }

@@ -9,7 +9,8 @@ import {
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
 import type { NewEvent } from '../event-store.port';
 import { contentHash } from '../append-rules';
-import { decodeEvent, encodeEvent, isHidden } from './eventstoredb-codec';
+import { decodeEvent, encodeEvent, isHidden, stampOf } from './eventstoredb-codec';
+import { positionOf } from '../position';
 import { endpointOf, forClient } from './eventstoredb-connection';
 import { toPortError } from './eventstoredb-errors';
 
@@ -52,6 +53,21 @@ describe('eventstoredb codec', () => {
       data: event.data,
       metadata: { ...event.metadata, recordedAt: '2026-03-01T10:00:00.123Z' },
     });
+  });
+
+  it("takes the writer's stamp over the node's created, and its position bound", () => {
+    const stamp = { recordedAt: '2026-03-01T12:00:00.000Z', recordedAfter: '700' };
+    const read = asRead('entry-1', new Date('2026-03-01T11:58:30.000Z'));
+    const stamped = { event: { ...read.event!, metadata: encodeEvent(event, 'append-1', stamp).metadata } };
+    expect(decodeEvent(stamped as ResolvedEvent)!.metadata.recordedAt).toBe(stamp.recordedAt);
+    expect(stampOf(stamped as ResolvedEvent)).toEqual({
+      at: Date.parse(stamp.recordedAt),
+      after: positionOf(700n),
+    });
+    expect(stampOf(read)).toEqual({ at: Date.parse('2026-03-01T11:58:30.000Z'), after: undefined });
+    expect(
+      decodeEvent(stamped as ResolvedEvent, Date.parse('2026-03-01T12:00:05Z'))!.metadata.recordedAt,
+    ).toBe('2026-03-01T12:00:05.000Z');
   });
 
   it('hides system streams, system types and claim streams', () => {

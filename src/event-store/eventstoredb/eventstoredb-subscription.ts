@@ -1,16 +1,18 @@
 import {
+  DeadlineExceededError,
   END,
   START,
-  excludeSystemEvents,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import { EventStoreUnavailable } from '../event-store.errors';
-import type { Subscription, SubscriptionItem } from '../event-store.port';
+import type { RecordedEvent, Subscription, SubscriptionItem } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
-import { decodeEvent } from './eventstoredb-codec';
+import { decodeEvent, stampOf } from './eventstoredb-codec';
 import { isTransient } from './eventstoredb-errors';
+import { portStreamsFilter } from './eventstoredb-filtered-read';
+import type { TransactionTimes } from './eventstoredb-recorded-at';
 
 export interface SubscriptionDeps {
   readonly client: EventStoreDBClient;
@@ -20,13 +22,28 @@ export interface SubscriptionDeps {
   readonly highWaterMark?: number;
   /** First delay before resubscribing after the server dropped the subscription. */
   readonly retryDelayMs?: number;
+  /** Transaction times along `$all` (eventstoredb-recorded-at.ts). */
+  readonly times: TransactionTimes;
+  /** How long a (re)subscription waits for the node's confirmation before it starts again. */
+  readonly deadlineMs: number;
 }
 
 type Waiter = () => void;
 
+/** An event as received: its transaction time is set when it is handed to the consumer. */
+type Received =
+  | { readonly kind: 'event'; readonly event: RecordedEvent; readonly resolved: AllStreamResolvedEvent }
+  | Extract<SubscriptionItem, { kind: 'caught-up' }>;
+
 /**
- * subscribeToAll over the client's catch-up subscription, filtered server-side with
- * excludeSystemEvents (and client-side for claim streams and `$` streams).
+ * subscribeToAll over the client's catch-up subscription, filtered by the node to the port's
+ * streams (eventstoredb-filtered-read.ts), and again client-side (isHidden).
+ *
+ * recordedAt: the running maximum of the stamps along `$all`, seeded for the first event from the
+ * events before it and carried over a resubscription (eventstoredb-recorded-at.ts).
+ *
+ * Deadline: a (re)subscription the node does not confirm within `deadlineMs` is dropped and
+ * started again, as for a lost connection.
  *
  * Caught-up: the server's CaughtUp message (client 6.1+, servers 23.10+), or, for servers that
  * never send it, the first delivered event at or after the head read when the subscription started
@@ -39,7 +56,10 @@ type Waiter = () => void;
  * iteration with that error.
  */
 export class EventStoreDbSubscription implements Subscription {
-  private readonly queue: SubscriptionItem[] = [];
+  private readonly queue: Received[] = [];
+  /** Transaction time of the last event handed to the consumer; undefined until it is known. */
+  private time: number | undefined;
+  private confirmTimer: NodeJS.Timeout | undefined;
   private waiter: Waiter | null = null;
   private failure: Error | null = null;
   private closed = false;
@@ -61,6 +81,7 @@ export class EventStoreDbSubscription implements Subscription {
     private readonly from: Position | 'start' | 'end',
   ) {
     this.delivered = typeof from === 'object' ? from : null;
+    this.time = from === 'start' ? -Infinity : undefined;
     this.highWaterMark = deps.highWaterMark ?? 512;
     this.retryDelayMs = deps.retryDelayMs ?? 250;
     this.open();
@@ -78,9 +99,15 @@ export class EventStoreDbSubscription implements Subscription {
       while (!this.closed) {
         const item = this.queue.shift();
         if (item) {
-          if (item.kind === 'event') this.delivered = item.event.position;
           if (this.queue.length < this.highWaterMark / 2) this.inner?.resume();
-          yield item;
+          if (item.kind !== 'event') {
+            yield item;
+            continue;
+          }
+          const event = await this.timed(item);
+          if (!event) break;
+          this.delivered = event.position;
+          yield { kind: 'event', event };
           continue;
         }
         if (this.failure) throw this.failure;
@@ -89,6 +116,27 @@ export class EventStoreDbSubscription implements Subscription {
     } finally {
       await this.close();
     }
+  }
+
+  /** The event with its transaction time; null once closed. */
+  private async timed(item: Extract<Received, { kind: 'event' }>): Promise<RecordedEvent | null> {
+    const { position } = item.event;
+    const at = stampOf(item.resolved).at;
+    for (let attempt = 0; this.time === undefined; attempt++) {
+      try {
+        this.time = await this.deps.times.timeAt(position, item.resolved);
+      } catch (e) {
+        if (!isTransient(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(this.retryDelayMs * 2 ** attempt, 5_000)));
+        if (this.closed) return null;
+      }
+    }
+    this.time = Math.max(this.time, at);
+    this.deps.times.remember(position, this.time);
+    return {
+      ...item.event,
+      metadata: { ...item.event.metadata, recordedAt: new Date(this.time).toISOString() },
+    };
   }
 
   private open(): void {
@@ -101,9 +149,17 @@ export class EventStoreDbSubscription implements Subscription {
     const fromEnd = this.delivered === null && this.from === 'end' && this.endFallback === undefined;
     const inner = this.deps.client.subscribeToAll({
       fromPosition: this.delivered ?? (fromEnd ? END : (this.endFallback ?? START)),
-      filter: excludeSystemEvents(),
+      filter: portStreamsFilter(),
     });
     this.inner = inner;
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => {
+      const error = new DeadlineExceededError(
+        undefined,
+        `no subscription confirmation within ${this.deps.deadlineMs} ms`,
+      );
+      if (this.inner === inner) void this.dropped(error);
+    }, this.deps.deadlineMs);
     this.deps.head().then(
       (head) => {
         if (fromEnd) this.endFallback ??= head;
@@ -118,6 +174,7 @@ export class EventStoreDbSubscription implements Subscription {
       if (this.inner === inner) this.onData(resolved);
     });
     inner.on('confirmation', () => {
+      if (this.inner === inner) clearTimeout(this.confirmTimer);
       this.attempt = 0;
       if (fromEnd) this.caughtUp();
       else this.fallbackCaughtUp();
@@ -140,7 +197,7 @@ export class EventStoreDbSubscription implements Subscription {
   private onData(resolved: AllStreamResolvedEvent): void {
     const event = decodeEvent(resolved);
     if (event) {
-      this.queue.push({ kind: 'event', event });
+      this.queue.push({ kind: 'event', event, resolved });
       this.fallbackCaughtUp();
       if (this.queue.length >= this.highWaterMark) this.inner?.pause();
     }
@@ -188,6 +245,7 @@ export class EventStoreDbSubscription implements Subscription {
   }
 
   private async stopInner(): Promise<void> {
+    clearTimeout(this.confirmTimer);
     const inner = this.inner;
     this.inner = null;
     if (!inner) return;
