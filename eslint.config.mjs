@@ -88,6 +88,8 @@ export default tseslint.config(
         history: 'readonly',
         location: 'readonly',
         Node: 'readonly',
+        requestAnimationFrame: 'readonly',
+        ResizeObserver: 'readonly',
         setTimeout: 'readonly',
         TextDecoderStream: 'readonly',
         URLSearchParams: 'readonly',

@@ -47,8 +47,10 @@ async function send(path, init, { askOn403 = false } = {}) {
       continue;
     }
     if (!response.ok) {
-      const error = new Error(`${response.status}: ${await problemDetail(response)}`);
+      const error = new Error(`${response.status}: ${await problemDetail(response.clone())}`);
       error.status = response.status;
+      // The problem+json document itself, so that a form can name the fields it lists.
+      error.problem = await response.json().catch(() => null);
       throw error;
     }
     return response.status === 204 ? null : response.json();

@@ -1,8 +1,12 @@
-import { all, getJson, onKeyNeeded, timeline } from './api.js';
+import { showActor } from './actor.js';
+import { actorRoute } from './actor-link.js';
+import { all, getJson, onKeyNeeded } from './api.js';
 import { el, STATUSES } from './dom.js';
+import { isPast, pastParams } from './asof.js';
 import { renderEntry } from './entry.js';
 import { follow } from './live.js';
-import { renderTimeline } from './timeline.js';
+import { renderMap } from './map.js';
+import { readTimeline, renderTimeline, viewOf } from './timeline.js';
 
 // The filters the timeline read takes, as they are named in the URL (the same names as the API's).
 const API_FILTERS = [
@@ -16,6 +20,8 @@ const API_FILTERS = [
   'minReliability',
   'place',
   'q',
+  'asOf',
+  'atPosition',
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -92,6 +98,9 @@ function urlFromForm() {
   }
   if (!params.get('actor')) params.delete('includeMembers');
   if (data.get('group') === 'actor') params.set('group', 'actor');
+  // The zoomed view of the time axis (timeline-view.js) stays while filters change.
+  if (urlParams().get('view')) params.set('view', urlParams().get('view'));
+  if (data.get('show') === 'map') params.set('show', 'map');
   const query = params.toString();
   return query ? `/?${query}` : '/';
 }
@@ -130,10 +139,17 @@ async function loadChoices() {
 }
 
 function draw() {
-  renderTimeline($('timeline'), state.items, { groupBy: groupBy(), highlighted: state.highlighted });
+  renderTimeline($('timeline'), state.items, {
+    groupBy: groupBy(),
+    highlighted: state.highlighted,
+    view: state.view,
+    histogram: state.histogram,
+  });
+  renderMap($('map'), state.items, { highlighted: state.highlighted, query: state.loadedQuery });
   const count = state.items.length;
-  $('count').textContent =
-    `${count} ${count === 1 ? 'entry' : 'entries'}${state.truncated ? ' (the first ones only)' : ''}`;
+  $('count').textContent = state.histogram
+    ? `${state.histogram.total.toLocaleString('en')} entries, counted per ${state.histogram.bucket}`
+    : `${count} ${count === 1 ? 'entry' : 'entries'}${state.truncated ? ' (the first ones only)' : ''}`;
   $('count').dataset.count = String(count);
 }
 
@@ -158,6 +174,7 @@ function liveState(status) {
     live: 'Live: following new entries',
     reconnecting: 'Live: reconnecting…',
     closed: 'Live: stopped',
+    paused: 'Live: paused while viewing the past',
   };
   $('live-status').textContent = text[status] ?? status;
   $('live-status').dataset.live = status;
@@ -165,7 +182,9 @@ function liveState(status) {
 
 async function loadTimeline() {
   const filters = apiFilters(urlParams());
-  const query = filters.toString();
+  const view = viewOf(urlParams());
+  // The view narrows the read (not the live feed, which follows the filters).
+  const query = `${filters}${view ? `&view=${view.start}/${view.end}` : ''}`;
   if (state.loadedQuery === query) {
     draw();
     return;
@@ -173,7 +192,9 @@ async function loadTimeline() {
   setBusy(true);
   state.stop?.();
   try {
-    const { items, position, truncated } = await timeline(filters);
+    const { items, position, truncated, histogram } = await readTimeline(filters, view);
+    state.view = view;
+    state.histogram = histogram;
     state.items = items;
     state.truncated = truncated;
     state.highlighted = new Set();
@@ -181,7 +202,9 @@ async function loadTimeline() {
     draw();
     const live = new URLSearchParams(filters);
     if (position) live.set('after', position);
-    state.stop = follow(`/v1/timeline/live?${live}`, onLive, liveState);
+    // As of an earlier moment there is nothing to follow: the live feed stays paused.
+    if (isPast(filters)) liveState('paused');
+    else state.stop = follow(`/v1/timeline/live?${live}`, onLive, liveState);
   } catch (e) {
     showError(e.message);
   } finally {
@@ -192,7 +215,8 @@ async function loadTimeline() {
 async function showEntry(entryId) {
   setBusy(true);
   try {
-    const entry = await getJson(`/v1/entries/${encodeURIComponent(entryId)}`);
+    const past = pastParams(urlParams()).toString();
+    const entry = await getJson(`/v1/entries/${encodeURIComponent(entryId)}${past ? `?${past}` : ''}`);
     renderEntry($('entry'), entry, (id) => state.items.find((i) => i.entryId === id)?.summary ?? null);
   } catch (e) {
     $('entry').replaceChildren(
@@ -206,6 +230,21 @@ async function showEntry(entryId) {
 
 /** Which view the URL asks for: `#entry/<id>` is an entry, anything else the timeline. */
 async function route() {
+  const actor = actorRoute(location.hash);
+  $('actor-view').hidden = !actor;
+  if (actor) {
+    $('timeline-view').hidden = true;
+    $('entry-view').hidden = true;
+    setBusy(true);
+    try {
+      await showActor($('actor'), actor);
+    } finally {
+      setBusy(false);
+    }
+    $('actor-title')?.focus();
+    document.title = `${$('actor-title')?.textContent ?? 'Actor'} — Crisis Chronology`;
+    return;
+  }
   const match = /^#entry\/([0-9a-f-]{36})$/i.exec(location.hash);
   $('timeline-view').hidden = Boolean(match);
   $('entry-view').hidden = !match;
@@ -244,6 +283,10 @@ $('back').addEventListener('click', () => {
     history.pushState(null, '', `${location.pathname}${location.search}`);
     void route();
   }
+});
+$('actor-back').addEventListener('click', () => {
+  history.pushState(null, '', `${location.pathname}${location.search}`);
+  void route();
 });
 // Fires for back/forward and for following an `#entry/…` link (a fragment navigation).
 window.addEventListener('popstate', () => void route());

@@ -1,3 +1,4 @@
+import { actorLink } from './actor-link.js';
 import { getJson } from './api.js';
 import { isPast } from './asof.js';
 import { el, instantLabel, occurredLabel, typeLabel } from './dom.js';
@@ -155,8 +156,8 @@ async function reread(article, entryId, position, message) {
 /** The entry page: everything the entry says, then how it came to say it. */
 export function renderEntry(article, entry, summaries = () => null, message = '') {
   summaryOf = summaries;
-  const claimants = (entry.claimants ?? []).map((c) => el('li', {}, c.name ?? c.actorId));
-  const actors = (entry.actors ?? []).map((a) => el('li', {}, `${a.name ?? a.actorId} (${a.role})`));
+  const claimants = (entry.claimants ?? []).map((c) => el('li', {}, actorLink(c)));
+  const actors = (entry.actors ?? []).map((a) => el('li', {}, actorLink(a), ` (${a.role})`));
   const locations = (entry.locations ?? (entry.location ? [entry.location] : [])).map((l) =>
     el('li', {}, l.name ?? '', l.countryCode ? ` (${l.countryCode})` : '', l.role ? ` — ${l.role}` : ''),
   );
