@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { printJson, processIo, type Io } from './cli-io';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
+import { registerSigningKey } from './commands/signing-key';
 import { CliError, EXIT } from './exit-codes';
 import { isNoteError } from '../audit/checkpoint';
 import { describeReport, verifyOffline } from './offline-verify';
@@ -37,7 +38,7 @@ export async function runCli(
   let code: number = EXIT.ok;
   const json = argv.includes('--json');
   const program = new Command('chronology')
-    .description('Crisis Chronology: export, import, verify offline and replay')
+    .description('Crisis Chronology: export, import, verify offline, replay, make a signing key')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(chronology --help lists the commands and their options)')
@@ -76,6 +77,7 @@ export async function runCli(
     });
 
   registerReplay(program, io, env);
+  registerSigningKey(program, io, env);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
