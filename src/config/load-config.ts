@@ -71,7 +71,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   const signingKey = env.AUDIT_SIGNING_KEY || null;
   if (signingKey === null && eventStore.driver === 'eventstoredb') {
     problems.push(
-      'AUDIT_SIGNING_KEY is required when EVENT_STORE=eventstoredb: every instance must sign checkpoints with the same key (PRIVATE+KEY+…; README, "Running on EventStoreDB / KurrentDB", gives the command that makes one)',
+      'AUDIT_SIGNING_KEY is required when EVENT_STORE=eventstoredb: every instance must sign checkpoints with the same key (PRIVATE+KEY+…; make one with `chronology signing-key`, see docs/eventstoredb.md)',
     );
   }
 

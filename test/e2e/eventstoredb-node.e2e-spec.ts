@@ -23,6 +23,8 @@ describe('the service on EVENT_STORE=eventstoredb when the node answers as a rea
       EVENT_STORE: 'eventstoredb',
       EVENTSTORE_CONNECTION_STRING: `${server.connectionString}&defaultDeadline=2000`,
       API_KEY_SECRET: 'e2e-secret-4fQ9zL2xW7mR8pK3vN6tY1bH',
+      AUDIT_SIGNING_KEY:
+        'PRIVATE+KEY+crisis-chronology.local/log+6636460b+AX93Q5TXRYYM1N+m6saqylT1HvD2DhZaN5CwXa2/v0aC',
     });
     for (const e of REGISTRY) await t.append(e.type, e.data);
   });
