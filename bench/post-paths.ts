@@ -28,7 +28,17 @@ const ROOTS = (process.env.BENCH_ROOTS || `this=${ROOT}`).split(',').map((pair) 
 function testServerScript(): string {
   const out = join(ROOT, 'dist', 'test-server');
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const flags = ['--outDir', out, '--rootDir', ROOT, '--module', 'commonjs', '--target', 'es2022'];
+  const flags = [
+    '--outDir',
+    out,
+    '--rootDir',
+    ROOT,
+    '--module',
+    'commonjs',
+    '--target',
+    'es2022',
+    '--strict',
+  ];
   execFileSync(
     process.execPath,
     [tsc, ...flags, '--esModuleInterop', '--skipLibCheck', 'test/eventstoredb/serve.ts'],

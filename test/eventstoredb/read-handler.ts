@@ -92,6 +92,17 @@ function filterOf(options: ReadReq.Options): (r: StoredRecord) => boolean {
   };
 }
 
+/** Index of the first record at or after `p` (the log is in position order). */
+function firstAtOrAfter(records: readonly StoredRecord[], p: LogPosition): number {
+  let [low, high] = [0, records.length];
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (comparePos(records[mid]!, p) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 function position(p: ReadReq.Options.Position): LogPosition {
   return { commit: BigInt(p.getCommitPosition()), prepare: BigInt(p.getPreparePosition()) };
 }
@@ -141,12 +152,17 @@ export function readHandler(
     }
     const all = o.getAll()!;
     if (!o.hasSubscription()) {
-      let list = backwards ? [...log.all].reverse() : [...log.all];
-      if (all.hasPosition()) {
-        const from = position(all.getPosition()!);
-        list = list.filter((r) => (backwards ? comparePos(r, from) < 0 : comparePos(r, from) >= 0));
-      } else if (all.hasEnd()) list = backwards ? list : [];
-      for (const r of list.filter(filterOf(o)).slice(0, count)) {
+      // As a node reads a page: from the position on, in time that grows with the page, not the log.
+      const records = log.all;
+      const from = all.hasPosition() ? position(all.getPosition()!) : null;
+      const first = from ? firstAtOrAfter(records, from) : all.hasEnd() ? records.length : 0;
+      const matches = filterOf(o);
+      let sent = 0;
+      const step = backwards ? -1 : 1;
+      for (let i = backwards ? first - 1 : first; i >= 0 && i < records.length && sent < count; i += step) {
+        const r = records[i]!;
+        if (!matches(r)) continue;
+        sent += 1;
         options.wire?.wrote(r);
         call.write(toReadResp(r, true));
       }

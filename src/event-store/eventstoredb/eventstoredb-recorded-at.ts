@@ -41,7 +41,14 @@ export interface TimedPosition {
   readonly at: number;
 }
 
-const PAGE = 64;
+/**
+ * A walk's pages: every event read is sent and parsed, so the first page is one event (enough when
+ * its time is known: an instance's subscription has usually delivered the head already), the
+ * next ones eight times larger (a window usually holds the few events committed while one was
+ * being written).
+ */
+const FIRST_PAGE = 1;
+const LARGEST_PAGE = 1024;
 /** Transaction-time lookups a stream read runs at once. */
 const STREAM_READ_LOOKUPS = 8;
 const CACHE_SIZE = 100_000;
@@ -132,8 +139,8 @@ export class TransactionTimes {
     const passed: Passed[] = found ? [{ key: formatPosition(found.position), at: found.at }] : [];
     let below = -Infinity;
     let cursor = from;
-    for (;;) {
-      const page = await this.readBackwards(cursor, PAGE);
+    for (let size = FIRST_PAGE; ; size = Math.min(size * 8, LARGEST_PAGE)) {
+      const page = await this.readBackwards(cursor, size);
       for (const resolved of page) {
         const e = resolved.event;
         if (!e?.position) continue;
@@ -159,7 +166,7 @@ export class TransactionTimes {
         else below = Math.max(below, stamp.at);
         if (stamp.after && (!bound || comparePositions(stamp.after, bound) > 0)) bound = stamp.after;
       }
-      if (page.length < PAGE) return found ? this.finish(found.position, passed, below, true) : null;
+      if (page.length < size) return found ? this.finish(found.position, passed, below, true) : null;
     }
   }
 
