@@ -23,10 +23,17 @@ function bucketStart(unit: BucketUnit, ms: number): string {
       return new Date((day - sinceMonday) * DAY).toISOString();
     }
     case 'month':
-      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString();
+      return firstDay(d.getUTCFullYear(), d.getUTCMonth());
     case 'year':
-      return new Date(Date.UTC(d.getUTCFullYear(), 0, 1)).toISOString();
+      return firstDay(d.getUTCFullYear(), 0);
   }
+}
+
+/** The first of a month as an ISO instant (setUTCFullYear: Date.UTC takes years 0-99 for 1900-1999). */
+function firstDay(year: number, month: number): string {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, 1);
+  return d.toISOString();
 }
 
 /**
@@ -145,6 +152,61 @@ describe('GET /v1/timeline/histogram (sample chronology, real HTTP)', () => {
     const named = res.body.errors.find((e: any) => e.path === path);
     expect(named?.message).toMatch(message);
   });
+
+  it('gives every bucket a valid end at the ends of the years the API takes (0001 and 9999)', async () => {
+    // SQLite's date() has no year 10000: the end of a bucket in 9999 was "nullT00:00:00.000Z".
+    const word = 'farthestyearsqx';
+    let position = '';
+    for (const start of ['9999-12-31T12:00:00Z', '0001-03-05T00:00:00Z']) {
+      const res = await t.append('StatementMade', {
+        crisisId: 'russia-ukraine-2022',
+        summary: `Statement ${word} dated ${start}`,
+        occurred: { start, timezone: 'UTC' },
+        actors: [{ actorId: 'russia', role: 'claimant' }],
+        attribution: { sourceId: 'itv-news' },
+      });
+      position = res.position;
+    }
+    expect((await t.get(`/v1/timeline?limit=1&minPosition=${position}`)).status).toBe(200);
+    const expectedEnd: Record<BucketUnit, [string, string]> = {
+      day: ['9999-12-31T00:00:00.000Z', '+010000-01-01T00:00:00.000Z'],
+      week: ['9999-12-27T00:00:00.000Z', '+010000-01-03T00:00:00.000Z'],
+      month: ['9999-12-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z'],
+      year: ['9999-01-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z'],
+    };
+    for (const unit of ['day', 'week', 'month', 'year'] as const) {
+      const res = await t.get(`/v1/timeline/histogram?bucket=${unit}&q=${word}`);
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(2);
+      const [early, late] = res.body.buckets;
+      expect([late.start, late.end]).toEqual(expectedEnd[unit]);
+      // Both read back as the instants they name, each bucket exactly one unit long.
+      for (const b of [early, late]) {
+        const end = Date.parse(b.end);
+        expect(new Date(end).toISOString()).toBe(b.end);
+        expect(bucketStart(unit, end - 1)).toBe(b.start);
+        expect(bucketStart(unit, end)).toBe(b.end);
+      }
+      // Year 1 stays year 1 (Date.UTC would take it for 1901).
+      expect(early.start.slice(0, 4)).toBe('0001');
+    }
+    // The OpenAPI document describes the expanded year.
+    const document = (await t.get('/openapi.json', { key: null })).body;
+    const ajv = new Ajv({ strict: false, validateSchema: false });
+    addFormats(ajv);
+    ajv.addSchema({ ...document, $id: 'openapi' });
+    const validate = ajv.compile({
+      $ref: 'openapi#/paths/~1v1~1timeline~1histogram/get/responses/200/content/application~1json/schema',
+    });
+    const yearly = (await t.get(`/v1/timeline/histogram?bucket=year&q=${word}`)).body;
+    expect([validate(yearly), validate.errors]).toEqual([true, null]);
+    const auto = (await t.get(`/v1/timeline/histogram?q=${word}`)).body;
+    expect(auto.bucket).toBe('year');
+    expect(auto.buckets.map((b: any) => b.end)).toEqual([
+      '0002-01-01T00:00:00.000Z',
+      '+010000-01-01T00:00:00.000Z',
+    ]);
+  }, 60_000);
 
   describe('its statements', () => {
     let db: ReadDb;

@@ -9,7 +9,12 @@ export const HISTOGRAM_RESPONSE: JsonSchema = obj({
   buckets: arr(
     obj({
       start: instant('First instant of the bucket (UTC midnight).'),
-      end: instant("Exclusive end: the next bucket's start."),
+      // Not format date-time (RFC 3339 has four-digit years only): the end of a bucket in 9999.
+      end: str({
+        description:
+          "Exclusive end: the next bucket's start, an ISO 8601 instant; past 9999 in the expanded form JavaScript writes and reads (`+010000-01-01T00:00:00.000Z`).",
+        pattern: '^(\\d{4}|\\+\\d{6})-\\d\\d-\\d\\dT00:00:00\\.000Z$',
+      }),
       count: int({ description: 'Entries whose occurred start falls in the bucket.', minimum: 1 }),
     }),
     {

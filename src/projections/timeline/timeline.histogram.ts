@@ -33,16 +33,41 @@ export interface Histogram {
 }
 
 /**
- * A bucket's first day (YYYY-MM-DD) from the entry's start in ms, in SQL, and the date modifier
- * to its next bucket. SQLite's 'unixepoch' rounds to the millisecond, so a start at midnight falls
- * in the bucket it opens. A week's Monday: six days back, then forward to a Monday.
+ * A bucket's first day (YYYY-MM-DD) from the entry's start in ms, in SQL. SQLite's 'unixepoch'
+ * rounds to the millisecond, so a start at midnight falls in the bucket it opens. A week's Monday:
+ * six days back, then forward to a Monday.
  */
-const BUCKET_SQL: Record<BucketUnit, { first: string; next: string }> = {
-  day: { first: `date(v.start_ms / 1000.0, 'unixepoch')`, next: '+1 day' },
-  week: { first: `date(v.start_ms / 1000.0, 'unixepoch', '-6 days', 'weekday 1')`, next: '+7 days' },
-  month: { first: `strftime('%Y-%m-01', v.start_ms / 1000.0, 'unixepoch')`, next: '+1 month' },
-  year: { first: `strftime('%Y-01-01', v.start_ms / 1000.0, 'unixepoch')`, next: '+1 year' },
+const BUCKET_SQL: Record<BucketUnit, string> = {
+  day: `date(v.start_ms / 1000.0, 'unixepoch')`,
+  week: `date(v.start_ms / 1000.0, 'unixepoch', '-6 days', 'weekday 1')`,
+  month: `strftime('%Y-%m-01', v.start_ms / 1000.0, 'unixepoch')`,
+  year: `strftime('%Y-01-01', v.start_ms / 1000.0, 'unixepoch')`,
 };
+
+/**
+ * A bucket's start and its exclusive end, the next bucket's start, as ISO instants from its first
+ * day (YYYY-MM-DD). Computed here, not with SQLite's date(), which gives NULL past 9999-12-31: the
+ * end of a bucket in 9999 is in year 10000, written "+010000-01-01T00:00:00.000Z" as
+ * Date.prototype.toISOString writes it (and Date.parse reads it). setUTCFullYear, unlike Date.UTC,
+ * keeps years 0 to 99 as given.
+ */
+function bucketBounds(unit: BucketUnit, first: string): { start: string; end: string } {
+  const [y, m, d] = first.split('-').map(Number) as [number, number, number];
+  const at = (year: number, month: number, day: number) => {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date.toISOString();
+  };
+  const end =
+    unit === 'day'
+      ? at(y, m, d + 1)
+      : unit === 'week'
+        ? at(y, m, d + 7)
+        : unit === 'month'
+          ? at(y, m + 1, 1)
+          : at(y + 1, 1, 1);
+  return { start: `${first}T00:00:00.000Z`, end };
+}
 
 const DAY_MS = 86_400_000;
 
@@ -87,7 +112,7 @@ export class TimelineHistogram {
     if (!unit) return { bucket: 'day', total: 0, buckets: [] };
     const { sql, params } = this.plan(f, unit);
     const rows = this.db
-      .prepare<unknown[], { first: string; next: string; n: number }>(sql)
+      .prepare<unknown[], { first: string; n: number }>(sql)
       .all(...params, MAX_BUCKETS + 1);
     if (rows.length > MAX_BUCKETS) {
       throw AppError.validation([
@@ -100,20 +125,18 @@ export class TimelineHistogram {
     let total = 0;
     const buckets = rows.map((r) => {
       total += r.n;
-      return { start: `${r.first}T00:00:00.000Z`, end: `${r.next}T00:00:00.000Z`, count: r.n };
+      return { ...bucketBounds(unit, r.first), count: r.n };
     });
     return { bucket: unit, total, buckets };
   }
 
   /** The statement `count` runs for a unit (its last parameter, the bucket limit, left out). */
   plan(f: TimelineFilter, unit: BucketUnit): { sql: string; params: unknown[] } {
-    const { first, next } = BUCKET_SQL[unit];
     const matches = this.matches(f);
     return {
-      sql: `SELECT b.first, date(b.first, ?) AS next, b.n FROM (
-              SELECT ${first} AS first, count(*) AS n FROM ${matches.sql} GROUP BY first
-            ) b ORDER BY b.first LIMIT ?`,
-      params: [next, ...matches.params],
+      sql: `SELECT ${BUCKET_SQL[unit]} AS first, count(*) AS n FROM ${matches.sql}
+            GROUP BY first ORDER BY first LIMIT ?`,
+      params: matches.params,
     };
   }
 
