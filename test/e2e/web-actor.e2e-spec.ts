@@ -208,6 +208,38 @@ describe('the actor page in chromium', () => {
     }
   });
 
+  it('an actor with entries two thousand years apart gets a chart of a bounded number of points, per year', async () => {
+    // One slot per day from year 1 to 2024 would be some 740,000 points: the page would hang.
+    let position = '';
+    for (const start of ['0001-06-01', '2024-03-01']) {
+      const res = await t.append('StatementMade', {
+        crisisId: 'russia-ukraine-2022',
+        summary: `Ukraine statement dated ${start}`,
+        occurred: { start, timezone: 'UTC' },
+        actors: [{ actorId: 'ukraine', role: 'claimant' }],
+        attribution: { sourceId: 'itv-news' },
+      });
+      position = res.position;
+    }
+    expect((await t.get(`/v1/timeline?limit=1&minPosition=${position}`)).status).toBe(200);
+    const histogram = (await t.get('/v1/timeline/histogram?actor=ukraine&bucket=auto')).body;
+    expect(histogram.bucket).toBe('year');
+    const page = await web.open(t, '/#actor/ukraine');
+    await actorShown(page, 'Ukraine');
+    const drawn = await page.$eval('.activity-chart', (box: any) => ({
+      unit: box.dataset.unit,
+      points: Number(box.dataset.points),
+    }));
+    // The points drawn are the non-empty years, as many as the table's rows.
+    expect(drawn.points).toBe(histogram.buckets.length);
+    expect(drawn.unit).toBe('year');
+    expect(await page.locator('.activity-count').count()).toBe(histogram.buckets.length);
+    expect(await page.textContent('.actor-activity h3')).toBe('Activity per year');
+    expect(await chartTotal(page)).toBe(await timelineCount('actor=ukraine'));
+    expect(await tableTotal(page)).toBe(await timelineCount('actor=ukraine'));
+    expect(await page.textContent('.activity-summary')).toMatch(/by the year they began \(UTC\), 1 to 2024;/);
+  });
+
   it('logged no console error, no uncaught error and no CSP violation on any page above', async () => {
     await web.closePages();
     expect(web.problems).toEqual({ console: [], errors: [], csp: [] });
