@@ -344,6 +344,54 @@ describe('zooming the timeline, its buckets, and the lines between entries (chro
       expect(await itemCount(page)).toBe(0);
     });
 
+    it('a view whose entries include one begun long before it: one "began earlier" button, no bar outside the view', async () => {
+      // Matched by the view because it lasts into it; counted by the histogram in the week it began.
+      const long = await again(() =>
+        t.append('StatementMade', {
+          crisisId: 'russia-ukraine-2022',
+          summary: 'A statement repeated from January 2020 to the end of 2021',
+          occurred: { start: '2020-01-10', end: '2021-12-31', timezone: 'UTC' },
+          actors: [{ actorId: 'russia', role: 'claimant' }],
+          attribution: { sourceId: 'itv-news' },
+        }),
+      );
+      const view = '2021-01-01T00:00:00Z/2022-01-01T00:00:00Z';
+      const viewStart = Date.parse('2021-01-01T00:00:00Z');
+      await again(() => t.get(`/v1/timeline?limit=1&minPosition=${long.position}`));
+      const histogram = (await again(() => t.get(`/v1/timeline/histogram?${viewQuery(view)}`))).body;
+      const before = histogram.buckets.filter((b: any) => Date.parse(b.end) <= viewStart);
+      expect(before).toEqual([
+        { start: '2020-01-06T00:00:00.000Z', end: '2020-01-13T00:00:00.000Z', count: 1 },
+      ]);
+
+      const page = await web.open(t, `/?view=${view}`);
+      await page.locator('.tl-bucket-bar').first().waitFor(WAIT);
+      const bars = await page.$$eval('.tl-bucket-bar', (list) =>
+        list.map((b) => ({ end: b.dataset.bucketEnd, count: Number(b.dataset.count) })),
+      );
+      // Every bar is a bucket that reaches into the view, named by dates in it or at its start.
+      for (const b of bars) expect(Date.parse(b.end)).toBeGreaterThan(viewStart);
+      const earlier = page.locator('.tl-bucket-earlier');
+      expect(await earlier.count()).toBe(1);
+      expect(await earlier.textContent()).toBe(
+        '1 entry began before 1 Jan 2021 and last into this range: zoom to when they began',
+      );
+      expect(Number(await earlier.getAttribute('data-count'))).toBe(1);
+      // The bars and the button add up to the API's total.
+      expect(bars.reduce((sum, b) => sum + b.count, 0) + 1).toBe(histogram.total);
+
+      // The button zooms to when they began, where the timeline lists the entry.
+      const shown = [viewOf(page), await rangeText(page)] as const;
+      await earlier.click();
+      expect(await viewChanged(page, ...shown)).toBe('2020-01-06T00:00:00Z/2020-01-13T00:00:00Z');
+      await page.locator(`.tl-item[data-entry-id="${long.entryId}"]`).waitFor(WAIT);
+
+      // The button beside the caption, scanned by axe (injected inline: CSP bypassed for the scan).
+      const scanned = await web.open(t, `/?view=${view}`, { bypassCSP: true });
+      await scanned.locator('.tl-bucket-earlier').waitFor(WAIT);
+      expect(await axeViolations(scanned)).toEqual([]);
+    });
+
     it('has no serious or critical accessibility violations on the buckets (axe-core)', async () => {
       const page = await web.open(t, '/', { bypassCSP: true });
       await page.locator('.tl-bucket-bar').first().waitFor(WAIT);
