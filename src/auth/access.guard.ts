@@ -1,12 +1,12 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { AppError } from '../shared/errors';
 import { ANONYMOUS, principalOfKey, type Permission, type Principal } from './access.model';
 import { KEY_LOOKUP, type KeyLookup } from './key-lookup';
 import { sessionTokenOf } from './session';
-import { authenticateSession, sessionKeyId } from './session-auth';
+import { authenticateSession, clearedSessionCookie, sessionKeyId } from './session-auth';
 
 /** What a route needs: a permission, any valid key ('authenticated'), or nothing ('public'). */
 export type RouteAccess = Permission | 'authenticated' | 'public';
@@ -39,14 +39,41 @@ export class AccessGuard implements CanActivate {
         context.getClass(),
       ]) ?? 'admin';
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    // A public route needs no principal: a key it cannot use (unknown, not read yet) is ignored.
+    // A public route needs no principal: a key it cannot use (unknown, revoked, not checkable yet)
+    // is ignored. Awaited, so that a check that fails later is never a rejection nobody handles.
     if (access === 'public') {
-      request.principal = this.tryAuthenticate(request);
+      const principal = this.tryAuthenticate(request);
+      if (principal instanceof Promise) {
+        return principal.then((p) => {
+          request.principal = p;
+          return true;
+        });
+      }
+      request.principal = principal;
       return true;
     }
-    const principal = authenticate(this.keys, request);
+    // A route anyone may read: a session cookie refused (signed out, expired, its key revoked)
+    // reads as anonymous, and the answer clears it, rather than a 401 that asks for a key.
+    const readable = access === 'read' && this.config.publicReads;
+    const refused = (error: unknown): Principal => {
+      if (!readable || !request.sessionRefused) throw error;
+      void context
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .header('set-cookie', clearedSessionCookie(request));
+      return ANONYMOUS;
+    };
+    let principal: Principal | Promise<Principal>;
+    try {
+      principal = authenticate(this.keys, request);
+    } catch (error) {
+      principal = refused(error);
+    }
     if (principal instanceof Promise) {
-      return principal.then((p) => this.authorize(request, access, p));
+      return principal.then(
+        (p) => this.authorize(request, access, p),
+        (error: unknown) => this.authorize(request, access, refused(error)),
+      );
     }
     return this.authorize(request, access, principal);
   }
@@ -70,10 +97,10 @@ export class AccessGuard implements CanActivate {
     throw new AppError('forbidden', `the ${principal.role} role may not do this (needs ${access})`);
   }
 
-  private tryAuthenticate(request: FastifyRequest): Principal {
+  private tryAuthenticate(request: FastifyRequest): Principal | Promise<Principal> {
     try {
       const principal = authenticate(this.keys, request);
-      return principal instanceof Promise ? ANONYMOUS : principal;
+      return principal instanceof Promise ? principal.catch(() => ANONYMOUS) : principal;
     } catch {
       return ANONYMOUS;
     }

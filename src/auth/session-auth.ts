@@ -8,6 +8,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set when the request was authenticated by a session cookie rather than by a key. */
     sessionClaims?: SessionClaims;
+    /**
+     * Set when the request's session cookie was judged no longer a session (malformed, forged,
+     * expired, signed out, its key unknown or revoked), not when its key could not be checked yet:
+     * only then does an answer clear the cookie.
+     */
+    sessionRefused?: boolean;
   }
 }
 
@@ -110,6 +116,7 @@ function csrf(reason: 'cross_site' | 'origin_missing' | 'origin_mismatch', messa
 }
 
 function sessionRefused(request: FastifyRequest, message: string): AppError {
+  request.sessionRefused = true;
   return new AppError(
     'unauthorized',
     message,

@@ -75,8 +75,9 @@ export class SessionController {
   })
   status(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'no-store');
-    if (!request.sessionClaims && sessionTokenOf(request.headers.cookie) !== null)
-      void reply.header('set-cookie', clearedSessionCookie(request));
+    // Only a cookie judged faulty is cleared: one whose key cannot be checked yet (the keys read
+    // model catching up, the store away) is kept, and reads as no session until it can be.
+    if (request.sessionRefused) void reply.header('set-cookie', clearedSessionCookie(request));
     return describe(request.sessionClaims, request.principal ?? ANONYMOUS);
   }
 

@@ -241,6 +241,50 @@ describe('browser sessions (POST /v1/session)', () => {
   });
 });
 
+const withCookieOf = (cookie: string, headers: Record<string, string> = {}) => ({
+  key: null,
+  headers: { cookie, ...headers },
+});
+
+describe('sessions with PUBLIC_READS (the default)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ LOAD_SAMPLE: 'true', API_KEY_SECRET: SECRET });
+  });
+  afterAll(() => t?.close());
+
+  it('reads anonymously with a cookie signed out or of a revoked key, and clears it; routes needing a key still refuse it', async () => {
+    const signedOut = sessionSetCookie(await t.request('POST', '/v1/session', { key: ADMIN_KEY })).pair;
+    expect(
+      (await t.request('DELETE', '/v1/session', withCookieOf(signedOut, { origin: t.url }))).status,
+    ).toBe(200);
+    const issued = await t.post('/v1/admin/keys', { name: 'revoked session', role: 'editor' });
+    expect(issued.status).toBe(201);
+    const ofRevoked = sessionSetCookie(await t.request('POST', '/v1/session', { key: issued.body.key })).pair;
+    const revoked = await t.request('DELETE', `/v1/admin/keys/${issued.body.keyId}`, {
+      body: { reason: 'left' },
+    });
+    expect(revoked.status).toBe(200);
+    for (const cookie of [signedOut, ofRevoked]) {
+      const read = await t.get('/v1/timeline?limit=1', withCookieOf(cookie));
+      expect(read.status).toBe(200);
+      expect(read.body.items).toHaveLength(1);
+      expect(sessionSetCookie(read).attributes).toContain('Max-Age=0');
+      // EventSource stops for good on a 401: the live feed reads too.
+      const controller = new AbortController();
+      const live = await fetch(`${t.url}/v1/events/live`, { headers: { cookie }, signal: controller.signal });
+      expect(live.status).toBe(200);
+      controller.abort();
+      const me = await t.get('/v1/me', withCookieOf(cookie));
+      expect(me.status).toBe(401);
+      expect(sessionSetCookie(me).attributes).toContain('Max-Age=0');
+    }
+    // A key that is refused is still a 401: only the cookie the browser sends by itself is forgiven.
+    const unknownKey = await t.get('/v1/timeline?limit=1', { key: 'cc_not_a_key_of_this_deployment' });
+    expect(unknownKey.status).toBe(401);
+  });
+});
+
 describe('sessions across instances', () => {
   let a: TestApp;
   let b: TestApp;
