@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { reportBase } from '../fixtures/chronology.fixtures';
 import { axeViolations, following, screenshot, shows, WAIT, WebBrowser } from './browser';
-import { TestApp } from './harness';
+import { ADMIN_KEY, TestApp } from './harness';
 
 /**
  * The page's session in chromium (issue 21, "Access"): with PUBLIC_READS=false it asks for a key
@@ -149,5 +149,44 @@ describe('the page signs in once with a session cookie (PUBLIC_READS=false)', ()
     const { console: lines, errors, csp } = web.problems;
     expect({ errors, csp }).toEqual({ errors: [], csp: [] });
     expect(lines.filter((line) => !/status of 401/.test(line))).toEqual([]);
+  });
+});
+
+describe('the page behind a proxy that does not pass the original Host', () => {
+  let t: TestApp;
+  let web: WebBrowser;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ PUBLIC_READS: 'false', TRUST_PROXY: '127.0.0.1' });
+    web = await WebBrowser.launch();
+  });
+
+  afterAll(async () => {
+    await web?.close();
+    await t?.close();
+  });
+
+  it("says the CSRF check's reason when signing in is refused, rather than asking for a key again", async () => {
+    const page = await web.open(t, '/', { ready: false });
+    // What nginx's default `proxy_set_header Host $proxy_host` amounts to: the service sees a host
+    // that is not the one the browser's Origin names.
+    await page.route('**/v1/**', (route) =>
+      route.continue({
+        headers: { ...route.request().headers(), 'x-forwarded-host': 'chronology.internal:8080' },
+      }),
+    );
+    const signIns: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') signIns.push(new URL(request.url()).pathname);
+    });
+    await page.locator('#key-panel').waitFor({ state: 'visible', ...WAIT });
+    await page.fill('#key-input', ADMIN_KEY);
+    await page.press('#key-input', 'Enter');
+    await page
+      .locator('#count', { hasText: /cross-site request refused: .*chronology\.internal:8080/ })
+      .waitFor(WAIT);
+    expect(await page.locator('#key-panel').isHidden()).toBe(true);
+    expect(await page.locator('#key-error').textContent()).not.toContain('not accepted');
+    expect(signIns).toEqual(['/v1/session']);
   });
 });

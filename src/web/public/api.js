@@ -1,4 +1,4 @@
-import { openSession } from './session.js';
+import { csrfRefusal, openSession } from './session.js';
 
 // Reads and posts to this origin. When the API asks for a key, the key typed is exchanged once for
 // a session (session.js): a cookie no script can read, which the browser sends by itself from then
@@ -7,6 +7,9 @@ import { openSession } from './session.js';
 let askKey = null;
 // One sign-in at a time: requests refused meanwhile wait for it rather than ask again.
 let signingIn = null;
+// The CSRF check's refusal of a sign-in (session.js): no key can get past it, so requests that
+// would ask for one fail with it instead, until the page is loaded again.
+let signInBlocked = null;
 
 /** `ask(failedBefore)` resolves to a key typed by the user; called when a read answers 401. */
 export function onKeyNeeded(ask) {
@@ -18,9 +21,14 @@ function signIn(failedBefore) {
   signingIn ??= (async () => {
     let refused = failedBefore;
     while (!(await openSession(await askKey(refused)))) refused = true;
-  })().finally(() => {
-    signingIn = null;
-  });
+  })()
+    .catch((error) => {
+      if (error.problem) signInBlocked = error;
+      throw error;
+    })
+    .finally(() => {
+      signingIn = null;
+    });
   return signingIn;
 }
 
@@ -35,13 +43,17 @@ async function problemDetail(response) {
 
 /**
  * A request that, when the API answers 401 (or 403 for `askOn403`: the session's key may not do
- * this), asks for a key, opens a session with it, then retries.
+ * this), asks for a key, opens a session with it, then retries. A 403 of the CSRF check is not the
+ * key's doing: it is thrown with its reason, not asked about.
  */
 async function send(path, init, { askOn403 = false } = {}) {
   let asked = false;
   for (;;) {
     const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
-    if ((response.status === 401 || (askOn403 && response.status === 403)) && askKey) {
+    const keyRefused =
+      response.status === 401 || (askOn403 && response.status === 403 && !(await csrfRefusal(response)));
+    if (keyRefused && signInBlocked) throw signInBlocked;
+    if (keyRefused && askKey) {
       await signIn(asked);
       asked = true;
       continue;

@@ -7,15 +7,38 @@ const $ = (id) => document.getElementById(id);
 // Counts what was shown, so that an older status answer arriving late does not undo a sign-in.
 let shown = 0;
 
+// The reasons of a 403 that refuses where the request came from (the CSRF check), not the key: no
+// other key would do, so the page says why rather than asking again. Behind a proxy that does not
+// pass the original Host, every request the page makes with its cookie meets this.
+const CSRF_REASONS = new Set(['origin_mismatch', 'origin_missing', 'cross_site']);
+
+/** The problem+json document of a 403 when it is the CSRF check's, else null. */
+export async function csrfRefusal(response) {
+  if (response.status !== 403) return null;
+  const problem = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  return problem && CSRF_REASONS.has(problem.reason) ? problem : null;
+}
+
 /**
  * Opens a session with `key` (sent in this one request's header only). Resolves true when the
- * session is set, false when the key was refused; anything else is an error.
+ * session is set, false when the key was refused; anything else, a refusal by the CSRF check
+ * included, is an error.
  */
 export async function openSession(key) {
   const response = await fetch('/v1/session', {
     method: 'POST',
     headers: { accept: 'application/json', authorization: `Bearer ${key}` },
   });
+  const csrf = await csrfRefusal(response);
+  if (csrf) {
+    const error = new Error(`403: ${csrf.detail || csrf.title}`);
+    error.status = 403;
+    error.problem = csrf;
+    throw error;
+  }
   if (response.status === 401 || response.status === 403) return false;
   if (!response.ok) throw new Error(`${response.status}: could not open a session`);
   show(await response.json());
