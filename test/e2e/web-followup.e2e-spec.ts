@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { reportBase } from '../fixtures/chronology.fixtures';
 import { axeViolations, following, ready, screenshot, shows, WAIT, WebBrowser } from './browser';
-import { ADMIN_KEY, TestApp } from './harness';
+import { ADMIN_KEY, TestApp, waitUntil } from './harness';
 
 /**
  * The web page's follow-ups, audit panel and "as of" picker (issue 21) in chromium: follow-ups
@@ -143,8 +143,17 @@ describe('follow-ups, the audit panel and the as-of picker in chromium', () => {
   it('as of a moment typed in the user’s zone: sent as UTC, the count and items the API answers', async () => {
     const page = await web.open(t, '/');
     await openAuditPanel(page);
-    // The moment the sample's last event was recorded, as a datetime-local value in the browser's zone.
-    const at = (await t.get(`/v1/timeline?atPosition=${sampleHead}&limit=1`)).body.asOf.recordedAt as string;
+    // The picker's moments are whole seconds: take the first whole second after the sample's last
+    // event was recorded, and record one entry after it (once the clock has passed it), so that the
+    // past state is neither empty nor the present one however fast the sample loaded.
+    const head = (await t.get(`/v1/timeline?atPosition=${sampleHead}&limit=1`)).body.asOf
+      .recordedAt as string;
+    const at = new Date(Math.floor(Date.parse(head) / 1000) * 1000 + 1000).toISOString();
+    await waitUntil(() => Date.now() > Date.parse(at) + 50, 5_000);
+    await t.append(
+      'StatementMade',
+      reportBase(21, { crisisId: 'russia-ukraine-2022', summary: `Recorded after ${at}` }),
+    );
     const local = await page.evaluate((iso) => {
       const d = new Date(iso);
       const pad = (n: number) => String(n).padStart(2, '0');
