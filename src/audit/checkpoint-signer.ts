@@ -20,6 +20,11 @@ export class CheckpointSigner {
   private checkedThrough: number;
   /** Set when the tree no longer matches a known checkpoint: signing stops. */
   private stopped: string | null = null;
+  /**
+   * Set when every attempt of the last signing was refused with nothing new to learn; cleared once
+   * a checkpoint is stored or adopted (or others are seen signing). Signing is retried meanwhile.
+   */
+  private stalled: string | null = null;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -33,8 +38,13 @@ export class CheckpointSigner {
     this.checkedThrough = store.latest()?.size ?? 0;
   }
 
-  /** Why signing stopped, if it did. */
+  /** Why signing stopped, or why the last signing failed, if it did. */
   get problem(): string | null {
+    return this.halted ?? this.stalled;
+  }
+
+  /** Why signing stopped for good, if it did: the tree or the store holds another root for a size. */
+  private get halted(): string | null {
     return this.stopped ?? this.store.problem;
   }
 
@@ -48,16 +58,21 @@ export class CheckpointSigner {
   private async signOnce(due: boolean): Promise<void> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const size = this.tree().size;
-      if (this.problem || !this.wanted(size, due)) return;
+      if (this.halted || !this.wanted(size, due)) return;
       // Others may have signed meanwhile (a no-op for the embedded file).
       await this.store.refresh();
-      if (!this.wanted(size, due) || !this.consistent()) return;
+      if (!this.wanted(size, due)) {
+        this.stalled = null;
+        return;
+      }
+      if (!this.consistent()) return;
       const rootHash = rootAt(this.tree(), size);
       const note = signCheckpoint({ origin: this.config.origin, size, rootHash }, this.key);
       const checkpoint = { size, rootHash, note, signedAt: this.clock.now().toISOString() };
       try {
         if ((await this.store.publish(checkpoint)) !== 'superseded') {
           this.checkedThrough = Math.max(this.checkedThrough, size);
+          this.stalled = null;
           return;
         }
       } catch (e) {
@@ -65,6 +80,15 @@ export class CheckpointSigner {
         throw e;
       }
     }
+    this.stall(
+      `signing a checkpoint was refused ${ATTEMPTS} times in a row (the checkpoint stream moved past ` +
+        'what could be read from it); signing is retried at the next checkpoint',
+    );
+  }
+
+  private stall(problem: string): void {
+    if (!this.stalled) this.logger.error(problem);
+    this.stalled = problem;
   }
 
   /** Whether a checkpoint of `size` should be signed now, from what is known. */

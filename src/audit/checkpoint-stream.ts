@@ -8,6 +8,13 @@ export interface StreamRecord {
 }
 
 /**
+ * Whether an append was written; when it was refused (nothing written), the stream's last revision
+ * as the refusal reported it (null: the stream does not exist; undefined: not reported).
+ */
+export type AppendOutcome =
+  { readonly written: true } | { readonly written: false; readonly actual?: bigint | null };
+
+/**
  * The one stream of the store that holds a deployment's signed checkpoints, read and written with
  * the store's own client (the port hides it from the log, the feeds and stream reads alike).
  */
@@ -16,8 +23,8 @@ export interface CheckpointStream {
   read(fromRevision: bigint, maxCount: number): Promise<StreamRecord[]>;
   /**
    * Appends one record if the stream's last revision is `expected` (null: the stream does not
-   * exist yet); false, with nothing written, when it is not. Throws when the outcome is unknown.
+   * exist yet). Throws when the outcome is unknown.
    */
-  append(type: string, data: JsonObject, expected: bigint | null): Promise<boolean>;
+  append(type: string, data: JsonObject, expected: bigint | null): Promise<AppendOutcome>;
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { JsonObject } from '../event-store';
-import type { CheckpointStream, StreamRecord } from './checkpoint-stream';
+import type { AppendOutcome, CheckpointStream, StreamRecord } from './checkpoint-stream';
 
 /**
  * The stream of the deployment's signed checkpoints. The EventStoreDB adapter names the same
@@ -64,15 +64,19 @@ export class EventStoreDbCheckpointStream implements CheckpointStream {
     }
   }
 
-  async append(type: string, data: JsonObject, expected: bigint | null): Promise<boolean> {
+  async append(type: string, data: JsonObject, expected: bigint | null): Promise<AppendOutcome> {
     try {
       await this.client.appendToStream(CHECKPOINT_STREAM, jsonEvent({ id: randomUUID(), type, data }), {
         expectedRevision: expected ?? NO_STREAM,
       });
-      return true;
+      return { written: true };
     } catch (e) {
-      if (e instanceof WrongExpectedVersionError) return false;
-      throw e;
+      if (!(e instanceof WrongExpectedVersionError)) throw e;
+      const actual: unknown = e.actualVersion;
+      return {
+        written: false,
+        actual: typeof actual === 'bigint' ? actual : actual === NO_STREAM ? null : undefined,
+      };
     }
   }
 

@@ -27,7 +27,9 @@ describe('StreamCheckpointStore on EventStoreDB', () => {
 
   const instance = async (key: SigningKey = deployment, pageSize = 1000): Promise<StreamCheckpointStore> => {
     const stream = new EventStoreDbCheckpointStream(server.connectionString);
-    const store = new StreamCheckpointStore(stream, verifierKeyOf(key), ORIGIN, pageSize);
+    const store = new StreamCheckpointStore(stream, verifierKeyOf(key), ORIGIN, pageSize, {
+      warn: () => undefined,
+    });
     open.push(store);
     await store.open();
     return store;
@@ -85,13 +87,36 @@ describe('StreamCheckpointStore on EventStoreDB', () => {
     expect(b.at(4)!.rootHash).toEqual(root('one log'));
   });
 
-  it('a checkpoint signed with another key is not served, and names AUDIT_SIGNING_KEY', async () => {
-    const stranger = await instance(generateSigningKey(ORIGIN));
+  it('a first record signed with another key is skipped: signing goes on, only own checkpoints are served', async () => {
+    const other = generateSigningKey(ORIGIN);
+    const stranger = await instance(other);
+    expect(await stranger.publish(checkpoint(2, 'root 2', other))).toBe('stored');
+    // An instance started after it (or restarted): the stray record 0 is skipped, not a problem.
     const a = await instance();
-    await stranger.publish(checkpoint(2, 'root 2', generateSigningKey(ORIGIN)));
-    await a.refresh();
     expect(a.all()).toEqual([]);
-    expect(a.problem).toMatch(/not signed by this instance's key .*AUDIT_SIGNING_KEY/);
+    expect(a.problem).toBeNull();
+    expect(a.skipped).toBe(1);
+    expect(a.warning).toMatch(
+      /^1 record\(s\) .*revision 0 .*not signed by this instance's key .*AUDIT_SIGNING_KEY/,
+    );
+    expect(await a.publish(checkpoint(2))).toBe('stored');
+    expect(await a.publish(checkpoint(3))).toBe('stored');
+    const late = await instance();
+    expect(sizesOf(late)).toEqual([2, 3]);
+    expect(late.all().map((c) => c.note)).toEqual(a.all().map((c) => c.note));
+    expect(late.problem).toBeNull();
+    expect(stored()).toHaveLength(3);
+  });
+
+  it('after a skipped record, another root under this key for a stored size still stops signing', async () => {
+    const other = generateSigningKey(ORIGIN);
+    await (await instance(other)).publish(checkpoint(4, 'stray', other));
+    const [a, b] = [await instance(), await instance()];
+    expect(await a.publish(checkpoint(4, 'one log'))).toBe('stored');
+    const refused = await b.publish(checkpoint(4, 'another log')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CheckpointConflict);
+    expect(b.problem).toMatch(/^the logs differ: .* at size 4/);
+    expect(b.at(4)!.rootHash).toEqual(root('one log'));
   });
 
   it('an instance opened later reads every stored checkpoint, page by page, byte for byte', async () => {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { openCheckpoint, type VerifierKey } from './checkpoint';
 import type { CheckpointStream, StreamRecord } from './checkpoint-stream';
 import {
@@ -15,7 +16,10 @@ export const CHECKPOINT_SIGNED = 'AuditCheckpointSigned';
  * A checkpoint is appended at the exact revision this instance last read, so of two instances
  * signing at once one writes and the other is refused; the refused one reads the stream and adopts
  * what is there (the same size must carry the same root, else the logs differ: CheckpointConflict).
- * Every note read is checked against the deployment's key and origin before it is served.
+ * Every note read is checked against the deployment's key and origin before it is served; a record
+ * that does not verify (bad data, another key, another origin) is skipped and counted as a warning,
+ * never served or adopted, so a stray or pre-rotation record cannot stop signing. Only two roots for
+ * one size under this deployment's key are a problem.
  */
 export class StreamCheckpointStore implements CheckpointStore {
   readonly kind = 'stream';
@@ -26,6 +30,8 @@ export class StreamCheckpointStore implements CheckpointStore {
   private queue: Promise<unknown> = Promise.resolve();
   private reading: Promise<void> | null = null;
   private firstProblem: string | null = null;
+  private skippedCount = 0;
+  private firstSkipped: string | null = null;
 
   constructor(
     private readonly stream: CheckpointStream,
@@ -33,10 +39,23 @@ export class StreamCheckpointStore implements CheckpointStore {
     private readonly origin: string,
     /** Records read per call. */
     private readonly pageSize = 1000,
+    private readonly logger: Pick<Logger, 'warn'> = new Logger('Audit'),
   ) {}
 
+  /** Set once the stream holds two roots for one size under this deployment's key: the logs differ. */
   get problem(): string | null {
     return this.firstProblem;
+  }
+
+  /** How many records of the stream were skipped because they do not verify under this deployment's key. */
+  get skipped(): number {
+    return this.skippedCount;
+  }
+
+  /** The skipped records, for a health check's detail (a warning: signing goes on); null if none. */
+  get warning(): string | null {
+    if (!this.firstSkipped) return null;
+    return `${this.skippedCount} record(s) of the checkpoint stream are not served (first: ${this.firstSkipped})`;
   }
 
   open(): Promise<void> {
@@ -57,7 +76,8 @@ export class StreamCheckpointStore implements CheckpointStore {
       const known = this.bySize.get(checkpoint.size);
       if (known) return this.adopt(checkpoint, known);
       const expected = this.next === 0n ? null : this.next - 1n;
-      if (await this.stream.append(CHECKPOINT_SIGNED, toData(checkpoint), expected)) {
+      const appended = await this.stream.append(CHECKPOINT_SIGNED, toData(checkpoint), expected);
+      if (appended.written) {
         // Written at exactly `expected + 1`: the next read starts after it.
         this.add(checkpoint);
         this.next += 1n;
@@ -65,7 +85,9 @@ export class StreamCheckpointStore implements CheckpointStore {
       }
       await this.readNew();
       const theirs = this.bySize.get(checkpoint.size);
-      return theirs ? this.adopt(checkpoint, theirs) : 'superseded';
+      if (theirs) return this.adopt(checkpoint, theirs);
+      this.skipTruncated(appended.actual);
+      return 'superseded';
     });
   }
 
@@ -103,22 +125,41 @@ export class StreamCheckpointStore implements CheckpointStore {
     }
   }
 
-  /** Takes one record into what is known, unless it cannot be trusted (then the problem is kept). */
+  /**
+   * A refused append named a last revision that the read after it did not reach: the records up to
+   * it existed when the append was refused and could not be read afterwards, so they are gone
+   * (truncated by $tb or $maxCount, then scavenged). Without this, every append would expect a
+   * revision the stream has left behind and be refused for good.
+   */
+  private skipTruncated(actual: bigint | null | undefined): void {
+    if (typeof actual !== 'bigint' || actual < this.next) return;
+    this.logger.warn(
+      `the checkpoint stream's records ${this.next} to ${actual} cannot be read (truncated or scavenged); ` +
+        `appending after revision ${actual}`,
+    );
+    this.next = actual + 1n;
+  }
+
+  /**
+   * Takes one record into what is known. One that does not verify under this deployment's key and
+   * origin is skipped (logged once: each record is read once); two roots for one size are a problem.
+   */
   private accept(record: StreamRecord): void {
     if (record.type !== CHECKPOINT_SIGNED) return;
     const data = record.data as Partial<{ note: unknown; signedAt: unknown }> | null;
     const where = `revision ${record.revision} of the checkpoint stream`;
     if (typeof data?.note !== 'string' || typeof data.signedAt !== 'string') {
-      this.report(`${where} is not a signed checkpoint`);
+      this.skip(`${where} is not a signed checkpoint`);
       return;
     }
     let opened;
     try {
       opened = openCheckpoint(data.note, this.verifier, this.origin).checkpoint;
     } catch (e) {
-      this.report(
+      this.skip(
         `${where} is not signed by this instance's key for ${this.origin} (${(e as Error).message}); ` +
-          'every instance must have the same AUDIT_SIGNING_KEY and AUDIT_ORIGIN',
+          'every instance must have the same AUDIT_SIGNING_KEY and AUDIT_ORIGIN (after a key rotation, ' +
+          'checkpoints signed under the old key are no longer served)',
       );
       return;
     }
@@ -129,7 +170,8 @@ export class StreamCheckpointStore implements CheckpointStore {
       signedAt: data.signedAt,
     };
     const known = this.bySize.get(checkpoint.size);
-    // A second record of one size and root (written without an expected revision) adds nothing.
+    // A second record of one size and root adds nothing (every append expects an exact revision,
+    // so this takes a record written by something other than this service).
     if (!known) this.add(checkpoint);
     else if (!known.rootHash.equals(checkpoint.rootHash)) this.report(differ(known, checkpoint));
   }
@@ -150,6 +192,12 @@ export class StreamCheckpointStore implements CheckpointStore {
 
   private report(problem: string): void {
     this.firstProblem ??= problem;
+  }
+
+  private skip(reason: string): void {
+    this.skippedCount += 1;
+    this.firstSkipped ??= reason;
+    this.logger.warn(`skipped: ${reason}`);
   }
 }
 

@@ -38,6 +38,16 @@ describe('audit identity: two instances on one EventStoreDB store', () => {
     expect((await t.get(`/v1/timeline?minPosition=${head}`)).status).toBe(200);
   };
 
+  /** Every checkpoint note `t` serves, oldest first. */
+  const notesOf = async (t: TestApp): Promise<string[]> => {
+    const sizes = ((await t.get('/v1/audit/checkpoints')).body.items as Array<{ size: number }>).map(
+      (c) => c.size,
+    );
+    return Promise.all(
+      sizes.map(async (size) => (await t.get(`/v1/audit/checkpoint?treeSize=${size}`)).body.note),
+    );
+  };
+
   beforeAll(async () => {
     server = await EventStoreDbTestServer.start();
     work = mkdtempSync(join(tmpdir(), 'audit-identity-'));
@@ -149,6 +159,51 @@ describe('audit identity: two instances on one EventStoreDB store', () => {
       }
     } finally {
       await a.close();
+    }
+  });
+
+  it('a stream whose first checkpoint another key signed: the deployment signs on and serves only its own', async () => {
+    const fresh = await EventStoreDbTestServer.start();
+    const on = (extra: Record<string, string> = {}) =>
+      env({ EVENTSTORE_CONNECTION_STRING: fresh.connectionString, ...extra });
+    const records = () => fresh.log.stream(CHECKPOINT_STREAM) ?? [];
+    try {
+      // One instance started once with the wrong key on a fresh stream writes record 0.
+      const stray = await TestApp.start(
+        on({ AUDIT_SIGNING_KEY: formatSigningKey(generateSigningKey(ORIGIN)) }),
+      );
+      let strayNotes: string[];
+      try {
+        await stray.append(REGISTRY[0]!.type, REGISTRY[0]!.data);
+        expect((await stray.get('/v1/audit/checkpoint')).status).toBe(200);
+        strayNotes = await notesOf(stray);
+      } finally {
+        await stray.close();
+      }
+      expect(records().length).toBeGreaterThan(0);
+      expect(strayNotes.length).toBeGreaterThan(0);
+
+      const a = await TestApp.start(on({ LOAD_SAMPLE: 'false' }));
+      try {
+        await a.append(REGISTRY[1]!.type, REGISTRY[1]!.data);
+        const size = (await a.store.readAll({ maxCount: 10_000 })).length;
+        const latest = await a.get('/v1/audit/checkpoint');
+        expect([latest.status, latest.body.size]).toEqual([200, size]);
+        const served = await notesOf(a);
+        expect(served).toContain(latest.body.note);
+        for (const note of served) expect(strayNotes).not.toContain(note);
+        const deadline = Date.now() + 30_000;
+        let state: string | undefined;
+        while ((state = (await a.get('/health')).body.checks?.audit?.state) !== 'ok') {
+          if (Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(state).toBe('ok');
+      } finally {
+        await a.close();
+      }
+    } finally {
+      await fresh.stop();
     }
   });
 
