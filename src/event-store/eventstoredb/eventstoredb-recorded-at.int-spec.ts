@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { RecordedEvent, Subscription } from '../event-store.port';
-import { testEvent } from '../testing/event-store.contract';
+import { firstEvents, testEvent } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
 /**
@@ -53,12 +53,7 @@ describe('eventstoredb recordedAt along $all', () => {
   ): Promise<RecordedEvent[]> {
     const sub = store.subscribeToAll({ from });
     subscriptions.push(sub);
-    const out: RecordedEvent[] = [];
-    for await (const item of sub) {
-      if (item.kind === 'event') out.push(item.event);
-      if (out.length >= count) break;
-    }
-    return out;
+    return firstEvents(sub, count);
   }
 
   /** What an as-of read at `instant` shows: the log up to the last event recorded by then. */

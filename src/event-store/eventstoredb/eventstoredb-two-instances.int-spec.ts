@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { NewEvent, RecordedEvent, Subscription } from '../event-store.port';
 import { formatPosition } from '../position';
-import { testEvent } from '../testing/event-store.contract';
+import { firstEvents, testEvent } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
 /**
@@ -42,12 +42,7 @@ describe('eventstoredb: NotLeader mid-append with two instances', () => {
   async function subscribed(store: EventStoreDbEventStore, count: number): Promise<RecordedEvent[]> {
     const sub = store.subscribeToAll({ from: 'start' });
     subscriptions.push(sub);
-    const out: RecordedEvent[] = [];
-    for await (const item of sub) {
-      if (item.kind === 'event') out.push(item.event);
-      if (out.length >= count) break;
-    }
-    return out;
+    return firstEvents(sub, count);
   }
 
   const on: Array<[string, (stream: string) => boolean]> = [

@@ -3,7 +3,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import { EventStoreUnavailable } from '../event-store.errors';
 import type { RecordedEvent, Subscription } from '../event-store.port';
-import { rejection, testEvent } from '../testing/event-store.contract';
+import { firstEvents, rejection, testEvent } from '../testing/event-store.contract';
 import { CHECKPOINT_STREAM, CLAIM_STREAM_PREFIX } from './eventstoredb-codec';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { PORT_STREAMS_REGEX } from './eventstoredb-filtered-read';
@@ -36,12 +36,7 @@ describe('eventstoredb adapter on the wire', () => {
   async function subscribed(count: number): Promise<RecordedEvent[]> {
     const sub = store.subscribeToAll({ from: 'start' });
     subscriptions.push(sub);
-    const out: RecordedEvent[] = [];
-    for await (const item of sub) {
-      if (item.kind === 'event') out.push(item.event);
-      if (out.length >= count) break;
-    }
-    return out;
+    return firstEvents(sub, count);
   }
 
   it('claims and checkpoints are filtered by the node: none is sent to a subscriber or a $all read', async () => {

@@ -5,7 +5,13 @@ import {
   WrongExpectedRevision,
   isWrongExpectedRevision,
 } from '../event-store.errors';
-import type { EventStore, NewEvent, RecordedEvent, SubscriptionItem } from '../event-store.port';
+import type {
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  Subscription,
+  SubscriptionItem,
+} from '../event-store.port';
 import { comparePositions, formatPosition, parsePosition } from '../position';
 
 export interface ContractFixture {
@@ -46,6 +52,16 @@ const eventsOf = (items: SubscriptionItem[]): RecordedEvent[] =>
   items.flatMap((i) => (i.kind === 'event' ? [i.event] : []));
 
 /** The error a promise rejects with (fails when it resolves). */
+/** The first `count` events a subscription delivers (its other items skipped). */
+export async function firstEvents(sub: Subscription, count: number): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for await (const item of sub) {
+    if (item.kind === 'event') out.push(item.event);
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
 export async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
