@@ -20,4 +20,7 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],
   testTimeout: 30000,
+  // A handle a spec leaks (a store client left reconnecting after a failed start) must not hold the
+  // run open past its end; jest still prints "Force exiting Jest" so the leak is seen and mended.
+  forceExit: true,
 };

@@ -30,6 +30,8 @@ export interface AuditStatus {
   /** The first bad position, when one can be named (a rebuilt tree names a range in `problem`). */
   readonly failedAt?: string | null;
   readonly problem?: string;
+  /** Not a failure: e.g. checkpoints in the store that another key signed (they are not served). */
+  readonly warning?: string;
   readonly nextFullCheckAt?: string;
 }
 
@@ -62,6 +64,11 @@ export class AuditWatch implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   get status(): AuditStatus {
+    const warning = this.audit.warning;
+    return warning ? { ...this.judged(), warning } : this.judged();
+  }
+
+  private judged(): AuditStatus {
     const signer = this.audit.problem;
     if (this.audit.isHistoryMissing) {
       return { state: 'history-missing', checkedAt: this.current.checkedAt, problem: signer! };

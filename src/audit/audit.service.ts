@@ -135,6 +135,11 @@ export class AuditService implements OnModuleInit, OnApplicationBootstrap, OnApp
     return this.historyMissing ?? this.signer.problem;
   }
 
+  /** Something to look at that does not stop signing: stored checkpoints this key did not sign. */
+  get warning(): string | null {
+    return this.checkpoints.warning;
+  }
+
   get isHistoryMissing(): boolean {
     return this.historyMissing !== null;
   }

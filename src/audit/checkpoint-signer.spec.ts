@@ -18,6 +18,7 @@ const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 class FakeStream implements CheckpointStore {
   readonly kind = 'stream';
   problem: string | null = null;
+  readonly warning = null;
   readonly stored: SignedCheckpoint[] = [];
   readonly others: SignedCheckpoint[] = [];
   /** What publish answers next, once: to play a refused append. */

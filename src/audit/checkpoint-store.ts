@@ -36,8 +36,10 @@ export interface CheckpointStore {
   at(size: number): SignedCheckpoint | null;
   /** Every known checkpoint, by size, one per size. */
   all(): SignedCheckpoint[];
-  /** Set once the store held something that cannot be trusted (another root, another signer). */
+  /** Set once the store holds two roots for one size under this deployment's key: the logs differ. */
   readonly problem: string | null;
+  /** Records the store holds that are not served (not signed by this deployment's key); null if none. */
+  readonly warning: string | null;
   close(): Promise<void>;
 }
 

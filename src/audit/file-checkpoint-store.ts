@@ -8,6 +8,7 @@ import type { CheckpointStore, PublishOutcome, SignedCheckpoint } from './checkp
 export class FileCheckpointStore implements CheckpointStore {
   readonly kind = 'file';
   readonly problem = null;
+  readonly warning = null;
   /** The file itself, for the check that its history covers the log (checkpoint-history.ts). */
   readonly log: CheckpointLog;
 
