@@ -131,6 +131,24 @@ describe('the web page in chromium', () => {
     await screenshot(page, 'entry', true);
   });
 
+  it('the entry page gives reported quantities as ranges, with the best estimate and the source’s words', async () => {
+    const items = (await t.get('/v1/timeline?type=TroopBuildupReported&limit=200')).body.items as Array<{
+      entryId: string;
+      quantities?: Array<{ low: number; high: number; asReported: string }>;
+    }>;
+    const entry = items.find((i) => i.quantities?.some((q) => q.low === 150000 && q.high === 170000));
+    expect(entry).toBeDefined();
+    const page = await open(`/#entry/${entry!.entryId}`);
+    await page.locator('#entry-view').waitFor({ state: 'visible', ...WAIT });
+    const shown = await page.locator('.quantity').allTextContents();
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        '150,000–170,000 troops — “between 150,000 and 170,000”',
+        '10 btg — “approximately ten more BTGs”',
+      ]),
+    );
+  });
+
   it('keyboard only: Tab to a filter, set it, Enter; Tab to an entry, Enter opens it; Back returns', async () => {
     const expected = await apiCount('q=Putin');
     expect(expected).toBeGreaterThan(0);

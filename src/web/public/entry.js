@@ -153,6 +153,28 @@ async function reread(article, entryId, position, message) {
   article.querySelector('#fu-status')?.focus();
 }
 
+const NUMBER = new Intl.NumberFormat('en');
+
+/** Reported quantities as the ranges they are (low–high, the best estimate when one is given), with the source's words. */
+function quantities(entry) {
+  const items = (entry.quantities ?? []).map((q) => {
+    const range =
+      q.low === q.high ? NUMBER.format(q.low) : `${NUMBER.format(q.low)}–${NUMBER.format(q.high)}`;
+    return el(
+      'li',
+      { class: 'quantity' },
+      el('span', { class: 'quantity-range' }, `${range}${q.unit ? ` ${q.unit}` : ''} ${q.kind}`),
+      q.best !== undefined && q.best !== null && q.low !== q.high
+        ? ` (best estimate ${NUMBER.format(q.best)})`
+        : '',
+      ' — “',
+      q.asReported,
+      '”',
+    );
+  });
+  return items.length ? section('Quantities', el('ul', {}, items)) : null;
+}
+
 /** The entry page: everything the entry says, then how it came to say it. */
 export function renderEntry(article, entry, summaries = () => null, message = '') {
   summaryOf = summaries;
@@ -180,6 +202,7 @@ export function renderEntry(article, entry, summaries = () => null, message = ''
     section('Claimants', claimants.length ? el('ul', {}, claimants) : null),
     section('Actors', actors.length ? el('ul', {}, actors) : null),
     attribution(entry),
+    quantities(entry),
     section('Locations', locations.length ? el('ul', {}, locations) : null),
     codes(entry),
     links(entry),
