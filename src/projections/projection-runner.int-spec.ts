@@ -163,6 +163,10 @@ describe('ProjectionRunner (real SQLite files)', () => {
     expect(counts.every((n) => n === 1)).toBe(true); // none applied twice across the retries
     // End-of-batch writes too: what a rolled-back batch had kept for its end was forgotten.
     expect(db.prepare('SELECT n FROM total_total').pluck().get()).toBe(301);
+    // Live once the runner has read past the last event and found nothing more: a moment after
+    // the event is applied, longer on a loaded machine.
+    for (const until = Date.now() + 5000; runner.state.state !== 'live' && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 10));
     expect(runner.state.state).toBe('live');
     expect(runner.state.error).toBeNull(); // health no longer shows the recovered outage
     await runner.stop();
