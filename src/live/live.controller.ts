@@ -76,7 +76,7 @@ const uuid = new ParseUUIDPipe({
 });
 
 /** Server-Sent Events: `id:` is the log position; resume with Last-Event-ID or ?after=. */
-/** Every live route answers a Server-Sent Events stream (docs: README, "Live feeds"). */
+/** Every live route answers a Server-Sent Events stream (docs/api-guide.md, "Live feeds"). */
 const EVENT_STREAM = {
   description:
     'Server-Sent Events: each message has `id:` (its log position, for Last-Event-ID), `event:` and JSON `data:`; comments keep the connection alive.',

@@ -2,7 +2,7 @@ import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/event
 import { eventStoreContract } from '../../src/event-store/testing/event-store.contract';
 
 // The same contract against a real EventStoreDB / KurrentDB node: `npm run test:eventstoredb` with
-// EVENTSTORE_CONNECTION_STRING set (README, "Running on EventStoreDB / KurrentDB"). Skipped otherwise.
+// EVENTSTORE_CONNECTION_STRING set (docs/eventstoredb.md, "The contract against a real node"). Skipped otherwise.
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
 if (connectionString) {

@@ -54,7 +54,7 @@ export interface Tally {
   lastPosition: string | null;
 }
 
-/** The most items POST /v1/events/batch takes (MAX_BATCH_ITEMS, README). */
+/** The most items POST /v1/events/batch takes (MAX_BATCH_ITEMS, docs/api-guide.md). */
 export const MAX_ITEMS = 1000;
 
 /**

@@ -37,7 +37,7 @@ import { TransactionTimes } from './eventstoredb-recorded-at';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
 export interface EventStoreDbOptions {
-  /** esdb://host:port?tls=false, esdb+discover://…; see README "Running on EventStoreDB / KurrentDB". */
+  /** esdb://host:port?tls=false, esdb+discover://…; see docs/eventstoredb.md. */
   readonly connectionString: string;
   /** How long health() waits for the server. */
   readonly healthTimeoutMs?: number;
