@@ -12,6 +12,9 @@ import { EVENT_STORE, type EventStore } from './event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
+/** A stream of an EventStoreDB store outside the port (the audit checkpoint stream), for index.ts. */
+export { EventStoreDbStream } from './eventstoredb/eventstoredb-stream';
+
 /** The only place that knows which adapter is in use. */
 export function createEventStore(config: EventStoreConfig, clock: Clock = systemClock): Promise<EventStore> {
   switch (config.driver) {

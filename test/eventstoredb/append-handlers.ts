@@ -1,15 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
 import { Empty as PbEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
-import * as shared from '@eventstore/db-client/generated/shared_pb';
-import { Status } from '@eventstore/db-client/generated/status_pb';
-import { Code } from '@eventstore/db-client/generated/code_pb';
+import * as shared from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { Status } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb';
+import { Code } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/code_pb';
 import {
   AppendReq,
   AppendResp,
   BatchAppendReq,
   BatchAppendResp,
-} from '@eventstore/db-client/generated/streams_pb';
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import type { AppendOutcome, Expected, InMemoryLog, ProposedRecord } from './in-memory-log';
 import {
   appendTimeoutError,
@@ -176,7 +176,7 @@ export function batchAppendHandler(
         if (fault?.kind === 'commit-timeout') return reply((r) => r.setError(batchTimeoutStatus()));
         if (fault?.kind === 'deadline') {
           // The node answers a write it could not complete at the deadline the request carries.
-          const deadline = entry.options.getDeadline()?.toDate().getTime() ?? Date.now();
+          const deadline = deadlineOf(entry.options);
           setTimeout(
             () => reply((r) => r.setError(batchTimeoutStatus())),
             Math.max(0, deadline - Date.now()),
@@ -189,6 +189,13 @@ export function batchAppendHandler(
     call.on('error', () => undefined);
     call.on('end', () => call.end());
   };
+}
+
+/** The request's deadline (ms since the epoch): a timestamp (21.10+ clients) or a duration from now. */
+function deadlineOf(o: BatchAppendReq.Options): number {
+  if (o.hasDeadline21100()) return o.getDeadline21100()!.toDate().getTime();
+  const d = o.getDeadline();
+  return Date.now() + (d ? d.getSeconds() * 1000 + d.getNanos() / 1e6 : 0);
 }
 
 function batchResult(resp: BatchAppendResp, outcome: AppendOutcome, expected: Expected): void {

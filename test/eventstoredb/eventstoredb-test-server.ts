@@ -1,7 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
-import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
+import { StreamsService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb';
+import { ServerFeaturesService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb';
+import {
+  SupportedMethod,
+  SupportedMethods,
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb';
 import { appendHandler, batchAppendHandler } from './append-handlers';
 import { InMemoryLog, type LogOptions } from './in-memory-log';
 import { DEFAULT_MAX_APPEND_SIZE, FaultPlan } from './node-faults';
@@ -23,8 +26,10 @@ const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): voi
   callback({ code: grpc.status.UNIMPLEMENTED, details: 'not modelled by the test server' });
 
 /**
- * An in-process gRPC server speaking the EventStoreDB client protocol, built from the service
- * definitions generated inside @eventstore/db-client (the package ships no .proto files). It keeps
+ * An in-process gRPC server speaking the EventStoreDB client protocol (v1), built from the service
+ * definitions generated inside @kurrent/kurrentdb-client (`generated/kurrentdb/protocols/v1/`; the
+ * package ships no .proto files, and no other client may be loaded beside it: both would register
+ * the same protobuf names). It keeps
  * its log across stop()/start(), on the same port, so tests can simulate an outage. By default it
  * behaves as a real node does where that bites (in-memory-log.ts, node-faults.ts): lower-case ids,
  * one commit position per event, the node's duplicate check, a clock that may step back, the 1 MiB
@@ -53,7 +58,7 @@ export class EventStoreDbTestServer {
   }
 
   get connectionString(): string {
-    return `esdb://127.0.0.1:${this.boundPort}?tls=false`;
+    return `kurrentdb://127.0.0.1:${this.boundPort}?tls=false`;
   }
 
   get running(): boolean {
@@ -74,6 +79,7 @@ export class EventStoreDbTestServer {
         caughtUpMessages: this.options.caughtUpMessages ?? true,
         stalled: () => this.faults.takeStalledRead(),
         stalledSubscription: () => this.faults.takeStalledSubscription(),
+        stalledReadEnded: () => this.faults.endedStalledReads++,
         wire: this.wire,
       }),
       append: appendHandler(node),

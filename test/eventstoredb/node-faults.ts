@@ -1,17 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
-import * as shared from '@eventstore/db-client/generated/shared_pb';
-import { Status } from '@eventstore/db-client/generated/status_pb';
-import { Code } from '@eventstore/db-client/generated/code_pb';
+import * as shared from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { Status } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb';
+import { Code } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/code_pb';
 
 /**
  * What a real node answers when a write cannot be acknowledged, as the EventStoreDB server sends it
- * (Services/Transport/Grpc: RpcExceptions, Streams.Append, Streams.BatchAppend) and as client 6.2.1
- * maps it (utils/CommandError.js convertToCommandError, appendToStream/unpackError.js):
+ * (Services/Transport/Grpc: RpcExceptions, Streams.Append, Streams.BatchAppend) and as
+ * @kurrent/kurrentdb-client 1.3.1 maps it (utils/CommandError.js convertToCommandError, appendToStream/):
  *
  * | fault          | Streams.Append (status + trailers)                         | Streams.BatchAppend                                   | client error               |
  * | not-leader     | NOT_FOUND, `exception: not-leader`, leader host and port   | the whole call ends with that status                  | NotLeaderError (+ reconnect to the leader) |
- * | commit-timeout | ABORTED "Operation timed out"                              | reply Status{DEADLINE_EXCEEDED, details Timeout}      | TimeoutError / DeadlineExceededError |
+ * | commit-timeout | ABORTED "Operation timed out"                              | reply Status{DEADLINE_EXCEEDED, details Timeout}      | UnknownError, code 10 (Append) / DeadlineExceededError (BatchAppend) |
  * | deadline       | no reply: the client's gRPC deadline fires                 | reply Status.Timeout at the request's `deadline`      | DeadlineExceededError      |
  * | too large      | INVALID_ARGUMENT, `exception: maximum-append-size-exceeded`, `maximum-append-size` | reply Status{INVALID_ARGUMENT, details MaximumAppendSizeExceeded} | MaxAppendSizeExceededError |
  *
@@ -38,6 +38,8 @@ export class FaultPlan {
   stalledReads = 0;
   /** Subscriptions held without a confirmation or any event, for the next this many subscriptions. */
   stalledSubscriptions = 0;
+  /** Held reads that the client ended (its deadline passed, or it cancelled): the node saw them go. */
+  endedStalledReads = 0;
   /** How many faults have been served, for tests. */
   served = 0;
 

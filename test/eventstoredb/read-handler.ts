@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import * as shared from '@eventstore/db-client/generated/shared_pb';
-import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import * as shared from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import { comparePos, type InMemoryLog, type LogPosition, type StoredRecord } from './in-memory-log';
 
 export interface ReadHandlerOptions {
@@ -11,6 +11,8 @@ export interface ReadHandlerOptions {
   readonly stalled?: () => boolean;
   /** True when this subscription is to be held without a confirmation or any event. */
   readonly stalledSubscription?: () => boolean;
+  /** Called when the client ends a held read (its deadline or a cancel): the node sees the call go. */
+  readonly stalledReadEnded?: () => void;
   /** What `$all` calls asked for and what they were sent, for tests. */
   readonly wire?: WireLog;
 }
@@ -22,11 +24,29 @@ export interface WireFilter {
   readonly prefixes: readonly string[];
 }
 
+/** A Streams.Read call: what it read and the caller's `user-agent` ('' when it sent none). */
+export interface WireRead {
+  readonly kind: 'stream' | 'all' | 'subscription';
+  readonly userAgent: string;
+}
+
 /** What the `$all` reads and subscriptions of a node were asked and sent (tests count on it). */
 export class WireLog {
   /** Every `$all` call: read or subscription, and its filter (null: none). */
   readonly calls: Array<{ readonly subscription: boolean; readonly filter: WireFilter | null }> = [];
+  /**
+   * Every Streams.Read call with its caller's `user-agent`: grpc-js sends `grpc-node-js/…`; the
+   * client's native bridge, which the adapter does not use, sends none.
+   */
+  readonly reads: WireRead[] = [];
   private readonly sent = new Map<string, number>();
+
+  read(o: ReadReq.Options, metadata: grpc.Metadata): void {
+    if (this.reads.length >= 10_000) this.reads.shift();
+    const kind = o.hasSubscription() ? 'subscription' : o.hasAll() ? 'all' : 'stream';
+    const agent = metadata.get('user-agent')[0];
+    this.reads.push({ kind, userAgent: typeof agent === 'string' ? agent : '' });
+  }
 
   called(subscription: boolean, o: ReadReq.Options): void {
     if (this.calls.length >= 10_000) this.calls.shift();
@@ -119,8 +139,12 @@ export function readHandler(
   return (call) => {
     const o = call.request.getOptions()!;
     // A held read answers nothing until the client gives up (its deadline, or a cancel).
+    options.wire?.read(o, call.metadata);
     if (o.hasAll()) options.wire?.called(o.hasSubscription(), o);
-    if (!o.hasSubscription() && options.stalled?.()) return;
+    if (!o.hasSubscription() && options.stalled?.()) {
+      call.on('cancelled', () => options.stalledReadEnded?.());
+      return;
+    }
     if (o.hasSubscription() && options.stalledSubscription?.()) return;
     const backwards = o.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     const count = o.hasCount() ? Number(BigInt(o.getCount())) : Number.MAX_SAFE_INTEGER;

@@ -1,31 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeadlineExceededError,
-  EventStoreDBClient,
+  KurrentDBClient,
   MaxAppendSizeExceededError,
   NotLeaderError,
-  TimeoutError,
+  UnknownError,
   WrongExpectedVersionError,
   jsonEvent,
   type AppendResult,
   type ResolvedEvent,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
+import { EventStoreUnavailable } from '../../src/event-store/event-store.errors';
+import type { SubscriptionItem } from '../../src/event-store/event-store.port';
+import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store';
+import { readStreamEvents } from '../../src/event-store/eventstoredb/eventstoredb-grpc-read';
+import { testEvent } from '../../src/event-store/testing/event-store.contract';
 import { EventStoreDbTestServer, type TestServerOptions } from './eventstoredb-test-server';
 
 /**
  * The test server behaves as a real node where the adapter can be caught out (docs/eventstoredb.md,
- * "The test server"), checked through the real client 6.2.1 over gRPC on both append paths.
+ * "The test server"), checked through the real client (@kurrent/kurrentdb-client) over gRPC on both
+ * append paths. Reads take the adapter's path (eventstoredb-grpc-read.ts: the client's grpc-js
+ * channel with a deadline), never the client's readStream, which goes through its native bridge.
  */
 const PATHS: Array<[string, TestServerOptions]> = [
   ['BatchAppend', {}],
   ['Append', { batchAppend: false }],
 ];
 
-async function read(client: EventStoreDBClient, stream: string): Promise<ResolvedEvent[]> {
-  const out: ResolvedEvent[] = [];
-  for await (const e of client.readStream(stream)) out.push(e);
-  return out;
-}
+const read = (client: KurrentDBClient, stream: string, deadlineMs = 5_000): Promise<ResolvedEvent[]> =>
+  readStreamEvents(client, stream, {}, deadlineMs);
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -41,11 +45,11 @@ const event = (id: string = randomUUID(), data: Record<string, unknown> = {}) =>
 
 describe.each(PATHS)('the test server as a real node (%s)', (_name, pathOptions) => {
   let server: EventStoreDbTestServer;
-  let client: EventStoreDBClient;
+  let client: KurrentDBClient;
 
   const start = async (options: TestServerOptions = {}): Promise<void> => {
     server = await EventStoreDbTestServer.start({ ...pathOptions, ...options });
-    client = EventStoreDBClient.connectionString(server.connectionString);
+    client = KurrentDBClient.connectionString(server.connectionString);
   };
   afterEach(async () => {
     await client.dispose();
@@ -56,9 +60,9 @@ describe.each(PATHS)('the test server as a real node (%s)', (_name, pathOptions)
     await start();
     const s = `s-${randomUUID()}`;
     const id = randomUUID().toUpperCase();
-    await client.appendToStream(s, event(id), { expectedRevision: 'no_stream' });
+    await client.appendToStream(s, event(id), { streamState: 'no_stream' });
     // A retry at the same expected revision, the id in lower case: the same event to the node.
-    await client.appendToStream(s, event(id.toLowerCase()), { expectedRevision: 'no_stream' });
+    await client.appendToStream(s, event(id.toLowerCase()), { streamState: 'no_stream' });
     expect((await read(client, s)).map((e) => e.event!.id)).toEqual([id.toLowerCase()]);
   });
 
@@ -75,14 +79,14 @@ describe.each(PATHS)('the test server as a real node (%s)', (_name, pathOptions)
     await start({ recentIds: 1 });
     const s = `s-${randomUUID()}`;
     const [a, b] = [event(), event()];
-    await client.appendToStream(s, [a, b], { expectedRevision: 'no_stream' });
-    await client.appendToStream(s, event(), { expectedRevision: 1n }); // the repeat is not the last append
+    await client.appendToStream(s, [a, b], { streamState: 'no_stream' });
+    await client.appendToStream(s, event(), { streamState: 1n }); // the repeat is not the last append
     await client.appendToStream(`other-${randomUUID()}`, [event(), event()]); // a and b leave the cache
-    const repeat: AppendResult = await client.appendToStream(s, [a, b], { expectedRevision: 'no_stream' });
+    const repeat: AppendResult = await client.appendToStream(s, [a, b], { streamState: 'no_stream' });
     expect(repeat.nextExpectedRevision).toBe(1n);
     expect(repeat.position).toBeUndefined(); // a node answers an idempotent write without a position
     // Same first id, another second one: not the same write.
-    const e = await rejection(client.appendToStream(s, [a, event()], { expectedRevision: 'no_stream' }));
+    const e = await rejection(client.appendToStream(s, [a, event()], { streamState: 'no_stream' }));
     expect(e).toBeInstanceOf(WrongExpectedVersionError);
     expect((await read(client, s)).map((r) => r.event!.id).slice(0, 2)).toEqual([a.id, b.id]);
     expect(await read(client, s)).toHaveLength(3);
@@ -149,8 +153,12 @@ describe.each(PATHS)('the test server as a real node (%s)', (_name, pathOptions)
     const s = `s-${randomUUID()}`;
     server.faults.failAppends({ kind: 'commit-timeout', written: true });
     const e = await rejection(client.appendToStream(s, event()));
-    const expected = pathOptions.batchAppend === false ? TimeoutError : DeadlineExceededError;
-    expect(e).toBeInstanceOf(expected);
+    if (pathOptions.batchAppend === false) {
+      // Streams.Append: ABORTED without details, which the client gives as UnknownError (client
+      // 6.2.1 gave TimeoutError); the adapter takes its code 10 as a commit timeout and retries.
+      expect(e).toBeInstanceOf(UnknownError);
+      expect((e as UnknownError).code).toBe(10);
+    } else expect(e).toBeInstanceOf(DeadlineExceededError);
     expect(server.log.stream(s)).toHaveLength(1);
   });
 
@@ -163,21 +171,62 @@ describe.each(PATHS)('the test server as a real node (%s)', (_name, pathOptions)
     expect(server.log.stream(s)).toBeUndefined();
   });
 
-  it('holds a read without an answer until the client gives up', async () => {
+  it('holds a read without an answer until the deadline of the read; the node sees the call end', async () => {
     await start();
     const s = `s-${randomUUID()}`;
     await client.appendToStream(s, event());
     server.faults.stalledReads = 1;
-    const held = client.readStream(s);
-    const received: unknown[] = [];
-    const done = (async () => {
-      for await (const e of held) received.push(e);
-    })().catch((error: unknown) => error);
-    await waitFor(() => server.faults.stalledReads === 0);
-    await held.cancel();
-    await done;
-    expect(received).toEqual([]);
+    const started = Date.now();
+    const e = await rejection(read(client, s, 300));
+    expect(e).toBeInstanceOf(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(server.faults.stalledReads).toBe(0);
+    await waitFor(() => server.faults.endedStalledReads === 1);
     expect(await read(client, s)).toHaveLength(1); // the next read is answered
+  });
+});
+
+describe('the read path of the adapter', () => {
+  let server: EventStoreDbTestServer;
+  let store: EventStoreDbEventStore;
+
+  beforeEach(async () => {
+    server = await EventStoreDbTestServer.start();
+    store = new EventStoreDbEventStore({ connectionString: server.connectionString, deadlineMs: 300 });
+  });
+  afterEach(async () => {
+    await store.close();
+    await server.stop();
+  });
+
+  it("reads over the client's grpc-js channel, subscriptions on the client: never the native bridge", async () => {
+    const s = `entry-${randomUUID()}`;
+    await store.append(s, [testEvent('A')], { expectedRevision: 'no_stream' });
+    expect(await store.readStream(s)).toHaveLength(1);
+    expect(await store.readAll()).toHaveLength(1);
+    const subscription = store.subscribeToAll({ from: 'start' });
+    const items: SubscriptionItem[] = [];
+    for await (const item of subscription) {
+      items.push(item);
+      if (item.kind === 'caught-up') break;
+    }
+    expect(items.map((i) => i.kind)).toEqual(['event', 'caught-up']);
+    const kinds = new Set(server.wire.reads.map((r) => r.kind));
+    expect(kinds).toEqual(new Set(['stream', 'all', 'subscription']));
+    // grpc-js names itself; the bridge sends no user-agent.
+    expect(server.wire.reads.filter((r) => !r.userAgent.startsWith('grpc-node-js/'))).toEqual([]);
+  });
+
+  it("cancels a stalled read on the node when the adapter's deadline passes", async () => {
+    const s = `entry-${randomUUID()}`;
+    await store.append(s, [testEvent('A')], { expectedRevision: 'no_stream' });
+    server.faults.stalledReads = 1;
+    const started = Date.now();
+    await expect(store.readStream(s)).rejects.toBeInstanceOf(EventStoreUnavailable);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The node saw the call go: nothing is left open on it (the bridge's reads would stay open).
+    await waitFor(() => server.faults.endedStalledReads === 1, 2_000);
+    expect(await store.readStream(s)).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,7 @@ import {
   type EventData,
   type ResolvedEvent,
   type AllStreamResolvedEvent,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { contentHash } from '../append-rules';
 import type { JsonObject, NewEvent, RecordedEvent } from '../event-store.port';
 import { parsePosition, positionOf, type Position } from '../position';

@@ -1,15 +1,23 @@
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
+
 /**
- * Connection strings. The config accepts the KurrentDB schemes (`kurrentdb://`, `kdb://`, with
- * `+discover`) as well as `esdb://`; client 6.2.1 only parses `esdb://` and `esdb+discover://`, whose
- * syntax is otherwise the same, so the scheme is translated here.
+ * Connection strings. The config accepts `esdb://`, `kurrentdb://` and `kdb://` (each with
+ * `+discover`), whose syntax is otherwise the same; the client is given the `kurrentdb` scheme,
+ * the one it does not call deprecated (it prints a warning on the console for `esdb`).
  */
 export function forClient(connectionString: string): string {
-  return connectionString.trim().replace(/^(?:kurrentdb|kdb)(\+discover)?:\/\//i, 'esdb$1://');
+  return connectionString.trim().replace(/^(?:esdb|kurrentdb|kdb)(\+discover)?:\/\//i, 'kurrentdb$1://');
 }
 
-/** The hosts of a connection string, for messages: never the credentials, never the options. */
+/** A client for a connection string in any of the accepted forms. */
+export function connect(connectionString: string): KurrentDBClient {
+  return KurrentDBClient.connectionString(forClient(connectionString));
+}
+
+/** The hosts of a connection string as configured, for messages: never the credentials, never the options. */
 export function endpointOf(connectionString: string): string {
-  return forClient(connectionString)
+  return connectionString
+    .trim()
     .replace(/\/\/[^@/]*@/, '//')
     .replace(/\?.*$/, '')
     .replace(/\/+$/, '');

@@ -5,14 +5,20 @@ import {
   StreamNotFoundError,
   TimeoutError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import {
   EventStoreError,
   EventStoreUnavailable,
   StreamNotFound,
   WrongExpectedRevision,
 } from '../event-store.errors';
+
+/** gRPC status codes: 4 DEADLINE_EXCEEDED, 10 ABORTED, 14 UNAVAILABLE. */
+const DEADLINE_EXCEEDED = 4;
+const ABORTED = 10;
+const UNAVAILABLE = 14;
 
 /** True for the errors after which the same call may succeed once the server is back. */
 export function isTransient(e: unknown): boolean {
@@ -23,8 +29,13 @@ export function isTransient(e: unknown): boolean {
     e instanceof TimeoutError ||
     e instanceof NotLeaderError ||
     e instanceof EventStoreUnavailable ||
-    // grpc-js errors that reached us unconverted (status 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED)
-    (typeof e === 'object' && e !== null && [4, 14].includes((e as { code?: unknown }).code as number))
+    // A commit timeout on Streams.Append (ABORTED without status details): the client gives it
+    // as UnknownError, where client 6.2.1 gave TimeoutError. The write may have been stored.
+    (e instanceof UnknownError && (e.code as number | undefined) === ABORTED) ||
+    // grpc-js errors that reached us unconverted (an append to a stopped node, a lost call)
+    (typeof e === 'object' &&
+      e !== null &&
+      [DEADLINE_EXCEEDED, UNAVAILABLE].includes((e as { code?: unknown }).code as number))
   );
 }
 
@@ -34,8 +45,8 @@ export function toPortError(e: unknown, endpoint: string, stream?: string): unkn
   if (e instanceof WrongExpectedVersionError) {
     return new WrongExpectedRevision(
       e.streamName ?? stream ?? '',
-      String(e.expectedVersion),
-      e.actualVersion === 'no_stream' ? 'no_stream' : BigInt(e.actualVersion),
+      String(e.expectedState),
+      e.actualState === 'no_stream' ? 'no_stream' : BigInt(e.actualState),
     );
   }
   if (e instanceof StreamNotFoundError) return new StreamNotFound(stream ?? e.streamName ?? '');

@@ -5,7 +5,7 @@ import {
 import { eventStoreContract } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
-// The contract through the real @eventstore/db-client over real gRPC, to the in-process test server:
+// The contract through the real @kurrent/kurrentdb-client over real gRPC, to the in-process test server:
 // once as current servers are used (BatchAppend, CaughtUp messages), once as older ones (Append, no
 // CaughtUp: the adapter detects caught-up from the head).
 const SERVERS: Array<[string, TestServerOptions]> = [
@@ -14,7 +14,7 @@ const SERVERS: Array<[string, TestServerOptions]> = [
 ];
 
 for (const [name, options] of SERVERS) {
-  eventStoreContract(`eventstoredb (client 6.2.1 over gRPC, test server, ${name})`, async () => {
+  eventStoreContract(`eventstoredb (kurrentdb-client over gRPC, test server, ${name})`, async () => {
     const server = await EventStoreDbTestServer.start(options);
     const store = new EventStoreDbEventStore({ connectionString: server.connectionString });
     return {

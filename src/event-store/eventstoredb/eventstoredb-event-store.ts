@@ -6,13 +6,13 @@ import {
   NO_STREAM,
   START,
   STREAM_EXISTS,
-  EventStoreDBClient,
   MaxAppendSizeExceededError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
-} from '@eventstore/db-client';
+  type AppendStreamState,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import { contentHash } from '../append-rules';
 import { AppendTooLarge, EventStoreUnavailable } from '../event-store.errors';
 import type {
@@ -29,15 +29,15 @@ import type {
 } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
 import { LARGEST_STAMP, appendSize, decodeEvent, encodeEvent, stampOf } from './eventstoredb-codec';
-import { deadlineOf, endpointOf, forClient } from './eventstoredb-connection';
+import { connect, deadlineOf, endpointOf } from './eventstoredb-connection';
 import { isTransient, toPortError } from './eventstoredb-errors';
-import { EventIdClaims, collect, storedResult, type CallDeadlines } from './eventstoredb-idempotency';
-import { readPortEvents } from './eventstoredb-filtered-read';
+import { readAllEvents, readStreamEvents } from './eventstoredb-grpc-read';
+import { EventIdClaims, storedResult, type CallDeadlines } from './eventstoredb-idempotency';
 import { TransactionTimes } from './eventstoredb-recorded-at';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
 export interface EventStoreDbOptions {
-  /** esdb://host:port?tls=false, esdb+discover://…; see docs/eventstoredb.md. */
+  /** kurrentdb://host:port?tls=false, esdb://…, kurrentdb+discover://…; see docs/eventstoredb.md. */
   readonly connectionString: string;
   /** How long health() waits for the server. */
   readonly healthTimeoutMs?: number;
@@ -46,8 +46,9 @@ export interface EventStoreDbOptions {
   /** Events a subscription holds for a slow consumer before it stops reading from the server. */
   readonly subscriptionBufferSize?: number;
   /**
-   * Deadline of each call in ms: appends (passed to the client) and reads (which the client leaves
-   * without one). Default: the connection string's `defaultDeadline`, else 10 s as the client's.
+   * Deadline of each call in ms: appends (passed to the client) and reads (a gRPC deadline, then
+   * cancelled: eventstoredb-grpc-read.ts). Default: the connection string's `defaultDeadline`, else
+   * 10 s as the client's.
    */
   readonly deadlineMs?: number;
   /** Attempts of an append whose outcome is unknown (timeout, deadline, NotLeader, lost connection). */
@@ -69,10 +70,13 @@ const PAGE = 256;
 const DEFAULT_DEADLINE_MS = 10_000;
 const DEFAULT_APPEND_ATTEMPTS = 4;
 
-/** The EventStore port over EventStoreDB / KurrentDB through @eventstore/db-client (gRPC). */
+/**
+ * The EventStore port over EventStoreDB / KurrentDB through @kurrent/kurrentdb-client: appends and
+ * subscriptions on the client, reads over its grpc-js channel (eventstoredb-grpc-read.ts).
+ */
 export class EventStoreDbEventStore implements EventStore {
   readonly driver = 'eventstoredb';
-  private readonly client: EventStoreDBClient;
+  private readonly client: KurrentDBClient;
   private readonly claims: EventIdClaims;
   private readonly endpoint: string;
   private readonly subscriptions = new Set<Subscription>();
@@ -82,7 +86,7 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
 
   constructor(private readonly options: EventStoreDbOptions) {
-    this.client = EventStoreDBClient.connectionString(forClient(options.connectionString));
+    this.client = connect(options.connectionString);
     const deadline = options.deadlineMs ?? deadlineOf(options.connectionString);
     this.deadlines = { readMs: deadline ?? DEFAULT_DEADLINE_MS, appendMs: options.deadlineMs };
     this.claims = new EventIdClaims(this.client, this.deadlines);
@@ -142,7 +146,7 @@ export class EventStoreDbEventStore implements EventStore {
       const stored = storedResult(stream, events, hashes, scan, appendId);
       if (stored) return stored;
       // 'any' and 'stream_exists' go out as the exact revision just read (see the idempotency notes).
-      const target: AppendExpectedRevision =
+      const target: AppendStreamState =
         expected === 'any'
           ? (scan.current ?? NO_STREAM)
           : expected === 'stream_exists'
@@ -153,13 +157,13 @@ export class EventStoreDbEventStore implements EventStore {
           stream,
           events.map((e) => encodeEvent(e, appendId, stamp)),
           {
-            expectedRevision: target,
+            streamState: target,
             deadline: this.deadlines.appendMs,
           },
         );
       } catch (e) {
         if (!(e instanceof WrongExpectedVersionError)) throw e;
-        const retry = expected === 'any' || (expected === 'stream_exists' && e.actualVersion !== 'no_stream');
+        const retry = expected === 'any' || (expected === 'stream_exists' && e.actualState !== 'no_stream');
         if (attempt < MAX_ATTEMPTS && retry) continue;
         // Lost to a retry of this very append? Then that one's result is ours.
         const again = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
@@ -184,12 +188,14 @@ export class EventStoreDbEventStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     return this.call(stream, async () => {
-      const read = await collect(
-        this.client.readStream(stream, {
+      const read = await readStreamEvents(
+        this.client,
+        stream,
+        {
           direction: backwards ? BACKWARDS : FORWARDS,
           fromRevision: options.fromRevision ?? (backwards ? END : START),
           maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
-        }),
+        },
         this.deadlines.readMs,
       );
       return this.times.decodeStream(read);
@@ -204,8 +210,10 @@ export class EventStoreDbEventStore implements EventStore {
   async streamRevision(stream: string): Promise<bigint | null> {
     return this.call(stream, async () => {
       try {
-        const [last] = await collect(
-          this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+        const [last] = await readStreamEvents(
+          this.client,
+          stream,
+          { direction: BACKWARDS, fromRevision: END, maxCount: 1 },
           this.deadlines.readMs,
         );
         return last?.event?.revision ?? null;
@@ -293,7 +301,8 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) return { up: false, driver: this.driver, detail: 'event store is closed' };
     const ms = this.options.healthTimeoutMs ?? 2000;
     try {
-      await collect(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), ms);
+      const last = { direction: BACKWARDS, fromPosition: END, maxCount: 1, portOnly: false } as const;
+      await readAllEvents(this.client, last, ms);
       return { up: true, driver: this.driver };
     } catch (e) {
       const error = toPortError(e, this.endpoint);
@@ -329,7 +338,10 @@ export class EventStoreDbEventStore implements EventStore {
     maxCount: number,
     direction: typeof FORWARDS | typeof BACKWARDS,
   ): Promise<AllStreamResolvedEvent[]> {
-    const options = { fromPosition: from, direction, maxCount, deadlineMs: this.deadlines.readMs };
-    return collect(readPortEvents(this.client, options), this.deadlines.readMs);
+    return readAllEvents(
+      this.client,
+      { fromPosition: from, direction, maxCount, portOnly: true },
+      this.deadlines.readMs,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
 import fc from 'fast-check';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import { DuplicateEvent, WrongExpectedRevision } from '../event-store.errors';
@@ -23,7 +23,7 @@ describe('eventstoredb adapter idempotency under races', () => {
 
   it('the test server, like a real one, dedupes `any` appends only while their ids are in its cache', async () => {
     const small = await EventStoreDbTestServer.start({ recentIds: 2 });
-    const client = EventStoreDBClient.connectionString(small.connectionString);
+    const client = KurrentDBClient.connectionString(small.connectionString);
     try {
       const s = `entry-${randomUUID()}`;
       const a = jsonEvent({ id: randomUUID(), type: 'A', data: {} });

@@ -1,19 +1,19 @@
 import {
   BACKWARDS,
-  DeadlineExceededError,
   END,
   NO_STREAM,
   StreamNotFoundError,
   WrongExpectedVersionError,
   jsonEvent,
-  type EventStoreDBClient,
+  type KurrentDBClient,
   type ResolvedEvent,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { appendResult, eventIdForms } from '../append-rules';
 import { DuplicateEvent } from '../event-store.errors';
 import type { AppendResult, NewEvent } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
 import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX, storedMarks } from './eventstoredb-codec';
+import { readStreamEvents } from './eventstoredb-grpc-read';
 
 /*
  * Idempotency by event id, without relying on the server's dedupe (a best-effort cache).
@@ -58,7 +58,7 @@ interface ClaimData {
 
 const PAGE = 64n;
 
-/** Deadlines of the calls: reads get none from the client, so `readMs` is enforced by `collect`. */
+/** Deadlines of the calls: `readMs` bounds every read (eventstoredb-grpc-read.ts). */
 export interface CallDeadlines {
   readonly readMs: number;
   /** Appends: the client's own deadline (its `defaultDeadline` when undefined). */
@@ -67,7 +67,7 @@ export interface CallDeadlines {
 
 export class EventIdClaims {
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: KurrentDBClient,
     private readonly deadlines: CallDeadlines,
   ) {}
 
@@ -103,8 +103,10 @@ export class EventIdClaims {
     for (;;) {
       let page: ResolvedEvent[];
       try {
-        page = await collect(
-          this.client.readStream(stream, { direction: BACKWARDS, fromRevision: from, maxCount: PAGE }),
+        page = await readStreamEvents(
+          this.client,
+          stream,
+          { direction: BACKWARDS, fromRevision: from, maxCount: Number(PAGE) },
           this.deadlines.readMs,
         );
       } catch (e) {
@@ -137,9 +139,7 @@ export class EventIdClaims {
 
   private async exists(stream: string): Promise<boolean> {
     try {
-      return (
-        (await collect(this.client.readStream(stream, { maxCount: 1 }), this.deadlines.readMs)).length > 0
-      );
+      return (await readStreamEvents(this.client, stream, { maxCount: 1 }, this.deadlines.readMs)).length > 0;
     } catch (e) {
       if (e instanceof StreamNotFoundError) return false;
       throw e;
@@ -153,14 +153,16 @@ export class EventIdClaims {
       await this.client.appendToStream(
         claimStream,
         jsonEvent({ type: CLAIM_EVENT_TYPE, data: { ...data } }),
-        { expectedRevision: NO_STREAM, deadline: this.deadlines.appendMs },
+        { streamState: NO_STREAM, deadline: this.deadlines.appendMs },
       );
     } catch (e) {
       if (!(e instanceof WrongExpectedVersionError)) throw e;
     }
     // Read the claim back (ours or an earlier one): it gives the position and the binding.
-    const [resolved] = await collect(
-      this.client.readStream(claimStream, { maxCount: 1 }),
+    const [resolved] = await readStreamEvents(
+      this.client,
+      claimStream,
+      { maxCount: 1 },
       this.deadlines.readMs,
     );
     const claim = resolved?.event;
@@ -201,34 +203,4 @@ export function storedResult(
   });
   const idempotent = appendId === null || stored.some((s) => s!.appendId !== appendId);
   return appendResult(stream, written, idempotent);
-}
-
-/**
- * Reads a whole (bounded) read. The client gives reads no deadline at all (it passes Infinity to
- * grpc-js), so a node that stops answering would hold the caller forever: past `deadlineMs` the
- * read is cancelled and fails as a deadline does (EventStoreUnavailable for the port's callers,
- * retried by appends, a 503 at the API).
- */
-export async function collect<E>(
-  read: AsyncIterable<E> & { cancel(): Promise<void> },
-  deadlineMs: number,
-): Promise<E[]> {
-  const out: E[] = [];
-  const drained = (async () => {
-    for await (const e of read) out.push(e);
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      drained.catch(() => undefined); // the cancelled read's own error is not the caller's
-      void read.cancel().catch(() => undefined);
-      reject(new DeadlineExceededError(undefined, `a read got no answer within ${deadlineMs} ms`));
-    }, deadlineMs);
-  });
-  try {
-    await Promise.race([drained, deadline]);
-    return out;
-  } finally {
-    clearTimeout(timer);
-  }
 }

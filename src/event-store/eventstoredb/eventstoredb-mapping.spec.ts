@@ -5,14 +5,14 @@ import {
   UnknownError,
   WrongExpectedVersionError,
   type ResolvedEvent,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedRevision } from '../event-store.errors';
 import type { NewEvent } from '../event-store.port';
 import { contentHash } from '../append-rules';
 import { decodeEvent, encodeEvent, isHidden, stampOf } from './eventstoredb-codec';
 import { positionOf } from '../position';
 import { endpointOf, forClient } from './eventstoredb-connection';
-import { toPortError } from './eventstoredb-errors';
+import { isTransient, toPortError } from './eventstoredb-errors';
 
 const event: NewEvent = {
   id: randomUUID(),
@@ -118,18 +118,32 @@ describe('eventstoredb error mapping', () => {
     const other = new UnknownError(undefined, 'boom');
     expect(toPortError(other, endpoint)).toBe(other);
   });
+
+  it('takes a commit timeout on the Append path (UnknownError, gRPC code 10) as transient, as raw codes 4 and 14', () => {
+    const aborted = new UnknownError({ code: 10, details: 'Operation timed out' } as never);
+    expect(aborted.code).toBe(10);
+    expect(isTransient(aborted)).toBe(true);
+    expect(toPortError(aborted, endpoint)).toBeInstanceOf(EventStoreUnavailable);
+    expect(isTransient(new UnknownError({ code: 2, details: 'boom' } as never))).toBe(false);
+    expect(isTransient({ code: 14, details: 'No connection established' })).toBe(true);
+    expect(isTransient({ code: 4, details: 'Deadline exceeded' })).toBe(true);
+    expect(isTransient({ code: 10, details: 'raw' })).toBe(false);
+  });
 });
 
 describe('eventstoredb connection strings', () => {
-  it('gives client 6.2.1 the esdb scheme for KurrentDB ones', () => {
-    expect(forClient('kurrentdb://a:2113?tls=false')).toBe('esdb://a:2113?tls=false');
-    expect(forClient('kdb+discover://cluster:2113')).toBe('esdb+discover://cluster:2113');
-    expect(forClient('esdb://a:2113')).toBe('esdb://a:2113');
+  it('gives the client the kurrentdb scheme for every accepted form (esdb is deprecated there)', () => {
+    expect(forClient('esdb://a:2113?tls=false')).toBe('kurrentdb://a:2113?tls=false');
+    expect(forClient('esdb+discover://cluster:2113')).toBe('kurrentdb+discover://cluster:2113');
+    expect(forClient(' kdb+discover://cluster:2113')).toBe('kurrentdb+discover://cluster:2113');
+    expect(forClient('KDB://a:2113')).toBe('kurrentdb://a:2113');
+    expect(forClient('kurrentdb://a:2113')).toBe('kurrentdb://a:2113');
   });
 
-  it('names the hosts in messages without credentials or options', () => {
+  it('names the hosts in messages as configured, without credentials or options', () => {
     expect(endpointOf('esdb://admin:changeit@n1:2113,n2:2113?tls=true&tlsCAFile=/ca.crt')).toBe(
       'esdb://n1:2113,n2:2113',
     );
+    expect(endpointOf('kurrentdb://admin:changeit@n1:2113/?tls=true')).toBe('kurrentdb://n1:2113');
   });
 });

@@ -71,7 +71,7 @@ describe('eventstoredb adapter when the server is away', () => {
     const health = await store.health();
     expect(health).toMatchObject({ up: false, driver: 'eventstoredb' });
     expect(health.detail).toMatch(
-      new RegExp(`EventStoreDB at esdb://127.0.0.1:${server.port} is unavailable`),
+      new RegExp(`EventStoreDB at kurrentdb://127.0.0.1:${server.port} is unavailable`),
     );
     const e = await rejection(
       store.append(`entry-${randomUUID()}`, [testEvent()], { expectedRevision: 'any' }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { RecordedEvent, Subscription } from '../event-store.port';
 import { firstEvents, testEvent } from '../testing/event-store.contract';
@@ -102,7 +102,7 @@ describe('eventstoredb recordedAt along $all', () => {
 
   it('events written without a stamp count with the node’s clock, and stream reads agree with $all', async () => {
     const s = `entry-${randomUUID()}`;
-    const client = EventStoreDBClient.connectionString(server.connectionString);
+    const client = KurrentDBClient.connectionString(server.connectionString);
     try {
       // Written as before stamps: recordedAt was the node's `created`, which steps back here.
       await client.appendToStream(s, jsonEvent({ type: 'Legacy', data: { n: 1 } }));

@@ -1,4 +1,4 @@
-import { END, type AllStreamResolvedEvent, type ResolvedEvent } from '@eventstore/db-client';
+import { END, type AllStreamResolvedEvent, type ResolvedEvent } from '@kurrent/kurrentdb-client';
 import { comparePositions, formatPosition, positionOf, type Position } from '../position';
 import type { RecordedEvent } from '../event-store.port';
 import { decodeEvent, isHidden, stampOf, type WriterStamp } from './eventstoredb-codec';

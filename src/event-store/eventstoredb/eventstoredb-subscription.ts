@@ -4,18 +4,18 @@ import {
   START,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
-  type EventStoreDBClient,
-} from '@eventstore/db-client';
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import { EventStoreUnavailable } from '../event-store.errors';
 import type { RecordedEvent, Subscription, SubscriptionItem } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
 import { decodeEvent, stampOf } from './eventstoredb-codec';
 import { isTransient } from './eventstoredb-errors';
-import { portStreamsFilter } from './eventstoredb-filtered-read';
+import { portStreamsFilter } from './eventstoredb-grpc-read';
 import type { TransactionTimes } from './eventstoredb-recorded-at';
 
 export interface SubscriptionDeps {
-  readonly client: EventStoreDBClient;
+  readonly client: KurrentDBClient;
   /** Position of the last event the port shows, read when a (re)subscription starts. */
   readonly head: () => Promise<Position | null>;
   /** Pause the gRPC stream when this many items wait for the consumer (backpressure). */
@@ -37,7 +37,7 @@ type Received =
 
 /**
  * subscribeToAll over the client's catch-up subscription, filtered by the node to the port's
- * streams (eventstoredb-filtered-read.ts), and again client-side (isHidden).
+ * streams (eventstoredb-grpc-read.ts), and again client-side (isHidden).
  *
  * recordedAt: the running maximum of the stamps along `$all`, seeded for the first event from the
  * events before it and carried over a resubscription (eventstoredb-recorded-at.ts).

@@ -19,10 +19,11 @@ describe('eventstoredb: NotLeader mid-append with two instances', () => {
   const subscriptions: Subscription[] = [];
 
   beforeEach(async () => {
-    // Streams.Append: client 6.2.1 keeps BatchAppend's pending appends in one map per process,
-    // shared by every client, so an error on one client's batch call rejects the other client's
-    // appends too (and its later replies then throw). Instances run one client per process; two in
-    // one test process must use Append. NotLeader over BatchAppend: eventstoredb-uncertain.int-spec.ts.
+    // Streams.Append: the legacy client 6.2.1 kept BatchAppend's pending appends in one map per
+    // process, shared by every client, so an error on one client's batch call rejected the other
+    // client's appends too; @kurrent/kurrentdb-client keeps one per batch call, but two clients in
+    // one process on BatchAppend are not what this spec is about. Instances run one client per
+    // process. NotLeader over BatchAppend: eventstoredb-uncertain.int-spec.ts.
     leader = await EventStoreDbTestServer.start({ batchAppend: false });
     follower = await EventStoreDbTestServer.start({ log: leader.log, batchAppend: false });
     a = new EventStoreDbEventStore({ connectionString: follower.connectionString, retryDelayMs: 10 });

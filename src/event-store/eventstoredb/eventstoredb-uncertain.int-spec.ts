@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { AppendFault } from '../../../test/eventstoredb/node-faults';
 import { contentHash } from '../append-rules';
@@ -45,14 +45,14 @@ describe('eventstoredb adapter against a real node’s answers', () => {
     const s = `entry-${randomUUID()}`;
     const legacy = { ...testEvent('A'), id: randomUUID().toUpperCase() };
     // As the adapter left it before: the claim named with the id as sent, the event stored after it.
-    const client = EventStoreDBClient.connectionString(server.connectionString);
+    const client = KurrentDBClient.connectionString(server.connectionString);
     try {
       const claim = { stream: s, contentHash: contentHash(legacy) };
       await client.appendToStream(
         CLAIM_STREAM_PREFIX + legacy.id,
         jsonEvent({ type: CLAIM_EVENT_TYPE, data: claim }),
       );
-      await client.appendToStream(s, encodeEvent(legacy, randomUUID()), { expectedRevision: 'no_stream' });
+      await client.appendToStream(s, encodeEvent(legacy, randomUUID()), { streamState: 'no_stream' });
     } finally {
       await client.dispose();
     }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
 import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
 import { EventStoreUnavailable } from '../event-store.errors';
 import type { RecordedEvent, Subscription } from '../event-store.port';
 import { firstEvents, rejection, testEvent } from '../testing/event-store.contract';
 import { CHECKPOINT_STREAM, CLAIM_STREAM_PREFIX } from './eventstoredb-codec';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
-import { PORT_STREAMS_REGEX } from './eventstoredb-filtered-read';
+import { PORT_STREAMS_REGEX } from './eventstoredb-grpc-read';
 
 /**
  * What goes over the wire between the adapter and a node: `$all` reads and subscriptions ask the
@@ -42,7 +42,7 @@ describe('eventstoredb adapter on the wire', () => {
   it('claims and checkpoints are filtered by the node: none is sent to a subscriber or a $all read', async () => {
     const s = `entry-${randomUUID()}`;
     for (let i = 0; i < 5; i++) await store.append(s, [testEvent(`E${i}`)], { expectedRevision: 'any' });
-    const client = EventStoreDBClient.connectionString(server.connectionString);
+    const client = KurrentDBClient.connectionString(server.connectionString);
     try {
       await client.appendToStream(CHECKPOINT_STREAM, jsonEvent({ type: 'CheckpointSigned', data: {} }));
       // A `$`-typed event in an ordinary stream passes the stream filter: isHidden drops it.
