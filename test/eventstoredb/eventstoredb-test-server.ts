@@ -5,7 +5,9 @@ import {
   SupportedMethod,
   SupportedMethods,
 } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb';
+import { StreamsServiceService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v2/streams/streams_grpc_pb';
 import { appendHandler, batchAppendHandler } from './append-handlers';
+import { APPEND_SESSION_SERVICE, appendSessionHandler } from './append-session-handler';
 import { InMemoryLog, type LogOptions } from './in-memory-log';
 import { DEFAULT_MAX_APPEND_SIZE, FaultPlan } from './node-faults';
 import { WireLog, readHandler } from './read-handler';
@@ -17,6 +19,11 @@ export interface TestServerOptions extends LogOptions {
   readonly caughtUpMessages?: boolean;
   /** The node's MaxAppendSize in bytes (default 1 MiB, as a real node's). */
   readonly maxAppendSize?: number;
+  /**
+   * Serve KurrentDB 25.1's multi-stream append sessions (v2 StreamsService/AppendSession) and say
+   * so in ServerFeatures, with server version 25.1; off by default, as on EventStoreDB up to 24.10.
+   */
+  readonly appendSession?: boolean;
   /** Another node's log, to run two nodes of one cluster (e.g. a follower that redirects to it). */
   readonly log?: InMemoryLog;
 }
@@ -40,6 +47,8 @@ export class EventStoreDbTestServer {
   readonly faults = new FaultPlan();
   /** The filters `$all` calls asked for and the events they were sent. */
   readonly wire = new WireLog();
+  /** Calls received, by method name (`read`, `append`, `batchAppend`, `appendSession`), for tests. */
+  readonly calls = new Map<string, number>();
   private server: grpc.Server | null = null;
   private boundPort = 0;
 
@@ -87,7 +96,10 @@ export class EventStoreDbTestServer {
       delete: unimplemented,
       tombstone: unimplemented,
     };
-    server.addService(StreamsService, methods);
+    server.addService(StreamsService, this.counted(methods));
+    if (this.options.appendSession) {
+      server.addService(StreamsServiceService, this.counted({ appendSession: appendSessionHandler(node) }));
+    }
     server.addService(ServerFeaturesService, {
       getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<SupportedMethods>) =>
         callback(null, this.supportedMethods()),
@@ -107,6 +119,18 @@ export class EventStoreDbTestServer {
     return Promise.resolve();
   }
 
+  /** The handlers, each counting its calls in `calls`. */
+  private counted(methods: Record<string, grpc.UntypedHandleCall>): Record<string, grpc.UntypedHandleCall> {
+    const counted: Record<string, grpc.UntypedHandleCall> = {};
+    for (const [name, handler] of Object.entries(methods)) {
+      counted[name] = ((...args: unknown[]) => {
+        this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+        return (handler as (...a: unknown[]) => unknown)(...args);
+      }) as grpc.UntypedHandleCall;
+    }
+    return counted;
+  }
+
   private supportedMethods(): SupportedMethods {
     const method = (service: string, name: string): SupportedMethod => {
       const m = new SupportedMethod();
@@ -117,9 +141,10 @@ export class EventStoreDbTestServer {
     const streams = 'event_store.client.streams.streams';
     const list = [method(streams, 'read'), method(streams, 'append')];
     if (this.options.batchAppend ?? true) list.push(method(streams, 'batchappend'));
+    if (this.options.appendSession) list.push(method(APPEND_SESSION_SERVICE, 'appendsession'));
     const supported = new SupportedMethods();
     supported.setMethodsList(list);
-    supported.setEventStoreServerVersion('23.10.0-test');
+    supported.setEventStoreServerVersion(this.options.appendSession ? '25.1.4-test' : '23.10.0-test');
     return supported;
   }
 }

@@ -47,6 +47,18 @@ export type AppendOutcome =
   | { readonly ok: true; readonly revision: bigint; readonly position: LogPosition | null }
   | { readonly ok: false; readonly current: bigint | null };
 
+/** One stream of an append session: its expected revision and its records. */
+export interface SessionRequest {
+  readonly stream: string;
+  readonly expected: Expected;
+  readonly records: readonly ProposedRecord[];
+}
+
+export type SessionOutcome =
+  | { readonly kind: 'ok'; readonly revisions: readonly bigint[]; readonly position: LogPosition }
+  | { readonly kind: 'conflict'; readonly index: number; readonly current: bigint | null }
+  | { readonly kind: 'mixed' };
+
 export interface LogOptions {
   /** The node's wall clock in ms since the epoch (default Date.now); it may step backwards. */
   readonly clock?: () => number;
@@ -106,6 +118,38 @@ export class InMemoryLog {
       this.append('$stats-127.0.0.1:2113', { kind: 'any' }, [systemRecord('$statsCollected')]);
     }
     return outcome;
+  }
+
+  /**
+   * A KurrentDB 25.1+ append session (v2 AppendSession): several streams written in one atomic
+   * transaction (StorageWriterService.VerifyCommitChecks). Every stream gets the same commit check
+   * as a single append; one refused → nothing written, the first refused stream reported; every one
+   * idempotent → success with what was stored, nothing written; some idempotent and some not → the
+   * node answers INTERNAL (25.1 fails to map that result), nothing written; else all are written in
+   * one turn, and the session's position is that of its last record.
+   */
+  appendSession(requests: readonly SessionRequest[]): SessionOutcome {
+    const prepared = requests.map((r) => {
+      const events = r.records.map((e) => ({ ...e, id: e.id.toLowerCase() }));
+      const current = this.revisionOf(r.stream);
+      return { ...r, events, current, decision: this.check(r.stream, r.expected, current, events) };
+    });
+    const refused = prepared.findIndex((p) => p.decision === 'wrong');
+    if (refused >= 0) return { kind: 'conflict', index: refused, current: prepared[refused]!.current };
+    const idempotent = prepared.filter((p) => p.decision !== 'write');
+    if (idempotent.length === prepared.length) {
+      const revisions = prepared.map((p) => (p.decision as { last: bigint }).last);
+      const positions = prepared.map((p, i) => this.streams.get(p.stream)![Number(revisions[i])]!);
+      const last = positions.reduce((a, b) => (comparePos(a, b) >= 0 ? a : b));
+      return { kind: 'ok', revisions, position: { commit: last.commit, prepare: last.prepare } };
+    }
+    if (idempotent.length > 0) return { kind: 'mixed' };
+    const outcomes = prepared.map((p) => this.write(p.stream, p.current, p.events));
+    if (++this.appends % STATS_EVERY === 0) {
+      this.append('$stats-127.0.0.1:2113', { kind: 'any' }, [systemRecord('$statsCollected')]);
+    }
+    const written = outcomes as Array<Extract<AppendOutcome, { ok: true }>>;
+    return { kind: 'ok', revisions: written.map((o) => o.revision), position: written.at(-1)!.position! };
   }
 
   /**
