@@ -92,7 +92,7 @@ module.exports = {
       severity: 'error',
       comment: 'Deciders import no framework and no I/O.',
       from: { path: '\\.decider\\.ts$' },
-      to: { path: '(@nestjs|better-sqlite3|@eventstore|node:fs|^fs$|src/event-store)' },
+      to: { path: '(@nestjs|better-sqlite3|@eventstore|@kurrent|node:fs|^fs$|src/event-store)' },
     },
     {
       name: 'src-not-tests',

@@ -5,7 +5,12 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type EventStoreConfig =
   | { readonly driver: 'sqlite'; readonly file: string }
-  | { readonly driver: 'eventstoredb'; readonly connectionString: string };
+  | {
+      readonly driver: 'eventstoredb';
+      readonly connectionString: string;
+      /** One multi-stream append session per append where the node offers them (KurrentDB 25.1+). */
+      readonly appendSessions: boolean;
+    };
 
 export interface AppConfig {
   readonly port: number;

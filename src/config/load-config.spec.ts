@@ -29,7 +29,23 @@ describe('loadConfig', () => {
     expect(config.eventStore).toEqual({
       driver: 'eventstoredb',
       connectionString: 'esdb://localhost:2113?tls=false',
+      appendSessions: true,
     });
+  });
+
+  it('turns append sessions off with EVENTSTORE_APPEND_SESSIONS=false, and names a value it cannot read', () => {
+    const esdb = {
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'kurrentdb://localhost:2113?tls=false',
+      API_KEY_SECRET: SECRET,
+      AUDIT_SIGNING_KEY: SIGNING_KEY,
+    };
+    expect(loadConfig({ ...esdb, EVENTSTORE_APPEND_SESSIONS: 'false' }).eventStore).toMatchObject({
+      appendSessions: false,
+    });
+    expect(() => loadConfig({ ...esdb, EVENTSTORE_APPEND_SESSIONS: 'sometimes' })).toThrow(
+      /EVENTSTORE_APPEND_SESSIONS must be true or false/,
+    );
   });
 
   it('names every problem at once', () => {

@@ -44,9 +44,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     if (!connectionString)
       problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
     else if (!/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(connectionString)) {
-      problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://');
+      problems.push(
+        'EVENTSTORE_CONNECTION_STRING must start with kurrentdb://, kurrentdb+discover://, esdb:// or esdb+discover://',
+      );
     }
-    eventStore = { driver: 'eventstoredb', connectionString: connectionString ?? '' };
+    eventStore = {
+      driver: 'eventstoredb',
+      connectionString: connectionString ?? '',
+      appendSessions: bool('EVENTSTORE_APPEND_SESSIONS', true),
+    };
   } else if (driver !== 'sqlite') {
     problems.push(`EVENT_STORE must be sqlite or eventstoredb (got "${driver}")`);
   }

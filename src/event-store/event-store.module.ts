@@ -21,9 +21,14 @@ export function createEventStore(config: EventStoreConfig, clock: Clock = system
     case 'sqlite':
       return Promise.resolve(new SqliteEventStore({ file: config.file, clock }));
     case 'eventstoredb':
-      // Server time stamps recordedAt here, so the clock is not used. The server need not be up:
-      // calls fail with EventStoreUnavailable and health() reports down until it answers.
-      return Promise.resolve(new EventStoreDbEventStore({ connectionString: config.connectionString }));
+      // The server need not be up: calls fail with EventStoreUnavailable and health() reports down
+      // until it answers. recordedAt comes from the writers' stamps along $all (eventstoredb-recorded-at.ts).
+      return Promise.resolve(
+        new EventStoreDbEventStore({
+          connectionString: config.connectionString,
+          appendSessions: config.appendSessions,
+        }),
+      );
   }
 }
 

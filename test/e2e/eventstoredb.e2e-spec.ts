@@ -1,4 +1,4 @@
-import { EventStoreDbTestServer } from '../eventstoredb/eventstoredb-test-server';
+import { EventStoreDbTestServer, type TestServerOptions } from '../eventstoredb/eventstoredb-test-server';
 import { TestApp } from './harness';
 import { SseReader } from './sse-client';
 
@@ -8,8 +8,17 @@ const comparable = (value: unknown): unknown =>
     key === 'position' || /[a-z]At$/.test(key) ? undefined : v,
   );
 
-/** The HTTP API on the eventstoredb driver: the real client over gRPC to the test server. */
-describe('the service on EVENT_STORE=eventstoredb', () => {
+/**
+ * The HTTP API on the eventstoredb driver: the real client over gRPC to the test server, as a node
+ * without append sessions (EventStoreDB up to 24.10: claim, then event) and as KurrentDB 25.1 (one
+ * session per append).
+ */
+const NODES: Array<[string, TestServerOptions]> = [
+  ['EventStoreDB 24.10', {}],
+  ['KurrentDB 25.1, append sessions', { appendSession: true }],
+];
+
+describe.each(NODES)('the service on EVENT_STORE=eventstoredb (%s)', (_node, nodeOptions) => {
   jest.setTimeout(60_000);
   let server: EventStoreDbTestServer;
   const env = (): Record<string, string> => ({
@@ -22,7 +31,7 @@ describe('the service on EVENT_STORE=eventstoredb', () => {
   });
 
   beforeAll(async () => {
-    server = await EventStoreDbTestServer.start();
+    server = await EventStoreDbTestServer.start(nodeOptions);
   });
   afterAll(() => server.stop());
 
@@ -44,6 +53,10 @@ describe('the service on EVENT_STORE=eventstoredb', () => {
         expect(comparable(await read(esdb, path))).toEqual(comparable(await read(sqlite, path)));
       }
       expect((await esdb.get('/v1/audit/verify')).body.ok).toBe(true);
+      // The sample went in as one session per append on 25.1, and as claim + event before.
+      const sessions = server.calls.get('appendSession') ?? 0;
+      if (nodeOptions.appendSession) expect(sessions).toBeGreaterThanOrEqual(a.items.length);
+      else expect(sessions).toBe(0);
     } finally {
       await esdb.close();
       await sqlite.close();

@@ -61,6 +61,26 @@ export function encodeEvent(event: NewEvent, appendId: string, stamp?: WriterSta
 }
 
 /**
+ * The same event for an append session (KurrentDB 25.1+), whose metadata must be strings only: the
+ * node keeps it as properties and shows v1 reads a JSON object of them (plus its own `$schema.*`
+ * keys). The schema version is written as digits, a missing causation id is left out, and a stamp
+ * without a last event has an empty `recordedAfter`; decodeEvent and stampOf read both forms.
+ */
+export function encodeSessionEvent(event: NewEvent, appendId: string, stamp: WriterStamp): EventData {
+  const metadata: Record<string, string> = {
+    recordedAt: stamp.recordedAt,
+    recordedAfter: stamp.recordedAfter ?? '',
+    schemaVersion: String(event.schemaVersion),
+    principal: event.metadata.principal,
+    correlationId: event.metadata.correlationId,
+    contentHash: contentHash(event),
+    appendId,
+  };
+  if (event.metadata.causationId !== null) metadata.causationId = event.metadata.causationId;
+  return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata });
+}
+
+/**
  * The size of an append as a node counts it against its MaxAppendSize (Event.SizeOnDisk): data
  * and metadata as the client sends them (JSON, UTF-8) and twice the length of the type.
  */
@@ -102,7 +122,7 @@ export function decodeEvent(
     revision: e.revision,
     position: positionOf(e.position.commit, e.position.prepare),
     type: e.type,
-    schemaVersion: meta.schemaVersion ?? 1,
+    schemaVersion: Number(meta.schemaVersion ?? 1), // a number, or digits from an append session
     data: e.data as JsonObject,
     metadata: {
       recordedAt: new Date(recordedAt ?? stampOf(resolved).at).toISOString(),
@@ -126,7 +146,7 @@ export function stampOf(resolved: ResolvedEvent | AllStreamResolvedEvent): {
   const meta = e.isJson ? ((e.metadata ?? {}) as Partial<StoredMetadata>) : {};
   const at = typeof meta.recordedAt === 'string' ? Date.parse(meta.recordedAt) : NaN;
   if (Number.isNaN(at)) return { at: e.created.getTime(), after: undefined };
-  if (meta.recordedAfter === null) return { at, after: null };
+  if (meta.recordedAfter === null || meta.recordedAfter === '') return { at, after: null };
   const after = typeof meta.recordedAfter === 'string' ? parsePosition(meta.recordedAfter) : null;
   return { at, after: after ?? undefined };
 }

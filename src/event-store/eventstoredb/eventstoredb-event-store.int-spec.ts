@@ -6,9 +6,11 @@ import { eventStoreContract } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
 // The contract through the real @kurrent/kurrentdb-client over real gRPC, to the in-process test server:
-// once as current servers are used (BatchAppend, CaughtUp messages), once as older ones (Append, no
-// CaughtUp: the adapter detects caught-up from the head).
+// as KurrentDB 25.1+ is used (one append session per append), as EventStoreDB 23.10-24.10 is
+// (BatchAppend, CaughtUp messages), and as older ones are (Append, no CaughtUp: the adapter detects
+// caught-up from the head).
 const SERVERS: Array<[string, TestServerOptions]> = [
+  ['append sessions (KurrentDB 25.1)', { appendSession: true }],
   ['BatchAppend', {}],
   ['Append, no CaughtUp', { batchAppend: false, caughtUpMessages: false }],
 ];

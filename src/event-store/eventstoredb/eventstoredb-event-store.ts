@@ -1,20 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
   FORWARDS,
-  NO_STREAM,
   START,
-  STREAM_EXISTS,
-  MaxAppendSizeExceededError,
   StreamNotFoundError,
-  WrongExpectedVersionError,
   type AllStreamResolvedEvent,
-  type AppendStreamState,
   type KurrentDBClient,
 } from '@kurrent/kurrentdb-client';
-import { contentHash } from '../append-rules';
-import { AppendTooLarge, EventStoreUnavailable } from '../event-store.errors';
+import { EventStoreUnavailable } from '../event-store.errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -28,11 +21,12 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { comparePositions, positionOf, type Position } from '../position';
-import { LARGEST_STAMP, appendSize, decodeEvent, encodeEvent, stampOf } from './eventstoredb-codec';
+import { decodeEvent, stampOf } from './eventstoredb-codec';
 import { connect, deadlineOf, endpointOf } from './eventstoredb-connection';
-import { isTransient, toPortError } from './eventstoredb-errors';
+import { EventStoreDbAppends } from './eventstoredb-append';
+import { toPortError } from './eventstoredb-errors';
 import { readAllEvents, readStreamEvents } from './eventstoredb-grpc-read';
-import { EventIdClaims, storedResult, type CallDeadlines } from './eventstoredb-idempotency';
+import type { CallDeadlines } from './eventstoredb-idempotency';
 import { TransactionTimes } from './eventstoredb-recorded-at';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 
@@ -57,18 +51,22 @@ export interface EventStoreDbOptions {
   readonly retryDelayMs?: number;
   /** The node's MaxAppendSize (1 MiB by default, as a node's); a node's own refusal lowers it. */
   readonly maxAppendSize?: number;
+  /**
+   * Write each append as one multi-stream append session where the node offers them (KurrentDB
+   * 25.1+; default true): the claims and the events in one transaction. False: always two appends.
+   */
+  readonly appendSessions?: boolean;
+  /**
+   * How long the last event a live subscription delivered stands in for the head of `$all` in the
+   * writer's stamp (eventstoredb-recorded-at.ts; default 1 s).
+   */
+  readonly liveHeadMs?: number;
   /** This instance's clock (ms since the epoch), for the writer's stamp (eventstoredb-recorded-at.ts). */
   readonly clock?: () => number;
 }
 
-/**
- * How often an 'any' / 'stream_exists' append retries after losing a race to another writer; past
- * that the caller gets the WrongExpectedRevision (a conflict it may retry).
- */
-const MAX_ATTEMPTS = 20;
 const PAGE = 256;
 const DEFAULT_DEADLINE_MS = 10_000;
-const DEFAULT_APPEND_ATTEMPTS = 4;
 
 /**
  * The EventStore port over EventStoreDB / KurrentDB through @kurrent/kurrentdb-client: appends and
@@ -77,112 +75,34 @@ const DEFAULT_APPEND_ATTEMPTS = 4;
 export class EventStoreDbEventStore implements EventStore {
   readonly driver = 'eventstoredb';
   private readonly client: KurrentDBClient;
-  private readonly claims: EventIdClaims;
+  private readonly appends: EventStoreDbAppends;
   private readonly endpoint: string;
   private readonly subscriptions = new Set<Subscription>();
   private readonly deadlines: CallDeadlines;
   private readonly times: TransactionTimes;
-  private maxAppendSize: number;
   private closed = false;
 
   constructor(private readonly options: EventStoreDbOptions) {
     this.client = connect(options.connectionString);
     const deadline = options.deadlineMs ?? deadlineOf(options.connectionString);
     this.deadlines = { readMs: deadline ?? DEFAULT_DEADLINE_MS, appendMs: options.deadlineMs };
-    this.claims = new EventIdClaims(this.client, this.deadlines);
     this.times = new TransactionTimes(
       (from, maxCount) => this.readPort(from, maxCount, BACKWARDS),
       options.clock,
+      options.liveHeadMs,
     );
     this.endpoint = endpointOf(options.connectionString);
-    this.maxAppendSize = options.maxAppendSize ?? 1024 * 1024;
-  }
-
-  /**
-   * Claims the ids, then appends at the exact revision of a scan (eventstoredb-idempotency.ts). A
-   * call whose outcome is unknown (commit timeout, deadline, NotLeader, dropped connection: the
-   * write may have been stored) is run again from the claim with the same event ids and append id,
-   * up to `appendAttempts` times: a stored attempt is then found by the scan and answered as
-   * written by this call, so nothing is stored twice and nothing is lost. Past the attempts the
-   * caller gets EventStoreUnavailable (a 503 with Retry-After) and may retry with the same ids.
-   */
-  async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new TypeError('append needs at least one event');
-    const appendId = randomUUID();
-    const size = appendSize(events.map((e) => encodeEvent(e, appendId, LARGEST_STAMP)));
-    // Refused before anything is claimed, so the ids stay free for content that fits.
-    if (size > this.maxAppendSize) throw new AppendTooLarge(stream, size, this.maxAppendSize);
-    const attempts = this.options.appendAttempts ?? DEFAULT_APPEND_ATTEMPTS;
-    return this.call(stream, async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.appendOnce(stream, events, appendId, options);
-        } catch (e) {
-          if (e instanceof MaxAppendSizeExceededError) {
-            this.maxAppendSize = e.maxAppendSize; // the node's own limit is lower: learn it
-            throw new AppendTooLarge(stream, size, e.maxAppendSize);
-          }
-          if (!isTransient(e) || this.closed) throw e;
-          if (attempt >= attempts) throw this.unconfirmed(stream, attempt, e);
-          await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 100) * 2 ** (attempt - 1)));
-        }
-      }
+    this.appends = new EventStoreDbAppends(this.client, this.times, {
+      ...options,
+      deadlines: this.deadlines,
+      endpoint: this.endpoint,
+      closed: () => this.closed,
     });
   }
 
-  private async appendOnce(
-    stream: string,
-    events: readonly NewEvent[],
-    appendId: string,
-    options: AppendOptions,
-  ): Promise<AppendResult> {
-    const hashes = events.map(contentHash);
-    const since = await this.claims.claim(stream, events, hashes);
-    const expected = options.expectedRevision;
-    for (let attempt = 1; ; attempt++) {
-      // The stamp is read anew for every attempt: the head may have moved, or the leader changed.
-      const [scan, stamp] = await Promise.all([this.claims.scan(stream, since), this.times.stamp()]);
-      // Found with this call's append id: an earlier attempt whose answer was lost stored them.
-      const stored = storedResult(stream, events, hashes, scan, appendId);
-      if (stored) return stored;
-      // 'any' and 'stream_exists' go out as the exact revision just read (see the idempotency notes).
-      const target: AppendStreamState =
-        expected === 'any'
-          ? (scan.current ?? NO_STREAM)
-          : expected === 'stream_exists'
-            ? (scan.current ?? STREAM_EXISTS)
-            : expected;
-      try {
-        await this.client.appendToStream(
-          stream,
-          events.map((e) => encodeEvent(e, appendId, stamp)),
-          {
-            streamState: target,
-            deadline: this.deadlines.appendMs,
-          },
-        );
-      } catch (e) {
-        if (!(e instanceof WrongExpectedVersionError)) throw e;
-        const retry = expected === 'any' || (expected === 'stream_exists' && e.actualState !== 'no_stream');
-        if (attempt < MAX_ATTEMPTS && retry) continue;
-        // Lost to a retry of this very append? Then that one's result is ours.
-        const again = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
-        if (again) return again;
-        throw e;
-      }
-      const written = storedResult(stream, events, hashes, await this.claims.scan(stream, since), appendId);
-      if (!written) throw new Error(`append to ${stream} succeeded but its events cannot be read back`);
-      return written;
-    }
-  }
-
-  private unconfirmed(stream: string, attempts: number, cause: unknown): EventStoreUnavailable {
-    const reason = cause instanceof Error && cause.message ? cause.message : 'no answer';
-    return new EventStoreUnavailable(
-      `EventStoreDB at ${this.endpoint} did not confirm the append to ${stream} in ${attempts} attempts ` +
-        `(${reason}); it may have been stored: retry with the same event ids`,
-      { cause },
-    );
+  /** Appends with idempotency by event id, in one session where the node has them (eventstoredb-append.ts). */
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    return this.call(stream, () => this.appends.append(stream, events, options));
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -204,7 +124,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** The node keeps ids as GUIDs; what tells the form an id was first used in is its claim stream. */
   async storedEventId(id: string): Promise<string | null> {
-    return this.call(undefined, () => this.claims.claimedForm(id));
+    return this.call(undefined, () => this.appends.idClaims.claimedForm(id));
   }
 
   async streamRevision(stream: string): Promise<bigint | null> {

@@ -44,7 +44,7 @@ export interface Scan {
   readonly found: ReadonlyMap<string, Found>;
 }
 
-interface Found {
+export interface Found {
   readonly revision: bigint;
   readonly position: Position;
   readonly hash: string | null;

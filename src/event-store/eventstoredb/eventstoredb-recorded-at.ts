@@ -27,6 +27,12 @@ import { decodeEvent, isHidden, stampOf, type WriterStamp } from './eventstoredb
  * and give no bound: a walk from one goes down to the nearest stamped event, or to the start of the
  * log. Known transaction times are cached (by position; the log is immutable, and the service never
  * deletes), so stream reads of events this instance's subscriptions have delivered cost no read.
+ *
+ * Any h works for the stamp, as long as its T is known: the running maximum counts whatever lies
+ * between h and e. So while a live subscription of this instance keeps delivering events, the
+ * writer stamps after the last one it delivered instead of reading the head of `$all` (`noteLive`);
+ * a stream read of an event then walks back over the few events the subscription had not delivered
+ * yet. Past LIVE_HEAD_MS without a new event the writer reads the head again.
  */
 
 /** Reads up to `maxCount` events of `$all` backwards from `from` (exclusive). */
@@ -52,6 +58,8 @@ const LARGEST_PAGE = 1024;
 /** Transaction-time lookups a stream read runs at once. */
 const STREAM_READ_LOOKUPS = 8;
 const CACHE_SIZE = 100_000;
+/** How long the last event a live subscription delivered stands in for the head of `$all` (default). */
+export const LIVE_HEAD_MS = 1_000;
 
 /** An event a walk passed: its position (wire form) and its stamp. */
 interface Passed {
@@ -66,15 +74,19 @@ interface Stamp {
 
 export class TransactionTimes {
   private readonly cache = new Map<string, number>();
+  /** The newest event a live subscription delivered, with its time, and when (monotonic ms). */
+  private live: (TimedPosition & { readonly seen: number }) | null = null;
 
   constructor(
     private readonly readBackwards: BackwardsRead,
     private readonly clock: () => number = Date.now,
+    private readonly liveHeadMs = LIVE_HEAD_MS,
   ) {}
 
   /** What the writer stores: its clock, never below the last event's transaction time. */
   async stamp(): Promise<WriterStamp> {
-    const head = await this.walk(END, null);
+    const recent = this.live && performance.now() - this.live.seen <= this.liveHeadMs ? this.live : null;
+    const head = recent ?? (await this.walk(END, null));
     const at = Math.max(this.clock(), head?.at ?? -Infinity);
     return {
       recordedAt: new Date(at).toISOString(),
@@ -110,6 +122,12 @@ export class TransactionTimes {
   /** Transaction time of the last event before `position`, or -Infinity when there is none. */
   async timeBefore(position: Position): Promise<number> {
     return (await this.walk(position, null))?.at ?? -Infinity;
+  }
+
+  /** A live subscription delivered the event at `position`, at transaction time `at`. */
+  noteLive(position: Position, at: number): void {
+    if (this.live && comparePositions(position, this.live.position) <= 0) return;
+    this.live = { position, at, seen: performance.now() };
   }
 
   /** Records a transaction time a reader worked out along `$all`. */

@@ -133,6 +133,7 @@ export class EventStoreDbSubscription implements Subscription {
     }
     this.time = Math.max(this.time, at);
     this.deps.times.remember(position, this.time);
+    if (this.live) this.deps.times.noteLive(position, this.time);
     return {
       ...item.event,
       metadata: { ...item.event.metadata, recordedAt: new Date(this.time).toISOString() },
