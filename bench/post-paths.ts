@@ -3,6 +3,8 @@
 // taken under the same load. Usage (after `npm run build` in each root):
 //   tsc -p tsconfig.bench.json && BENCH_ROOTS=before=/tmp/a,after=/tmp/b node dist/bench/post-paths.js
 // BENCH_POST_EVENTS (2000) events from BENCH_POST_CLIENTS (8) clients per run, after 200 unmeasured.
+// BENCH_POST_STORES (sqlite,eventstoredb,kurrentdb-sessions): the stores; `eventstoredb` is a node
+// without append sessions (EventStoreDB up to 24.10), `kurrentdb-sessions` one with (KurrentDB 25.1).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,6 +21,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const ADMIN_KEY = 'bench-admin-Xq7Lm2Vp9Rt4Wz8KfJ3c';
 const EVENTS = Number(process.env.BENCH_POST_EVENTS || 2000);
 const CLIENTS = Number(process.env.BENCH_POST_CLIENTS || 8);
+const STORES = (process.env.BENCH_POST_STORES || 'sqlite,eventstoredb,kurrentdb-sessions').split(',');
 const ROOTS = (process.env.BENCH_ROOTS || `this=${ROOT}`).split(',').map((pair) => {
   const [label, dir] = pair.split('=');
   return { label: label!, root: resolve(dir!) };
@@ -50,8 +53,12 @@ function testServerScript(): string {
   return join(out, 'test', 'eventstoredb', 'serve.js');
 }
 
-async function startNode(script: string): Promise<{ connectionString: string; close: () => Promise<void> }> {
-  const child = track(spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+async function startNode(
+  script: string,
+  appendSession: boolean,
+): Promise<{ connectionString: string; close: () => Promise<void> }> {
+  const env = { ...process.env, TEST_SERVER_APPEND_SESSION: appendSession ? '1' : '0' };
+  const child = track(spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], env }));
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', () => reject(new Error('the test server exited')));
@@ -85,14 +92,11 @@ async function main(): Promise<void> {
   const script = testServerScript();
   let seq = 0;
   const rows: Row[] = [];
-  // Builds in order, then in reverse, SQLite and EventStoreDB alternating: drift in the machine's
+  // Builds in order, then in reverse, the stores alternating: drift in the machine's
   // load falls on both sides.
-  const plan = ROOTS.flatMap((r) => [
-    { ...r, store: 'sqlite' },
-    { ...r, store: 'eventstoredb' },
-  ]);
+  const plan = ROOTS.flatMap((r) => STORES.map((store) => ({ ...r, store })));
   for (const [i, run] of [...plan, ...[...plan].reverse()].entries()) {
-    const node = run.store === 'eventstoredb' ? await startNode(script) : null;
+    const node = run.store === 'sqlite' ? null : await startNode(script, run.store === 'kurrentdb-sessions');
     const env: Record<string, string> = node
       ? {
           EVENT_STORE: 'eventstoredb',
