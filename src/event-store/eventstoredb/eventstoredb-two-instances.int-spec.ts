@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
+import {
+  EventStoreDbTestServer,
+  type TestServerOptions,
+} from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { NewEvent, RecordedEvent, Subscription } from '../event-store.port';
 import { formatPosition } from '../position';
 import { firstEvents, testEvent } from '../testing/event-store.contract';
@@ -8,9 +11,16 @@ import { EventStoreDbEventStore } from './eventstoredb-event-store';
 /**
  * Two service instances on one cluster while one of them meets NotLeader mid-append (its node was
  * demoted): every append completes, no event is stored twice or lost, and both instances end with
- * the same log (ids, positions, recordedAt) in stream reads, `$all` reads and subscriptions.
+ * the same log (ids, positions, recordedAt) in stream reads, `$all` reads and subscriptions. On
+ * nodes without append sessions (claim, then events) and on KurrentDB 25.1 nodes (a session, whose
+ * NotLeader the client does not follow: the append goes the two-append way, whose NotLeader it does).
  */
-describe('eventstoredb: NotLeader mid-append with two instances', () => {
+const NODES: Array<[string, TestServerOptions]> = [
+  ['claim, then events', {}],
+  ['append sessions', { appendSession: true }],
+];
+
+describe.each(NODES)('eventstoredb: NotLeader mid-append with two instances (%s)', (_node, nodeOptions) => {
   jest.setTimeout(120_000);
   let leader: EventStoreDbTestServer;
   let follower: EventStoreDbTestServer;
@@ -24,8 +34,8 @@ describe('eventstoredb: NotLeader mid-append with two instances', () => {
     // client's appends too; @kurrent/kurrentdb-client keeps one per batch call, but two clients in
     // one process on BatchAppend are not what this spec is about. Instances run one client per
     // process. NotLeader over BatchAppend: eventstoredb-uncertain.int-spec.ts.
-    leader = await EventStoreDbTestServer.start({ batchAppend: false });
-    follower = await EventStoreDbTestServer.start({ log: leader.log, batchAppend: false });
+    leader = await EventStoreDbTestServer.start({ ...nodeOptions, batchAppend: false });
+    follower = await EventStoreDbTestServer.start({ ...nodeOptions, log: leader.log, batchAppend: false });
     a = new EventStoreDbEventStore({ connectionString: follower.connectionString, retryDelayMs: 10 });
     b = new EventStoreDbEventStore({ connectionString: leader.connectionString, retryDelayMs: 10 });
   });
@@ -73,6 +83,7 @@ describe('eventstoredb: NotLeader mid-append with two instances', () => {
       const settled = await Promise.allSettled(appends);
       expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
       expect(follower.faults.served).toBeGreaterThanOrEqual(1);
+      if (nodeOptions.appendSession) expect(leader.calls.get('appendSession') ?? 0).toBeGreaterThan(0);
 
       // Every event exactly once in the cluster's log; each batch contiguous in the shared stream.
       const stored = leader.log.all.filter((r) => r.stream.startsWith('entry-'));
