@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
-import { EventStoreDbTestServer } from '../../../test/eventstoredb/eventstoredb-test-server';
+import {
+  EventStoreDbTestServer,
+  type TestServerOptions,
+} from '../../../test/eventstoredb/eventstoredb-test-server';
 import type { RecordedEvent, Subscription } from '../event-store.port';
+import { formatPosition } from '../position';
 import { firstEvents, testEvent } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
@@ -13,7 +17,12 @@ import { EventStoreDbEventStore } from './eventstoredb-event-store';
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const BEHIND = 90_000;
 
-describe('eventstoredb recordedAt along $all', () => {
+const NODES: Array<[string, TestServerOptions]> = [
+  ['claim, then events', {}],
+  ['append sessions', { appendSession: true }],
+];
+
+describe.each(NODES)('eventstoredb recordedAt along $all (%s)', (_node, nodeOptions) => {
   let server: EventStoreDbTestServer;
   let nodeNow: number;
   let aNow: number;
@@ -31,7 +40,7 @@ describe('eventstoredb recordedAt along $all', () => {
   beforeEach(async () => {
     nodeNow = T0;
     aNow = T0;
-    server = await EventStoreDbTestServer.start({ clock: () => nodeNow });
+    server = await EventStoreDbTestServer.start({ ...nodeOptions, clock: () => nodeNow });
     // Instance b's clock is 90 s behind instance a's, as after a failover to a host that is behind.
     a = fresh(() => aNow);
     b = fresh(() => T0 - BEHIND);
@@ -141,6 +150,36 @@ describe('eventstoredb recordedAt along $all', () => {
       new Date(T0).toISOString(),
       new Date(T0).toISOString(),
     ]);
+  });
+
+  it('a stamp taken after the last event a live subscription delivered still counts the events after it', async () => {
+    const live = new EventStoreDbEventStore({
+      connectionString: server.connectionString,
+      clock: () => T0 - BEHIND,
+      liveHeadMs: 60_000,
+    });
+    stores.push(live);
+    const sub = live.subscribeToAll({ from: 'start' });
+    subscriptions.push(sub);
+    const items = sub[Symbol.asyncIterator]();
+    expect((await items.next()).value).toMatchObject({ kind: 'caught-up' });
+    const s = `entry-${randomUUID()}`;
+    await a.append(s, [testEvent('A1')], { expectedRevision: 'no_stream' });
+    // Delivered live: the instance now knows A1's time and stamps after it without reading $all.
+    const a1 = (await items.next()).value as { kind: 'event'; event: RecordedEvent };
+    expect(a1.event.type).toBe('A1');
+    // A2 is written later by a clock ahead; the live instance's subscription is not pulled further.
+    aNow = T0 + 5_000;
+    await a.append(s, [testEvent('A2')], { expectedRevision: 0n });
+    await live.append(s, [testEvent('B1')], { expectedRevision: 1n });
+    const b1 = server.log.stream(s)![2]!;
+    const stamp = JSON.parse(Buffer.from(b1.customMetadata).toString()) as Record<string, unknown>;
+    expect(stamp.recordedAfter).toBe(formatPosition(a1.event.position));
+    // B1's own stamp is T0 (A1's time), but A2 lies between: B1 is recorded no earlier than A2.
+    const later = new Date(T0 + 5_000).toISOString();
+    const read = await fresh().readStream(s);
+    expect(read.map((e) => e.metadata.recordedAt)).toEqual([new Date(T0).toISOString(), later, later]);
+    expect(times(await fresh().readAll({ maxCount: 100 }))).toEqual(times(read));
   });
 });
 
